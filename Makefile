@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0
+# llpool: the user-facing commands.  Kbuild (next to this file) lists the
+# modules; this Makefile only drives the harness and plain module builds.
+#
+#   make run     boot the debug kernel, load llpool, exercise it, show stats
+#   make check   every test; ends with "N passed, N failed, N skipped"
+#   make         build the modules against KDIR
+#   make clean   remove build products from this directory
+
+CACHE ?= $(HOME)/.cache/llpool
+KDIR ?= $(CACHE)/build/debug
+
+.PHONY: all modules run check kernel clean
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+run:
+	./scripts/run.sh
+
+check:
+	./scripts/check.sh
+
+kernel:
+	./scripts/kernel.sh $(or $(VARIANT),debug)
+
+clean:
+	rm -rf out
+	find . \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name '*.order' -o -name 'Module.symvers' \) \
+		-not -path './.git/*' -delete

@@ -1,0 +1,816 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for llpool, built as their own module (llpool_kunit.ko).
+ *
+ *   llpool_functional   create/destroy, parameters, orders, refill, trim,
+ *                       page accounting
+ *   llpool_contexts     raw spinlock, hardirq, softirq, preemption off,
+ *                       IRQs off: no splat, lockdep still on
+ *   llpool_zone_lock    the proof: the fast path takes no zone or pcp lock;
+ *                       a positive control shows the detector sees them
+ *   llpool_concurrency  every CPU allocating, frees on other CPUs, every
+ *                       page tracked
+ */
+
+#include <kunit/test.h>
+#include <linux/debug_locks.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/hrtimer.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/llist.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/vmstat.h>
+
+#include "../pool.h"
+#include "../testmods/lockwatch.h"
+
+/* How long the worker gets to refill or trim before a test gives up. */
+#define LLPOOL_TEST_WAIT_MS	5000
+
+static struct llpool *llpool_test_create(struct kunit *test, const char *name,
+					 unsigned int order, unsigned int low,
+					 unsigned int high)
+{
+	struct llpool_params p = {
+		.name = name, .order = order, .low = low, .high = high,
+	};
+	struct llpool *pool = llpool_create(&p);
+
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(pool), "llpool_create(%s): %ld",
+			       name, PTR_ERR_OR_ZERO(pool));
+	return pool;
+}
+
+/* Poll @cond every 10 ms for up to LLPOOL_TEST_WAIT_MS; true if it held. */
+#define llpool_wait_for(cond)						\
+({									\
+	unsigned long __end = jiffies + msecs_to_jiffies(LLPOOL_TEST_WAIT_MS); \
+	bool __ok;							\
+	while (!(__ok = (cond)) && time_before(jiffies, __end))		\
+		msleep(10);						\
+	__ok;								\
+})
+
+static u64 llpool_test_counter(struct llpool *pool, enum llpool_counter i)
+{
+	struct llpool_stats st;
+
+	llpool_get_stats(pool, &st);
+	return st.counter[i];
+}
+
+static unsigned long llpool_test_spilled(struct llpool *pool)
+{
+	struct llpool_stats st;
+
+	llpool_get_stats(pool, &st);
+	return st.spilled;
+}
+
+/* REFILLED - TRIMMED == reserved + spilled + (ALLOCS - FREES), quiescent. */
+static void llpool_expect_balanced(struct kunit *test, struct llpool *pool)
+{
+	struct llpool_stats st;
+	s64 owned, where;
+
+	llpool_get_stats(pool, &st);
+	owned = st.counter[LLPOOL_REFILLED] - st.counter[LLPOOL_TRIMMED];
+	where = st.reserved + st.spilled +
+		(s64)(st.counter[LLPOOL_ALLOCS] - st.counter[LLPOOL_FREES]);
+	KUNIT_EXPECT_EQ_MSG(test, owned, where,
+			    "pages owned vs accounted: reserved %lu spilled %lu allocs %llu frees %llu",
+			    st.reserved, st.spilled, st.counter[LLPOOL_ALLOCS],
+			    st.counter[LLPOOL_FREES]);
+}
+
+/* ==== llpool_functional ================================================== */
+
+static void llpool_create_destroy(struct kunit *test)
+{
+	struct llpool *pool = llpool_test_create(test, "kunit-cd", 0, 4, 16);
+	struct llpool_stats st;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		KUNIT_EXPECT_EQ_MSG(test, llpool_cpu_reserved(pool, cpu), 16U,
+				    "cpu%u not prefilled", cpu);
+	llpool_get_stats(pool, &st);
+	KUNIT_EXPECT_EQ(test, st.reserved, 16UL * num_possible_cpus());
+	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_REFILLED],
+			16ULL * num_possible_cpus());
+	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_ALLOCS], 0ULL);
+	llpool_destroy(pool);
+	/* NULL and error pointers are ignored. */
+	llpool_destroy(NULL);
+	llpool_destroy(ERR_PTR(-EINVAL));
+}
+
+struct llpool_bad_param {
+	const char *desc;
+	struct llpool_params p;
+};
+
+static const struct llpool_bad_param llpool_bad_params[] = {
+	{ "no name", { .name = NULL, .low = 1, .high = 2 } },
+	{ "empty name", { .name = "", .low = 1, .high = 2 } },
+	{ "name too long", { .name = "abcdefghijklmnopqrstuvwxyz0123456", .low = 1, .high = 2 } },
+	{ "name with slash", { .name = "a/b", .low = 1, .high = 2 } },
+	{ "order 4", { .name = "bad", .order = 4, .low = 1, .high = 2 } },
+	{ "low 0", { .name = "bad", .low = 0, .high = 2 } },
+	{ "low above high", { .name = "bad", .low = 3, .high = 2 } },
+	{ "high above max", { .name = "bad", .low = 1, .high = LLPOOL_HIGH_MAX + 1 } },
+	{ "highmem gfp", { .name = "bad", .low = 1, .high = 2, .gfp = GFP_KERNEL | __GFP_HIGHMEM } },
+	{ "nofail gfp", { .name = "bad", .low = 1, .high = 2, .gfp = GFP_KERNEL | __GFP_NOFAIL } },
+};
+
+static void llpool_bad_param_desc(const struct llpool_bad_param *b, char *desc)
+{
+	strscpy(desc, b->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(llpool_bad, llpool_bad_params, llpool_bad_param_desc);
+
+static void llpool_rejects_bad_params(struct kunit *test)
+{
+	const struct llpool_bad_param *b = test->param_value;
+	struct llpool *pool = llpool_create(&b->p);
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(pool), (long)-EINVAL);
+	if (!IS_ERR(pool))
+		llpool_destroy(pool);
+}
+
+static void llpool_rejects_null_and_duplicate(struct kunit *test)
+{
+	struct llpool *pool, *dup;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(llpool_create(NULL)), (long)-EINVAL);
+	pool = llpool_test_create(test, "kunit-dup", 0, 1, 2);
+	dup = llpool_create(&(struct llpool_params){ .name = "kunit-dup",
+						      .low = 1, .high = 2 });
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(dup), (long)-EEXIST);
+	if (!IS_ERR(dup))
+		llpool_destroy(dup);
+	/* The failed create left the first pool intact. */
+	KUNIT_EXPECT_EQ(test, llpool_cpu_reserved(pool, raw_smp_processor_id()), 2U);
+	llpool_destroy(pool);
+}
+
+static void llpool_round_trip(struct kunit *test)
+{
+	struct llpool *pool = llpool_test_create(test, "kunit-rt", 0, 2, 8);
+	struct page *page;
+
+	page = llpool_alloc(pool);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	memset(page_address(page), 0x5a, PAGE_SIZE);
+	llpool_free(pool, page);
+	llpool_free(pool, NULL);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_ALLOCS), 1ULL);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_FREES), 1ULL);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_MISSES), 0ULL);
+	llpool_destroy(pool);
+}
+
+static const unsigned int llpool_orders[] = { 1, 2, 3 };
+
+static void llpool_order_desc(const unsigned int *order, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "order %u", *order);
+}
+
+KUNIT_ARRAY_PARAM(llpool_order, llpool_orders, llpool_order_desc);
+
+/* Higher orders: compound pages of that order, writable end to end (KASAN
+ * checks every byte of the memset).
+ */
+static void llpool_higher_orders(struct kunit *test)
+{
+	unsigned int order = *(const unsigned int *)test->param_value;
+	struct llpool *pool = llpool_test_create(test, "kunit-order", order, 1, 4);
+	struct page *pages[4];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		pages[i] = llpool_alloc(pool);
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+		KUNIT_EXPECT_EQ(test, compound_order(pages[i]), order);
+		memset(page_address(pages[i]), 0xa5, PAGE_SIZE << order);
+	}
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		llpool_free(pool, pages[i]);
+	llpool_destroy(pool);
+}
+
+/*
+ * Empty this CPU's reserve: the next allocation misses.  The refill the
+ * misses kick must bring service back within the wait.  Migration is off so
+ * that every allocation hits the same reserve; sleeping is still allowed.
+ */
+static void llpool_exhaust_and_refill(struct kunit *test)
+{
+	struct llpool *pool = llpool_test_create(test, "kunit-ex", 0, 4, 16);
+	struct page **held;
+	unsigned int n = 0, cpu, i;
+	struct page *page = NULL;
+
+	held = kunit_kcalloc(test, 2 * 16, sizeof(*held), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, held);
+
+	/* With preemption off the kicked worker cannot run on this CPU, so
+	 * the 17th allocation finds the reserve empty.
+	 */
+	migrate_disable();
+	preempt_disable();
+	cpu = smp_processor_id();
+	for (i = 0; i < 16; i++) {
+		page = llpool_alloc(pool);
+		if (page)
+			held[n++] = page;
+	}
+	page = llpool_alloc(pool);
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, n, 16U);
+	KUNIT_EXPECT_NULL(test, page);
+	if (page)
+		held[n++] = page;
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_MISSES), 1ULL);
+	/* Service comes back: the kicked worker refills to high. */
+	KUNIT_EXPECT_TRUE_MSG(test,
+			      llpool_wait_for(llpool_cpu_reserved(pool, cpu) == 16),
+			      "cpu%u reserve %u after %d ms", cpu,
+			      llpool_cpu_reserved(pool, cpu), LLPOOL_TEST_WAIT_MS);
+	page = llpool_alloc(pool);
+	KUNIT_EXPECT_NOT_NULL(test, page);
+	if (page)
+		held[n++] = page;
+	migrate_enable();
+
+	KUNIT_EXPECT_GE(test, llpool_test_counter(pool, LLPOOL_REFILL_RUNS),
+			(u64)num_possible_cpus() + 1);
+	while (n)
+		llpool_free(pool, held[--n]);
+	llpool_destroy(pool);
+}
+
+/* Frees past high are trimmed back to high by the worker. */
+static void llpool_trims_above_high(struct kunit *test)
+{
+	struct llpool *pool = llpool_test_create(test, "kunit-trim", 0, 2, 8);
+	struct page **held;
+	unsigned int n = 0, cpu, i;
+
+	held = kunit_kcalloc(test, 40, sizeof(*held), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, held);
+
+	/* Collect 40 pages from this CPU, letting refills catch up. */
+	migrate_disable();
+	cpu = smp_processor_id();
+	for (i = 0; i < 200 && n < 40; i++) {
+		struct page *page = llpool_alloc(pool);
+
+		if (page)
+			held[n++] = page;
+		else
+			msleep(5);
+	}
+	KUNIT_ASSERT_EQ(test, n, 40U);
+	KUNIT_EXPECT_TRUE(test, llpool_wait_for(llpool_cpu_reserved(pool, cpu) == 8));
+
+	/* 40 frees on one CPU: the stack takes 2 * high, the rest spill. */
+	while (n)
+		llpool_free(pool, held[--n]);
+	KUNIT_EXPECT_GE(test, llpool_test_counter(pool, LLPOOL_SPILLED), 1ULL);
+	KUNIT_EXPECT_TRUE_MSG(test,
+			      llpool_wait_for(llpool_cpu_reserved(pool, cpu) == 8 &&
+					      !llpool_test_spilled(pool)),
+			      "cpu%u reserve %u", cpu, llpool_cpu_reserved(pool, cpu));
+	migrate_enable();
+	KUNIT_EXPECT_GE(test, llpool_test_counter(pool, LLPOOL_TRIMMED), 40ULL - 8);
+	llpool_expect_balanced(test, pool);
+	llpool_destroy(pool);
+}
+
+/*
+ * A pool takes its pages from the system and destroy gives them back.
+ * Freed pages may sit on the page allocator's per-CPU lists, which
+ * NR_FREE_PAGES does not count, hence the tolerance.
+ */
+static void llpool_destroy_returns_pages(struct kunit *test)
+{
+	const unsigned int high = 256;
+	unsigned long pages = (unsigned long)high * num_possible_cpus();
+	unsigned long before, during, after;
+	struct llpool *pool;
+
+	before = global_zone_page_state(NR_FREE_PAGES);
+	pool = llpool_test_create(test, "kunit-give", 0, 1, high);
+	llpool_expect_balanced(test, pool);
+	during = global_zone_page_state(NR_FREE_PAGES);
+	llpool_destroy(pool);
+	after = global_zone_page_state(NR_FREE_PAGES);
+
+	kunit_info(test, "free pages: before %lu, pool up %lu, after %lu (pool %lu)",
+		   before, during, after, pages);
+	KUNIT_EXPECT_GE(test, (long)(before - during), (long)pages / 2);
+	KUNIT_EXPECT_LE(test, (long)(before - after), (long)pages / 4);
+}
+
+static struct kunit_case llpool_functional_cases[] = {
+	KUNIT_CASE(llpool_create_destroy),
+	KUNIT_CASE_PARAM(llpool_rejects_bad_params, llpool_bad_gen_params),
+	KUNIT_CASE(llpool_rejects_null_and_duplicate),
+	KUNIT_CASE(llpool_round_trip),
+	KUNIT_CASE_PARAM(llpool_higher_orders, llpool_order_gen_params),
+	KUNIT_CASE(llpool_exhaust_and_refill),
+	KUNIT_CASE_SLOW(llpool_trims_above_high),
+	KUNIT_CASE(llpool_destroy_returns_pages),
+	{}
+};
+
+static struct kunit_suite llpool_functional_suite = {
+	.name = "llpool_functional",
+	.test_cases = llpool_functional_cases,
+};
+
+/* ==== llpool_contexts ==================================================== */
+
+#define LLPOOL_CTX_PAGES	24
+
+struct llpool_ctx {
+	struct llpool *pool;
+	unsigned int got;
+	bool ctx_ok;
+};
+
+/* Allocate a burst, then free it: crosses low and high, so kicks fire. */
+static void llpool_ctx_burst(struct llpool_ctx *x)
+{
+	struct page *pages[LLPOOL_CTX_PAGES];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < LLPOOL_CTX_PAGES; i++) {
+		pages[n] = llpool_alloc(x->pool);
+		if (pages[n])
+			n++;
+	}
+	x->got += n;
+	while (n)
+		llpool_free(x->pool, pages[--n]);
+}
+
+static int llpool_ctx_init(struct kunit *test)
+{
+	struct llpool_ctx *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+
+	if (!x)
+		return -ENOMEM;
+	x->pool = llpool_create(&(struct llpool_params){ .name = "kunit-ctx",
+							  .low = 8, .high = 32 });
+	if (IS_ERR(x->pool))
+		return PTR_ERR(x->pool);
+	KUNIT_ASSERT_EQ(test, debug_locks, 1);
+	test->priv = x;
+	return 0;
+}
+
+static void llpool_ctx_exit(struct kunit *test)
+{
+	struct llpool_ctx *x = test->priv;
+
+	/* Whatever the context did, lockdep must still be on: a report
+	 * turns it off.
+	 */
+	KUNIT_EXPECT_EQ_MSG(test, debug_locks, 1, "lockdep reported a problem");
+	llpool_expect_balanced(test, x->pool);
+	llpool_destroy(x->pool);
+}
+
+static DEFINE_RAW_SPINLOCK(llpool_test_raw_lock);
+
+static void llpool_under_raw_spinlock(struct kunit *test)
+{
+	struct llpool_ctx *x = test->priv;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&llpool_test_raw_lock, flags);
+	llpool_ctx_burst(x);
+	raw_spin_unlock_irqrestore(&llpool_test_raw_lock, flags);
+	KUNIT_EXPECT_EQ(test, x->got, LLPOOL_CTX_PAGES);
+}
+
+static void llpool_with_irqs_off(struct kunit *test)
+{
+	struct llpool_ctx *x = test->priv;
+	struct page *page;
+
+	local_irq_disable();
+	page = __llpool_alloc(x->pool);
+	__llpool_free(x->pool, page);
+	local_irq_enable();
+	KUNIT_EXPECT_NOT_NULL(test, page);
+}
+
+static void llpool_with_preemption_off(struct kunit *test)
+{
+	struct llpool_ctx *x = test->priv;
+
+	preempt_disable();
+	llpool_ctx_burst(x);
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, x->got, LLPOOL_CTX_PAGES);
+}
+
+struct llpool_ctx_timer {
+	struct hrtimer hrt;
+	struct timer_list tl;
+	struct llpool_ctx *x;
+	struct completion done;
+};
+
+static enum hrtimer_restart llpool_hardirq_fn(struct hrtimer *hrt)
+{
+	struct llpool_ctx_timer *t = container_of(hrt, struct llpool_ctx_timer, hrt);
+
+	t->x->ctx_ok = in_hardirq();
+	llpool_ctx_burst(t->x);
+	complete(&t->done);
+	return HRTIMER_NORESTART;
+}
+
+/* An hrtimer in HARD mode expires in hardirq context, also on PREEMPT_RT. */
+static void llpool_in_hardirq(struct kunit *test)
+{
+	struct llpool_ctx *x = test->priv;
+	struct llpool_ctx_timer t = { .x = x };
+
+	init_completion(&t.done);
+	hrtimer_init_on_stack(&t.hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	t.hrt.function = llpool_hardirq_fn;
+	hrtimer_start(&t.hrt, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&t.done, 10 * HZ));
+	hrtimer_cancel(&t.hrt);
+	destroy_hrtimer_on_stack(&t.hrt);
+	KUNIT_EXPECT_TRUE(test, x->ctx_ok);
+	KUNIT_EXPECT_EQ(test, x->got, LLPOOL_CTX_PAGES);
+}
+
+static void llpool_softirq_fn(struct timer_list *tl)
+{
+	struct llpool_ctx_timer *t = from_timer(t, tl, tl);
+
+	t->x->ctx_ok = in_serving_softirq();
+	llpool_ctx_burst(t->x);
+	complete(&t->done);
+}
+
+static void llpool_in_softirq(struct kunit *test)
+{
+	struct llpool_ctx *x = test->priv;
+	struct llpool_ctx_timer t = { .x = x };
+
+	init_completion(&t.done);
+	timer_setup_on_stack(&t.tl, llpool_softirq_fn, 0);
+	mod_timer(&t.tl, jiffies + 1);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&t.done, 10 * HZ));
+	del_timer_sync(&t.tl);
+	destroy_timer_on_stack(&t.tl);
+	KUNIT_EXPECT_TRUE(test, x->ctx_ok);
+	KUNIT_EXPECT_EQ(test, x->got, LLPOOL_CTX_PAGES);
+}
+
+static struct kunit_case llpool_contexts_cases[] = {
+	KUNIT_CASE(llpool_under_raw_spinlock),
+	KUNIT_CASE(llpool_with_irqs_off),
+	KUNIT_CASE(llpool_with_preemption_off),
+	KUNIT_CASE(llpool_in_hardirq),
+	KUNIT_CASE(llpool_in_softirq),
+	{}
+};
+
+static struct kunit_suite llpool_contexts_suite = {
+	.name = "llpool_contexts",
+	.init = llpool_ctx_init,
+	.exit = llpool_ctx_exit,
+	.test_cases = llpool_contexts_cases,
+};
+
+/* ==== llpool_zone_lock =================================================== */
+
+#define LLPOOL_ZL_CONTROL	512
+#define LLPOOL_ZL_ROUNDS	256
+
+static int llpool_zl_init(struct kunit *test)
+{
+	int ret = lockwatch_start();
+
+	if (ret == -ENOENT)
+		kunit_skip(test, "no lock_acquire tracepoint (needs PROVE_LOCKING)");
+	return ret;
+}
+
+static void llpool_zl_exit(struct kunit *test)
+{
+	lockwatch_stop();
+}
+
+/*
+ * Positive control: the detector must see the page allocator's locks.
+ * Hundreds of GFP_NOWAIT allocations drain the pcplist and refill it from
+ * the buddy lists under zone->lock.  Only migration is disabled: on
+ * PREEMPT_RT both locks sleep.
+ */
+static void llpool_zl_control_sees_allocator_locks(struct kunit *test)
+{
+	struct lockwatch_window w;
+	struct page **pages;
+	unsigned int i, n = 0;
+
+	pages = kunit_kcalloc(test, LLPOOL_ZL_CONTROL, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	migrate_disable();
+	lockwatch_open(&w);
+	for (i = 0; i < LLPOOL_ZL_CONTROL; i++) {
+		pages[n] = alloc_page(GFP_NOWAIT | __GFP_NOWARN);
+		if (pages[n])
+			n++;
+	}
+	lockwatch_close(&w);
+	migrate_enable();
+	while (n)
+		__free_page(pages[--n]);
+
+	kunit_info(test, "GFP_NOWAIT x %d: zone %u pcp %u other %u",
+		   LLPOOL_ZL_CONTROL, w.zone, w.pcp, w.other);
+	KUNIT_EXPECT_GT(test, w.zone, 0U);
+	KUNIT_EXPECT_GT(test, w.pcp, 0U);
+}
+
+/* Allocate LLPOOL_CTX_PAGES, free them, many times: crossing low and high
+ * so that the slow parts (kicks, spills) run inside the window too.
+ */
+static void llpool_zl_rounds(struct llpool *pool, unsigned int *got)
+{
+	struct page *pages[LLPOOL_CTX_PAGES];
+	unsigned int r, i, n;
+
+	for (r = 0; r < LLPOOL_ZL_ROUNDS; r++) {
+		for (i = 0, n = 0; i < LLPOOL_CTX_PAGES; i++) {
+			pages[n] = llpool_alloc(pool);
+			if (pages[n])
+				n++;
+		}
+		*got += n;
+		while (n)
+			llpool_free(pool, pages[--n]);
+	}
+}
+
+static void llpool_zl_expect_clean(struct kunit *test, const char *where,
+				   struct lockwatch_window *w, unsigned int got)
+{
+	kunit_info(test, "%s: %u pages: zone %u pcp %u llpool_fast_path %u other %u",
+		   where, got, w->zone, w->pcp, w->fast, w->other);
+	KUNIT_EXPECT_GT(test, got, 0U);
+	KUNIT_EXPECT_EQ_MSG(test, w->zone, 0U, "first at %pS", (void *)w->first_zone_ip);
+	KUNIT_EXPECT_EQ_MSG(test, w->pcp, 0U, "first at %pS", (void *)w->first_zone_ip);
+	/* The window really watched the fast path: its annotation is seen. */
+	if (IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC))
+		KUNIT_EXPECT_GT(test, w->fast, 0U);
+}
+
+static void llpool_zl_task(struct kunit *test)
+{
+	struct llpool *pool = llpool_test_create(test, "kunit-zl", 0, 8, 16);
+	struct lockwatch_window w;
+	unsigned int got = 0;
+
+	migrate_disable();
+	lockwatch_open(&w);
+	llpool_zl_rounds(pool, &got);
+	lockwatch_close(&w);
+	migrate_enable();
+	llpool_zl_expect_clean(test, "task", &w, got);
+	llpool_destroy(pool);
+}
+
+static void llpool_zl_raw_spinlock(struct kunit *test)
+{
+	struct llpool *pool = llpool_test_create(test, "kunit-zl", 0, 8, 16);
+	struct lockwatch_window w;
+	unsigned long flags;
+	unsigned int got = 0;
+
+	raw_spin_lock_irqsave(&llpool_test_raw_lock, flags);
+	lockwatch_open(&w);
+	llpool_zl_rounds(pool, &got);
+	lockwatch_close(&w);
+	raw_spin_unlock_irqrestore(&llpool_test_raw_lock, flags);
+	/* The raw lock is not counted: it is taken before the window. */
+	llpool_zl_expect_clean(test, "raw spinlock", &w, got);
+	llpool_destroy(pool);
+}
+
+struct llpool_zl_hardirq {
+	struct hrtimer hrt;
+	struct llpool *pool;
+	struct lockwatch_window w;
+	unsigned int got;
+	struct completion done;
+};
+
+static enum hrtimer_restart llpool_zl_hardirq_fn(struct hrtimer *hrt)
+{
+	struct llpool_zl_hardirq *h = container_of(hrt, struct llpool_zl_hardirq, hrt);
+
+	lockwatch_open(&h->w);
+	llpool_zl_rounds(h->pool, &h->got);
+	lockwatch_close(&h->w);
+	complete(&h->done);
+	return HRTIMER_NORESTART;
+}
+
+static void llpool_zl_hardirq(struct kunit *test)
+{
+	struct llpool_zl_hardirq *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	h->pool = llpool_test_create(test, "kunit-zl", 0, 8, 16);
+	init_completion(&h->done);
+	hrtimer_init(&h->hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	h->hrt.function = llpool_zl_hardirq_fn;
+	hrtimer_start(&h->hrt, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&h->done, 30 * HZ));
+	hrtimer_cancel(&h->hrt);
+	llpool_zl_expect_clean(test, "hardirq", &h->w, h->got);
+	llpool_destroy(h->pool);
+}
+
+static struct kunit_case llpool_zone_lock_cases[] = {
+	KUNIT_CASE(llpool_zl_control_sees_allocator_locks),
+	KUNIT_CASE(llpool_zl_task),
+	KUNIT_CASE(llpool_zl_raw_spinlock),
+	KUNIT_CASE(llpool_zl_hardirq),
+	{}
+};
+
+static struct kunit_suite llpool_zone_lock_suite = {
+	.name = "llpool_zone_lock",
+	.init = llpool_zl_init,
+	.exit = llpool_zl_exit,
+	.test_cases = llpool_zone_lock_cases,
+};
+
+/* ==== llpool_concurrency ================================================= */
+
+/*
+ * One kthread per online CPU allocates pages, stamps each as handed out,
+ * and passes it to the next CPU's thread, which checks the stamp, clears it
+ * and frees the page there.  A page handed out twice finds its stamp
+ * already set; a page lost leaves the pool's counters unbalanced.
+ */
+#define LLPOOL_CC_MS		2000
+#define LLPOOL_CC_BURST		16
+#define LLPOOL_CC_MAGIC		0x6c6c706f6f6c2121ULL	/* "llpool!!" */
+
+struct llpool_cc_page {
+	struct llist_node node;	/* on a consumer's inbox while in flight */
+	u64 pad[7];
+	u64 stamp;		/* LLPOOL_CC_MAGIC while handed out */
+};
+
+struct llpool_cc_thread {
+	struct task_struct *task;
+	struct llpool *pool;
+	struct llist_head inbox;
+	struct llpool_cc_thread *next;
+	unsigned long allocs, frees, misses, doubles, bad_stamps;
+	unsigned long deadline;
+	bool done;
+};
+
+static void llpool_cc_drain(struct llpool_cc_thread *t)
+{
+	struct llist_node *node, *next;
+	struct llpool_cc_page *p;
+
+	llist_for_each_safe(node, next, llist_del_all(&t->inbox)) {
+		p = container_of(node, struct llpool_cc_page, node);
+		if (READ_ONCE(p->stamp) != LLPOOL_CC_MAGIC)
+			t->bad_stamps++;
+		WRITE_ONCE(p->stamp, 0);
+		llpool_free(t->pool, virt_to_page(p));
+		t->frees++;
+	}
+}
+
+static int llpool_cc_fn(void *arg)
+{
+	struct llpool_cc_thread *t = arg;
+	struct llpool_cc_page *p;
+	struct page *page;
+	unsigned int i;
+
+	while (time_before(jiffies, t->deadline)) {
+		for (i = 0; i < LLPOOL_CC_BURST; i++) {
+			page = llpool_alloc(t->pool);
+			if (!page) {
+				t->misses++;
+				continue;
+			}
+			t->allocs++;
+			p = page_address(page);
+			if (xchg(&p->stamp, LLPOOL_CC_MAGIC) == LLPOOL_CC_MAGIC)
+				t->doubles++;
+			llist_add(&p->node, &t->next->inbox);
+		}
+		llpool_cc_drain(t);
+		cond_resched();
+	}
+	WRITE_ONCE(t->done, true);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static void llpool_concurrent_cross_cpu(struct kunit *test)
+{
+	struct llpool *pool = llpool_test_create(test, "kunit-cc", 0, 16, 64);
+	unsigned int n = 0, i, cpu, ncpu = num_online_cpus();
+	unsigned long allocs = 0, frees = 0, misses = 0;
+	struct llpool_cc_thread *th;
+
+	th = kunit_kcalloc(test, ncpu, sizeof(*th), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, th);
+	KUNIT_ASSERT_GE_MSG(test, ncpu, 2U, "needs two CPUs");
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		struct llpool_cc_thread *t = &th[n++];
+
+		t->pool = pool;
+		init_llist_head(&t->inbox);
+		t->next = &th[n % ncpu];
+		t->deadline = jiffies + msecs_to_jiffies(LLPOOL_CC_MS);
+		t->task = kthread_create_on_cpu(llpool_cc_fn, t, cpu, "llpool_cc/%u");
+		if (IS_ERR(t->task)) {
+			t->task = NULL;
+			break;
+		}
+	}
+	cpus_read_unlock();
+	for (i = 0; i < n; i++)
+		if (th[i].task)
+			wake_up_process(th[i].task);
+	for (i = 0; i < n; i++)
+		while (th[i].task && !READ_ONCE(th[i].done))
+			msleep(20);
+	for (i = 0; i < n; i++)
+		if (th[i].task)
+			kthread_stop(th[i].task);
+	/* Pages still in flight to a thread that had finished. */
+	for (i = 0; i < n; i++)
+		llpool_cc_drain(&th[i]);
+
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_NOT_NULL(test, th[i].task);
+		KUNIT_EXPECT_EQ_MSG(test, th[i].doubles, 0UL, "thread %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, th[i].bad_stamps, 0UL, "thread %u", i);
+		allocs += th[i].allocs;
+		frees += th[i].frees;
+		misses += th[i].misses;
+	}
+	kunit_info(test, "%u threads: %lu allocs, %lu frees, %lu misses",
+		   n, allocs, frees, misses);
+	KUNIT_EXPECT_GT(test, allocs, 0UL);
+	KUNIT_EXPECT_EQ(test, allocs, frees);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_ALLOCS), (u64)allocs);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_FREES), (u64)frees);
+	/* Let the workers settle, then every page must be accounted for. */
+	llpool_wait_for(!llpool_test_spilled(pool));
+	llpool_expect_balanced(test, pool);
+	llpool_destroy(pool);
+}
+
+static struct kunit_case llpool_concurrency_cases[] = {
+	KUNIT_CASE_SLOW(llpool_concurrent_cross_cpu),
+	{}
+};
+
+static struct kunit_suite llpool_concurrency_suite = {
+	.name = "llpool_concurrency",
+	.test_cases = llpool_concurrency_cases,
+};
+
+kunit_test_suites(&llpool_functional_suite, &llpool_contexts_suite,
+		  &llpool_zone_lock_suite, &llpool_concurrency_suite);
+
+MODULE_DESCRIPTION("KUnit suites for llpool");
+MODULE_LICENSE("GPL");

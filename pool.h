@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * llpool: a dedicated per-CPU page reserve for contexts where the page
+ * allocator must not be called.
+ *
+ * Why a pool and not a GFP flag
+ * =============================
+ * GFP_ATOMIC and GFP_NOWAIT take zone->lock and pcp->lock, which are
+ * sleeping locks on PREEMPT_RT; they are therefore not allowed under a
+ * raw_spinlock_t, in hardirq on RT, or in NMI (see the comment above
+ * GFP_ATOMIC in gfp_types.h).  kvfree_rcu() needs pages in exactly those
+ * places.  A "no locks" GFP flag was proposed in 2020 and rejected: GFP bits
+ * are scarce, a lockless mode would have to be checked against every other
+ * flag and every debug hook on the allocator's fast path, and the only user
+ * is special enough that a reserved, sized pool serves it better.  llpool is
+ * that pool.
+ *
+ * Layout
+ * ======
+ * A pool has one struct llpool_cpu per possible CPU.  Each holds a stack of
+ * page pointers (the reserve) sized 2 * @high, a reentrancy guard, a
+ * "spill" llist for pages that could not go on the stack, an irq_work and a
+ * delayed work item.
+ *
+ *   llpool_alloc()/llpool_free()          any context, the owning CPU only
+ *        |  pop/push on this CPU's stack, IRQs off, guard claimed
+ *        |  below @low / above @high / spill: irq_work_queue()
+ *        v
+ *   irq_work (hard)                       hardirq, even on PREEMPT_RT
+ *        |  queue_delayed_work_on(cpu, llpool_wq)
+ *        v
+ *   refill/trim work                      process context, bound to the CPU
+ *           drains the spill list, fills to @high from the CPU's node,
+ *           trims the stack back to @high; backs off when allocation fails
+ *
+ * Fast path rules
+ * ===============
+ * The fast path disables IRQs, then claims the CPU's reserve by raising
+ * ->active from 0 to 1 with local_inc_return().  Only the owning CPU ever
+ * touches the stack, so nothing else is needed against other CPUs; the
+ * guard is only against re-entry on the same CPU (NMI, or a kprobe or
+ * tracepoint inside the fast path).  A re-entered alloc returns NULL; a
+ * re-entered free puts the page on the spill list with llist_add(), which
+ * is NMI-safe.  The fast path never calls the page allocator, never takes a
+ * lock and never sleeps; it holds a lockdep map with a raw-spinlock wait
+ * type (llpool_fast_map) so that lockdep reports any spinlock_t, mutex or
+ * sleep that creeps into it, whatever context the caller is in.
+ *
+ * The pages stay ordinary page-allocator pages with a reference count of
+ * one; order > 0 pages are compound.  A caller owns a page from
+ * llpool_alloc() until it passes it to llpool_free() of the same pool.
+ */
+#ifndef _LLPOOL_POOL_H
+#define _LLPOOL_POOL_H
+
+#include <linux/gfp_types.h>
+#include <linux/types.h>
+
+struct llpool;
+struct page;
+
+/* Largest @high: bounds the per-CPU stack at 2 * 512 pointers (8 KiB). */
+#define LLPOOL_HIGH_MAX		512
+/* Largest order: order-3 is PAGE_ALLOC_COSTLY_ORDER; above it refill would
+ * rely on compaction, which a reserve must not depend on.
+ */
+#define LLPOOL_ORDER_MAX	3
+/* Longest pool name, without the NUL. */
+#define LLPOOL_NAME_MAX		31
+
+/* Flags a refill may use; anything else is rejected by llpool_create(). */
+#define LLPOOL_GFP_ALLOWED	(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY | \
+				 __GFP_RETRY_MAYFAIL | __GFP_NOMEMALLOC | \
+				 __GFP_THISNODE | __GFP_ACCOUNT)
+/* The refill gfp used when llpool_params.gfp is 0. */
+#define LLPOOL_GFP_DEFAULT	(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY)
+
+/**
+ * struct llpool_params - what llpool_create() builds
+ * @name: debugfs name, unique among pools, 1..LLPOOL_NAME_MAX characters,
+ *	no '/'.  Copied.
+ * @order: page order, 0..LLPOOL_ORDER_MAX.
+ * @low: per-CPU level below which an allocation kicks a refill; >= 1.
+ * @high: per-CPU level a refill fills to and a trim trims to;
+ *	@low <= @high <= LLPOOL_HIGH_MAX.
+ * @gfp: gfp for refills, a subset of LLPOOL_GFP_ALLOWED; 0 means
+ *	LLPOOL_GFP_DEFAULT.  __GFP_COMP is added for order > 0.
+ */
+struct llpool_params {
+	const char *name;
+	unsigned int order;
+	unsigned int low;
+	unsigned int high;
+	gfp_t gfp;
+};
+
+/**
+ * enum llpool_counter - event counters, summed over CPUs by llpool_get_stats()
+ * @LLPOOL_ALLOCS: pages handed out.
+ * @LLPOOL_MISSES: allocations that returned NULL.
+ * @LLPOOL_FREES: pages given back by callers.
+ * @LLPOOL_NESTED: fast-path calls that found the CPU's reserve claimed by the
+ *	context they interrupted (NMI, probes).
+ * @LLPOOL_SPILLED: frees that went to the spill list.
+ * @LLPOOL_REFILL_RUNS: worker runs that took pages from the page allocator.
+ * @LLPOOL_REFILLED: pages taken from the page allocator.
+ * @LLPOOL_REFILL_FAILS: refills stopped by an allocation failure.
+ * @LLPOOL_TRIMMED: pages returned to the page allocator.
+ * @LLPOOL_COUNTER_COUNT: number of counters.
+ */
+enum llpool_counter {
+	LLPOOL_ALLOCS,
+	LLPOOL_MISSES,
+	LLPOOL_FREES,
+	LLPOOL_NESTED,
+	LLPOOL_SPILLED,
+	LLPOOL_REFILL_RUNS,
+	LLPOOL_REFILLED,
+	LLPOOL_REFILL_FAILS,
+	LLPOOL_TRIMMED,
+	LLPOOL_COUNTER_COUNT,
+};
+
+/**
+ * struct llpool_stats - a snapshot of a pool, see llpool_get_stats()
+ * @counter: event counters, indexed by enum llpool_counter.
+ * @reserved: pages on the per-CPU stacks.
+ * @spilled: pages on the spill lists, waiting for the worker.
+ *
+ * Counters are read without stopping the pool, so a snapshot taken while
+ * the pool is in use is only approximately consistent.  When the pool is
+ * quiescent, LLPOOL_REFILLED - LLPOOL_TRIMMED == @reserved + @spilled +
+ * (LLPOOL_ALLOCS - LLPOOL_FREES).
+ */
+struct llpool_stats {
+	u64 counter[LLPOOL_COUNTER_COUNT];
+	unsigned long reserved;
+	unsigned long spilled;
+};
+
+struct llpool *llpool_create(const struct llpool_params *params);
+void llpool_destroy(struct llpool *pool);
+
+struct page *llpool_alloc(struct llpool *pool);
+void llpool_free(struct llpool *pool, struct page *page);
+struct page *__llpool_alloc(struct llpool *pool);
+void __llpool_free(struct llpool *pool, struct page *page);
+
+void llpool_get_stats(const struct llpool *pool, struct llpool_stats *stats);
+unsigned int llpool_cpu_reserved(const struct llpool *pool, unsigned int cpu);
+const char *llpool_counter_name(enum llpool_counter counter);
+
+#endif /* _LLPOOL_POOL_H */

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a harness kernel with a test plan: scripts/boot.sh VARIANT PLAN OUTDIR [VAR=VALUE...]
+#
+# PLAN is scripts/guest/plan-PLAN.sh.  VAR=VALUE pairs go on the kernel
+# command line, which hands them to the guest's init as environment.
+# OUTDIR gets console.log (the whole kernel log), results.log (the guest's
+# result channel) and qemu.log.  The guest has LLPOOL_BOOT_TIMEOUT seconds
+# (default 900) before it is killed; a killed guest has no "@@ END" line,
+# which the verdict reports as a failure.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+variant=${1:?usage: boot.sh VARIANT PLAN OUTDIR [VAR=VALUE...]}
+plan=$LLPOOL_REPO/scripts/guest/plan-${2:?plan}.sh
+outdir=${3:?outdir}
+shift 3
+[ -f "$plan" ] || die "no plan $plan"
+kdir=$LLPOOL_CACHE/build/$variant
+ko=$LLPOOL_CACHE/mod/$variant/ko
+[ -f "$kdir/arch/x86/boot/bzImage" ] || die "kernel $variant is not built"
+
+mkdir -p "$outdir"
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,sbin,lib/llpool,lib/kernel,proc,sys,dev,tmp}
+cp /bin/busybox "$stage/bin/busybox"
+install -m 0755 "$LLPOOL_REPO/scripts/guest/init" "$stage/init"
+cp "$plan" "$stage/plan.sh"
+cp "$LLPOOL_REPO/scripts/guest/lib.sh" "$stage/lib/llpool/guest-lib.sh"
+cp "$ko"/*.ko "$stage/lib/llpool/"
+# In-tree test modules the plans may load (rcutorture and friends).
+for m in kernel/torture.ko kernel/rcu/rcutorture.ko kernel/rcu/rcuscale.ko; do
+	[ -f "$kdir/$m" ] && cp "$kdir/$m" "$stage/lib/kernel/"
+done
+[ -d "$LLPOOL_REPO/selftests" ] && cp -r "$LLPOOL_REPO/selftests" "$stage/selftests"
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$outdir/initramfs.cpio.gz"
+
+cmdline="console=ttyS0 loglevel=7 panic=-1 oops=panic nokaslr $*"
+log "booting $variant with plan $(basename "$plan") ($outdir)"
+start=$(date +%s)
+rc=0
+timeout --foreground -k 10 "${LLPOOL_BOOT_TIMEOUT:-900}" \
+	qemu-system-x86_64 -machine q35 -cpu max -smp 4 -m 2G \
+	-object memory-backend-ram,id=m0,size=1G -numa node,nodeid=0,cpus=0-1,memdev=m0 \
+	-object memory-backend-ram,id=m1,size=1G -numa node,nodeid=1,cpus=2-3,memdev=m1 \
+	-display none -monitor none -no-reboot \
+	-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$outdir/initramfs.cpio.gz" \
+	-append "$cmdline" \
+	-serial "file:$outdir/console.log" -serial "file:$outdir/results.log" \
+	>"$outdir/qemu.log" 2>&1 || rc=$?
+log "guest exited after $(( $(date +%s) - start )) s (qemu rc=$rc)"
+[ $rc -eq 124 ] && echo "@@ TIMEOUT after ${LLPOOL_BOOT_TIMEOUT:-900} s" >> "$outdir/results.log"
+exit 0

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: every test, ending with "N passed, N failed, N skipped".
+#
+# For each kernel variant in LLPOOL_VARIANTS (default: debug):
+#   build the kernel (cached) and the modules (W=1, no warning allowed);
+#   boot the main test plan: KUnit suites, the stress load, lockdep's and
+#   kmemleak's verdicts, and a scan of the whole kernel log for splats;
+#   boot each negative control and require its report.
+# LLPOOL_INJECT=raw_alloc adds a deliberate mistake to the main boot, to see
+# `make check` fail on it.  Logs: $LLPOOL_OUT (default ./out/check).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+variants=${LLPOOL_VARIANTS:-debug}
+outroot=${LLPOOL_OUT:-$LLPOOL_REPO/out/check}
+rm -rf "$outroot"
+mkdir -p "$outroot"
+summary=$outroot/summary.txt
+: > "$summary"
+t0=$(date +%s)
+
+record() { echo "$*" | tee -a "$summary"; }
+
+# Negative controls: case -> the report that must appear in the kernel log.
+declare -A controls=(
+	[raw_alloc]='Invalid wait context.*&zone->lock'
+	[fast_spinlock]='Invalid wait context.*control_lock'
+)
+
+ensure_packages
+src=$(kernel_source)
+kunit_py=$src/tools/testing/kunit/kunit.py
+
+for v in $variants; do
+	if ! "$LLPOOL_REPO/scripts/kernel.sh" "$v"; then
+		record "FAIL $v:kernel-build -- see the log above"
+		continue
+	fi
+	record "PASS $v:kernel-build"
+	if ! "$LLPOOL_REPO/scripts/modules.sh" "$v"; then
+		record "FAIL $v:modules-W=1 -- warnings or errors above"
+		continue
+	fi
+	record "PASS $v:modules-W=1"
+
+	inject=()
+	[ -n "${LLPOOL_INJECT:-}" ] && inject=("LLPOOL_INJECT=$LLPOOL_INJECT")
+	"$LLPOOL_REPO/scripts/boot.sh" "$v" check "$outroot/$v-check" "${inject[@]}"
+	"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
+		"$outroot/$v-check" "$v/check" | tee -a "$summary"
+
+	for c in "${!controls[@]}"; do
+		"$LLPOOL_REPO/scripts/boot.sh" "$v" control "$outroot/$v-control-$c" \
+			"CONTROL_CASE=$c"
+		"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
+			--expect "${controls[$c]}" \
+			"$outroot/$v-control-$c" "$v/control-$c" |
+			# A control's own lockdep verdict is expected to be "off".
+			sed -E 's/^FAIL (.*:lockdep:debug_locks) -- /PASS \1 -- (expected) /' |
+			tee -a "$summary"
+	done
+done
+
+passed=$(grep -c '^PASS ' "$summary")
+failed=$(grep -c '^FAIL ' "$summary")
+skipped=$(grep -c '^SKIP ' "$summary")
+echo
+if [ "$failed" -gt 0 ]; then
+	echo "Failures:"
+	grep '^FAIL ' "$summary" | sed 's/^/  /'
+	echo
+fi
+log "check took $(( $(date +%s) - t0 )) s; logs in $outroot"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

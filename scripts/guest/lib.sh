@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for guest plans.  Results are written to the second serial port,
+# which the host keeps apart from the kernel log, one line each:
+#   @@ RESULT <name> <pass|fail|skip> [detail]
+#   @@ KTAP-BEGIN <suite> ... @@ KTAP-END   (a KUnit suite's debugfs results)
+#   @@ DATA-BEGIN <name>  ... @@ DATA-END   (a file for the host to print)
+
+LLPOOL_OUT=/dev/ttyS1
+MODDIR=/lib/llpool
+
+result_raw() { echo "$*" > "$LLPOOL_OUT"; }
+result() { result_raw "@@ RESULT $1 $2 ${3:-}"; }
+# Mark a point in the kernel log, so that the host can tell which step a
+# splat came from.
+mark() { echo "llpool-mark: $*" > /dev/kmsg; }
+
+# load NAME [params]: insmod a module from MODDIR, recording a result.
+load() {
+	local name=$1; shift
+	mark "insmod $name $*"
+	if out=$(insmod "$MODDIR/$name.ko" "$@" 2>&1); then
+		result "insmod:$name" pass
+	else
+		result "insmod:$name" fail "$out"
+		return 1
+	fi
+}
+
+unload() {
+	mark "rmmod $1"
+	if out=$(rmmod "$1" 2>&1); then
+		result "rmmod:$1" pass
+	else
+		result "rmmod:$1" fail "$out"
+	fi
+}
+
+# ktap SUITE: ship a KUnit suite's results to the host for kunit.py parse.
+ktap() {
+	local f=/sys/kernel/debug/kunit/$1/results
+	if [ ! -r "$f" ]; then
+		result "kunit:$1" fail "suite did not run (no $f)"
+		return
+	fi
+	result_raw "@@ KTAP-BEGIN $1"
+	cat "$f" > "$LLPOOL_OUT"
+	result_raw "@@ KTAP-END"
+}
+
+# data NAME FILE: ship a file for the host to show.
+data() {
+	result_raw "@@ DATA-BEGIN $1"
+	cat "$2" > "$LLPOOL_OUT" 2>&1
+	result_raw "@@ DATA-END"
+}
+
+# Lockdep's own verdict: debug_locks drops to 0 on its first report.
+lockdep_verdict() {
+	local v
+	v=$(sed -n 's/^ *debug_locks: *//p' /proc/lockdep_stats 2>/dev/null)
+	if [ -z "$v" ]; then
+		result lockdep:debug_locks skip "no /proc/lockdep_stats"
+	elif [ "$v" = 1 ]; then
+		result lockdep:debug_locks pass "debug_locks=1"
+	else
+		result lockdep:debug_locks fail "debug_locks=$v: lockdep reported a problem"
+	fi
+}
+
+# kmemleak: scan twice (objects must be seen unreferenced in two scans and
+# be older than 5 s); anything reported is a leak.
+kmemleak_check() {
+	local k=/sys/kernel/debug/kmemleak
+	if [ ! -w "$k" ]; then
+		result kmemleak skip "no $k"
+		return
+	fi
+	mark "kmemleak scan"
+	sleep 6
+	echo scan > "$k"; echo scan > "$k"
+	if grep -q "unreferenced object" "$k"; then
+		data kmemleak "$k"
+		result kmemleak fail "$(grep -c 'unreferenced object' "$k") unreferenced objects"
+	else
+		result kmemleak pass
+	fi
+}

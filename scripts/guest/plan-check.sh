@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+# The main test boot of `make check`.
+load llpool || exit 1
+load llpool_lockwatch
+# KUnit suites run at insmod.
+load llpool_kunit
+for s in llpool_functional llpool_contexts llpool_zone_lock llpool_concurrency; do
+	ktap "$s"
+done
+# The silent half of the annotation control: a spinlock_t in task context
+# without llpool's fast-path annotation is legal, and must stay silent.
+load llpool_control case=plain_spinlock && unload llpool_control
+# A short load from every CPU and context.
+load llpool_stress seconds=3 && sleep 4 &&
+	data stats:stress /sys/kernel/debug/llpool/stress/stats && unload llpool_stress
+if [ -n "$LLPOOL_INJECT" ]; then
+	load llpool_control case="$LLPOOL_INJECT"
+fi
+unload llpool_kunit
+unload llpool_lockwatch
+unload llpool
+lockdep_verdict
+kmemleak_check

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build one kernel variant: scripts/kernel.sh VARIANT
+#
+# A variant is configs/VARIANT.config merged onto tinyconfig, plus the
+# patches in patches/VARIANT/ (if any), built in its own O= directory under
+# $LLPOOL_CACHE/build/VARIANT.  The source tree stays pristine; a patched
+# variant builds from a patched copy.  The build is redone only when the
+# source package, the fragment, the patches or this script change.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+variant=${1:?usage: kernel.sh VARIANT}
+frag=$LLPOOL_REPO/configs/$variant.config
+[ -f "$frag" ] || die "no config fragment $frag"
+patchdir=$LLPOOL_REPO/patches/$variant
+src_pkg=$(sed -n 's/^# llpool-source: *//p' "$frag")
+src_pkg=${src_pkg:-$LLPOOL_SRC_PKG}
+
+ensure_packages
+src=$(kernel_source "$src_pkg")
+
+patches=()
+if [ -d "$patchdir" ]; then
+	mapfile -t patches < <(find "$patchdir" -name '*.patch' | sort)
+fi
+
+# What the build depends on, hashed.
+hash=$( {
+	cat "$src/.llpool-unpacked"
+	echo "$src_pkg"
+	cat "$frag"
+	for p in "${patches[@]}"; do cat "$p"; done
+	cat "$0"
+} | sha256sum | cut -c1-16)
+
+out=$LLPOOL_CACHE/build/$variant
+stamp=$out/.llpool-stamp
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ] &&
+   [ -f "$out/arch/x86/boot/bzImage" ]; then
+	log "kernel $variant is up to date ($hash)"
+	exit 0
+fi
+
+if [ ${#patches[@]} -gt 0 ]; then
+	psrc=$LLPOOL_CACHE/src/$src_pkg-$variant
+	pstamp=$psrc/.llpool-patched
+	phash=$(cat "${patches[@]}" "$src/.llpool-unpacked" | sha256sum | cut -c1-16)
+	if [ ! -f "$pstamp" ] || [ "$(cat "$pstamp")" != "$phash" ]; then
+		log "making a patched copy of the source for $variant"
+		rm -rf "$psrc"
+		cp -a "$src" "$psrc"
+		for p in "${patches[@]}"; do
+			log "applying $(basename "$p")"
+			patch -d "$psrc" -p1 --quiet < "$p" || die "patch $p failed"
+		done
+		echo "$phash" > "$pstamp"
+	fi
+	src=$psrc
+fi
+
+mkdir -p "$out"
+log "configuring kernel $variant in $out"
+make -s -C "$src" O="$out" tinyconfig >/dev/null
+(cd "$out" && "$src/scripts/kconfig/merge_config.sh" -m .config "$frag" >merge.log 2>&1) ||
+	die "merge_config failed: see $out/merge.log"
+make -s -C "$src" O="$out" olddefconfig >/dev/null
+
+# merge_config.sh only warns when an option does not land: check each one.
+missing=()
+while IFS= read -r line; do
+	case $line in
+	"# CONFIG_"*" is not set")
+		opt=${line#\# }; opt=${opt%% *}
+		grep -q "^$opt=" "$out/.config" && missing+=("$line") ;;
+	CONFIG_*=*)
+		grep -qxF "$line" "$out/.config" || missing+=("$line") ;;
+	esac
+done < "$frag"
+if [ ${#missing[@]} -gt 0 ]; then
+	log "these options of $frag did not land after olddefconfig:"
+	printf '    %s\n' "${missing[@]}" >&2
+	die "kernel $variant: config fragment not satisfied"
+fi
+
+log "building kernel $variant with $LLPOOL_JOBS jobs (about 5 minutes on 2 cores; log: $out/build.log)"
+start=$(date +%s)
+make -C "$src" O="$out" -j"$LLPOOL_JOBS" bzImage modules >"$out/build.log" 2>&1 &
+mk=$!
+while kill -0 "$mk" 2>/dev/null; do
+	sleep 30
+	kill -0 "$mk" 2>/dev/null &&
+		log "  $variant: $(( $(date +%s) - start )) s, $(grep -c '^  CC' "$out/build.log" || true) files compiled"
+done
+if ! wait "$mk"; then
+	tail -30 "$out/build.log" >&2
+	die "kernel $variant build failed (log: $out/build.log)"
+fi
+echo "$hash" > "$stamp"
+log "kernel $variant built in $(( $(date +%s) - start )) s"

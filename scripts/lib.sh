@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the llpool harness.  Sourced, not run.
+
+LLPOOL_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LLPOOL_CACHE=${LLPOOL_CACHE:-$HOME/.cache/llpool}
+# Kernel source packages the harness knows: variant -> Debian package.
+LLPOOL_SRC_PKG=${LLPOOL_SRC_PKG:-linux-source-6.12}
+LLPOOL_JOBS=${LLPOOL_JOBS:-$(( $(nproc) + 1 ))}
+
+log() { printf '[llpool %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Install the Debian packages the harness needs, naming what is missing.
+# Each entry is "package:file-that-proves-it-is-installed".
+ensure_packages() {
+	local want=(
+		"qemu-system-x86:/usr/bin/qemu-system-x86_64"
+		"linux-source-6.12:/usr/src/linux-source-6.12.tar.xz"
+		"busybox-static:/bin/busybox"
+		"flex:/usr/bin/flex" "bison:/usr/bin/bison" "bc:/usr/bin/bc"
+		"libelf-dev:/usr/include/libelf.h"
+		"libssl-dev:/usr/include/openssl/ssl.h"
+		"cpio:/usr/bin/cpio" "kmod:/usr/bin/kmod" "dwarves:/usr/bin/pahole"
+		"python3:/usr/bin/python3" "gcc:/usr/bin/gcc" "make:/usr/bin/make"
+		"xz-utils:/usr/bin/xz" "gzip:/bin/gzip"
+		"sparse:/usr/bin/sparse"
+		"python3-docutils:/usr/bin/rst2html"
+	)
+	local missing=() entry
+	for entry in "${want[@]}" "$@"; do
+		[ -e "${entry#*:}" ] || missing+=("${entry%%:*}")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing Debian packages: ${missing[*]}"
+	[ "$(id -u)" -eq 0 ] || die "need root to install: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2 || die "apt-get update failed"
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 ||
+		die "apt-get install ${missing[*]} failed"
+}
+
+# Unpack a linux-source package once; print the source directory.
+# The tree stays pristine: every build uses O=.
+kernel_source() {
+	local pkg=${1:-$LLPOOL_SRC_PKG} tarball dir
+	tarball=/usr/src/$pkg.tar.xz
+	[ -f "$tarball" ] || die "$tarball missing (apt-get install $pkg)"
+	dir=$LLPOOL_CACHE/src/$pkg
+	local stamp=$dir/.llpool-unpacked
+	local tarsum
+	tarsum=$(stat -c '%s-%Y' "$tarball")
+	if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$tarsum" ]; then
+		log "unpacking $tarball into $LLPOOL_CACHE/src (about 15 s)"
+		rm -rf "$dir"
+		mkdir -p "$LLPOOL_CACHE/src"
+		tar -C "$LLPOOL_CACHE/src" -xf "$tarball" || die "untar failed"
+		echo "$tarsum" > "$stamp"
+	fi
+	echo "$dir"
+}

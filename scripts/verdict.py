@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge one guest boot: verdict.py OUTDIR NAME [--expect REGEX] [--kunit-py PATH]
+
+Reads OUTDIR/results.log (the guest's result channel) and OUTDIR/console.log
+(the whole kernel log) and prints one line per test:
+    PASS <name>
+    FAIL <name> -- <why>
+    SKIP <name> -- <why>
+KUnit suites are parsed with the kernel's own tools/testing/kunit/kunit.py.
+The kernel log is scanned for splats: in a normal boot any splat is a
+failure; with --expect, the boot is a negative control and passes only if
+a splat matching REGEX is there.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+# Every report the kernel's debug facilities print, by its first line.
+SPLATS = [
+    r"BUG: ",
+    r"WARNING: ",
+    r"Invalid wait context",
+    r"possible recursive locking detected",
+    r"possible circular locking dependency",
+    r"inconsistent lock state",
+    r"KASAN: ",
+    r"UBSAN: ",
+    r"kmemleak: \d+ new suspected memory leaks",
+    r"unreferenced object 0x",
+    r"sleeping function called from invalid context",
+    r"Oops",
+    r"Kernel panic",
+    r"general protection fault",
+    r"rcu: INFO: .*detected stall",
+    r"soft lockup",
+    r"blocked for more than \d+ seconds",
+    r"------------\[ cut here \]------------",
+]
+SPLAT_RE = re.compile("|".join("(?:%s)" % s for s in SPLATS))
+TS_RE = re.compile(r"^\[\s*\d+\.\d+\]\s?")
+MARK_RE = re.compile(r"llpool-mark: (.*)")
+
+
+def out(status, name, why=""):
+    line = "%s %s" % (status, name)
+    if why:
+        line += " -- " + why.replace("\n", " | ")
+    print(line, flush=True)
+
+
+def read(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read().replace("\r", "")
+    except FileNotFoundError:
+        return ""
+
+
+def find_splats(console):
+    """Return (first line, context) of each splat, with the step it was in."""
+    splats = []
+    mark = "boot"
+    lines = [TS_RE.sub("", l) for l in console.splitlines()]
+    skip_until = -1
+    for i, line in enumerate(lines):
+        m = MARK_RE.search(line)
+        if m:
+            mark = m.group(1)
+            continue
+        if i <= skip_until or not SPLAT_RE.search(line):
+            continue
+        ctx = [l for l in lines[i:i + 12] if l.strip()][:6]
+        splats.append((line.strip(), "during '%s': %s" % (mark, " / ".join(ctx))))
+        # One report spans many lines; count it once.
+        skip_until = i + 40
+    return splats
+
+
+def kunit_cases(suite_text, kunit_py):
+    """Parse one suite's KTAP with kunit.py; yield (name, status)."""
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "ktap")
+        js = os.path.join(d, "out.json")
+        with open(src, "w") as f:
+            f.write(suite_text)
+        r = subprocess.run([sys.executable, kunit_py, "parse", "--json=" + js, src],
+                           cwd=os.path.dirname(kunit_py), capture_output=True, text=True)
+        if r.returncode not in (0, 1) or not os.path.exists(js):
+            yield ("parse", "FAIL:kunit.py parse failed: " + r.stderr[-300:])
+            return
+        with open(js) as f:
+            data = json.load(f)
+
+    def walk(group, prefix):
+        for case in group.get("test_cases", []):
+            yield (prefix + case["name"], case["status"])
+        for sub in group.get("sub_groups", []):
+            # A parameterised case is a group whose cases are its params.
+            yield from walk(sub, prefix + sub["name"] + ".")
+
+    got = list(walk(data, ""))
+    if not got:
+        yield ("parse", "FAIL:no test cases in KTAP")
+    yield from got
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("outdir")
+    ap.add_argument("name")
+    ap.add_argument("--expect", help="negative control: regex of the report that must appear")
+    ap.add_argument("--kunit-py", required=True)
+    a = ap.parse_args()
+
+    results = read(os.path.join(a.outdir, "results.log"))
+    console = read(os.path.join(a.outdir, "console.log"))
+    n = a.name
+
+    booted = "@@ BOOT" in results
+    finished = re.search(r"^@@ END", results, re.M) is not None
+    if not booted:
+        out("FAIL", n + ":boot", "guest did not reach init; console tail: " +
+            " / ".join(console.splitlines()[-5:]))
+    elif not finished:
+        why = "timed out" if "@@ TIMEOUT" in results else "guest died"
+        out("FAIL", n + ":finished", why + "; console tail: " +
+            " / ".join(console.splitlines()[-5:]))
+    else:
+        out("PASS", n + ":finished")
+
+    # Result lines and KTAP blocks.
+    lines = results.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("@@ RESULT "):
+            parts = line.split(None, 4)
+            name, status = parts[2], parts[3].upper() if len(parts) > 3 else "FAIL"
+            why = parts[4] if len(parts) > 4 else ""
+            out(status if status in ("PASS", "FAIL", "SKIP") else "FAIL", n + ":" + name, why)
+        elif line.startswith("@@ KTAP-BEGIN "):
+            suite = line.split()[2]
+            body = []
+            i += 1
+            while i < len(lines) and not lines[i].startswith("@@ KTAP-END"):
+                body.append(lines[i])
+                i += 1
+            for case, status in kunit_cases("\n".join(body) + "\n", a.kunit_py):
+                why = ""
+                if status.startswith("FAIL:"):
+                    status, why = "FAIL", status[5:]
+                elif status not in ("PASS", "SKIP"):
+                    why = "kunit status " + status
+                    status = "FAIL"
+                out(status, "%s:kunit:%s.%s" % (n, suite, case), why)
+        elif line.startswith("@@ DATA-BEGIN "):
+            i += 1
+            while i < len(lines) and not lines[i].startswith("@@ DATA-END"):
+                i += 1
+        i += 1
+
+    splats = find_splats(console)
+    if a.expect:
+        want = re.compile(a.expect)
+        hit = [s for s in splats if want.search(s[1])]
+        if hit:
+            out("PASS", n + ":control-detected", hit[0][0])
+        else:
+            out("FAIL", n + ":control-detected",
+                "expected a report matching %r; found %s" % (a.expect, [s[0] for s in splats] or "none"))
+    elif splats:
+        for first, ctx in splats:
+            out("FAIL", n + ":kernel-log-clean", ctx)
+    else:
+        out("PASS", n + ":kernel-log-clean")
+
+
+if __name__ == "__main__":
+    main()

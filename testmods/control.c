@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llpool_control: deliberate mistakes, one per load, to prove the detectors
+ * catch them.  `make check` boots a guest for each case and passes only if
+ * the expected report appears in the kernel log; the same splat in a normal
+ * test boot fails `make check`.
+ *
+ *   case=raw_alloc       alloc_page(GFP_NOWAIT) under raw_spin_lock_irqsave():
+ *                        what llpool exists to replace.  PROVE_RAW_LOCK_NESTING
+ *                        reports "Invalid wait context" once the allocation
+ *                        takes zone->lock (hundreds of allocations make sure).
+ *   case=fast_spinlock   a spinlock_t taken inside llpool's fast-path lockdep
+ *                        annotation, from plain task context where it would
+ *                        otherwise be legal: the annotation must make lockdep
+ *                        report it.
+ *   case=plain_spinlock  the same spinlock_t without the annotation: must
+ *                        stay silent (the annotation, not the lock, is what
+ *                        lockdep reacts to).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "../llpool_internal.h"
+
+#define CONTROL_PAGES	512
+
+static char *control_case = "";
+module_param_named(case, control_case, charp, 0444);
+MODULE_PARM_DESC(case, "raw_alloc, fast_spinlock or plain_spinlock");
+
+static DEFINE_RAW_SPINLOCK(control_raw_lock);
+static DEFINE_SPINLOCK(control_lock);
+
+static int control_raw_alloc(void)
+{
+	struct page **pages;
+	unsigned long flags;
+	unsigned int i, n = 0;
+
+	pages = kcalloc(CONTROL_PAGES, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	raw_spin_lock_irqsave(&control_raw_lock, flags);
+	for (i = 0; i < CONTROL_PAGES; i++) {
+		pages[n] = alloc_page(GFP_NOWAIT | __GFP_NOWARN);
+		if (pages[n])
+			n++;
+	}
+	raw_spin_unlock_irqrestore(&control_raw_lock, flags);
+	while (n)
+		__free_page(pages[--n]);
+	kfree(pages);
+	return 0;
+}
+
+static void control_spinlock(bool annotated)
+{
+	if (annotated)
+		llpool_fast_enter();
+	spin_lock(&control_lock);
+	spin_unlock(&control_lock);
+	if (annotated)
+		llpool_fast_exit();
+}
+
+static int __init control_init(void)
+{
+	pr_info("case %s\n", control_case);
+	if (!strcmp(control_case, "raw_alloc"))
+		return control_raw_alloc();
+	if (!strcmp(control_case, "fast_spinlock")) {
+		control_spinlock(true);
+		return 0;
+	}
+	if (!strcmp(control_case, "plain_spinlock")) {
+		control_spinlock(false);
+		return 0;
+	}
+	pr_err("case=%s: unknown, use raw_alloc, fast_spinlock or plain_spinlock\n",
+	       control_case);
+	return -EINVAL;
+}
+
+static void __exit control_exit(void)
+{
+}
+
+module_init(control_init);
+module_exit(control_exit);
+MODULE_IMPORT_NS(LLPOOL_INTERNAL);
+MODULE_DESCRIPTION("llpool negative controls: deliberate lock mistakes");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llpool_stress: load for `make run`.  Creates the pool "stress" and, for
+ * `seconds`, drives it from every online CPU at once:
+ *   - a kthread per CPU allocating bursts, half of them under a
+ *     raw_spinlock_t with IRQs off, and handing the pages to the next CPU's
+ *     thread, which frees them there (cross-CPU frees);
+ *   - an hrtimer per CPU in hardirq mode allocating and freeing a few pages
+ *     every millisecond.
+ * The pool stays until the module is removed, so its debugfs stats can be
+ * read after the run; the totals are also printed.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/llist.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "../pool.h"
+
+static unsigned int seconds = 5;
+module_param(seconds, uint, 0444);
+MODULE_PARM_DESC(seconds, "how long to run, 1..600 (default 5)");
+static unsigned int order;
+module_param(order, uint, 0444);
+MODULE_PARM_DESC(order, "page order, 0..3 (default 0)");
+static unsigned int high = 64;
+module_param(high, uint, 0444);
+MODULE_PARM_DESC(high, "per-CPU high mark, 4..512 (default 64); low is high/4");
+
+#define STRESS_BURST	8
+
+struct stress_cpu {
+	struct task_struct *task;
+	struct llist_head inbox;
+	struct stress_cpu *next;
+	struct hrtimer hrt;
+	unsigned int cpu;
+	unsigned long allocs, misses, irq_allocs, irq_misses;
+};
+
+static struct llpool *stress_pool;
+static struct stress_cpu *stress_cpus;
+static unsigned int stress_n;
+static unsigned int stress_threads;	/* kthreads that were created */
+static unsigned long stress_deadline;
+static atomic_t stress_finished;
+static DEFINE_RAW_SPINLOCK(stress_raw_lock);
+
+static void stress_drain(struct stress_cpu *s)
+{
+	struct llist_node *node, *next;
+
+	llist_for_each_safe(node, next, llist_del_all(&s->inbox))
+		llpool_free(stress_pool, virt_to_page(node));
+}
+
+static void stress_burst(struct stress_cpu *s)
+{
+	struct page *page;
+	unsigned int i;
+
+	for (i = 0; i < STRESS_BURST; i++) {
+		page = llpool_alloc(stress_pool);
+		if (!page) {
+			s->misses++;
+			continue;
+		}
+		s->allocs++;
+		llist_add(page_address(page), &s->next->inbox);
+	}
+}
+
+static int stress_fn(void *arg)
+{
+	struct stress_cpu *s = arg;
+	unsigned long flags;
+	bool raw = false;
+
+	while (!kthread_should_stop() && time_before(jiffies, stress_deadline)) {
+		if (raw) {
+			raw_spin_lock_irqsave(&stress_raw_lock, flags);
+			stress_burst(s);
+			raw_spin_unlock_irqrestore(&stress_raw_lock, flags);
+		} else {
+			stress_burst(s);
+		}
+		raw = !raw;
+		stress_drain(s);
+		cond_resched();
+	}
+	/* Once every thread has stopped sending, empty the inbox for good, so
+	 * that the stats read after the run show no page in flight.
+	 */
+	atomic_inc(&stress_finished);
+	while (!kthread_should_stop() &&
+	       atomic_read(&stress_finished) < stress_threads)
+		schedule_timeout_interruptible(HZ / 100);
+	stress_drain(s);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ / 10);
+	return 0;
+}
+
+static enum hrtimer_restart stress_hrt_fn(struct hrtimer *hrt)
+{
+	struct stress_cpu *s = container_of(hrt, struct stress_cpu, hrt);
+	struct page *pages[4];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		pages[n] = llpool_alloc(stress_pool);
+		if (pages[n])
+			n++;
+	}
+	s->irq_allocs += n;
+	s->irq_misses += ARRAY_SIZE(pages) - n;
+	while (n)
+		llpool_free(stress_pool, pages[--n]);
+	if (time_after(jiffies, stress_deadline))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(hrt, ms_to_ktime(1));
+	return HRTIMER_RESTART;
+}
+
+/* Runs on the timer's CPU: a pinned hrtimer fires where it was started. */
+static int stress_start_timer(void *arg)
+{
+	struct stress_cpu *s = arg;
+
+	hrtimer_start(&s->hrt, ms_to_ktime(1), HRTIMER_MODE_REL_PINNED_HARD);
+	return 0;
+}
+
+static void stress_stop(void)
+{
+	unsigned long allocs = 0, misses = 0, irq_allocs = 0, irq_misses = 0;
+	unsigned int i;
+
+	for (i = 0; i < stress_n; i++) {
+		struct stress_cpu *s = &stress_cpus[i];
+
+		hrtimer_cancel(&s->hrt);
+		if (s->task)
+			kthread_stop(s->task);
+	}
+	for (i = 0; i < stress_n; i++) {
+		struct stress_cpu *s = &stress_cpus[i];
+
+		stress_drain(s);
+		allocs += s->allocs;
+		misses += s->misses;
+		irq_allocs += s->irq_allocs;
+		irq_misses += s->irq_misses;
+	}
+	pr_info("%u CPUs: task allocs %lu misses %lu, hardirq allocs %lu misses %lu\n",
+		stress_n, allocs, misses, irq_allocs, irq_misses);
+}
+
+static int __init stress_init(void)
+{
+	struct llpool_params p = { .name = "stress" };
+	unsigned int cpu, i = 0;
+
+	if (seconds < 1 || seconds > 600) {
+		pr_err("seconds=%u: must be 1..600\n", seconds);
+		return -EINVAL;
+	}
+	if (high < 4 || high > LLPOOL_HIGH_MAX) {
+		pr_err("high=%u: must be 4..%d\n", high, LLPOOL_HIGH_MAX);
+		return -EINVAL;
+	}
+	if (order > LLPOOL_ORDER_MAX) {
+		pr_err("order=%u: must be 0..%d\n", order, LLPOOL_ORDER_MAX);
+		return -EINVAL;
+	}
+	p.order = order;
+	p.high = high;
+	p.low = high / 4;
+	stress_pool = llpool_create(&p);
+	if (IS_ERR(stress_pool))
+		return PTR_ERR(stress_pool);
+
+	cpus_read_lock();
+	stress_n = num_online_cpus();
+	stress_cpus = kcalloc(stress_n, sizeof(*stress_cpus), GFP_KERNEL);
+	if (!stress_cpus) {
+		cpus_read_unlock();
+		llpool_destroy(stress_pool);
+		return -ENOMEM;
+	}
+	stress_deadline = jiffies + seconds * HZ;
+	for_each_online_cpu(cpu) {
+		struct stress_cpu *s = &stress_cpus[i++];
+
+		s->cpu = cpu;
+		init_llist_head(&s->inbox);
+		s->next = &stress_cpus[i % stress_n];
+		hrtimer_init(&s->hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+		s->hrt.function = stress_hrt_fn;
+		s->task = kthread_create_on_cpu(stress_fn, s, cpu, "llpool_stress/%u");
+		if (IS_ERR(s->task))
+			s->task = NULL;
+		else
+			stress_threads++;
+	}
+	cpus_read_unlock();
+
+	for (i = 0; i < stress_n; i++) {
+		struct stress_cpu *s = &stress_cpus[i];
+
+		if (s->task)
+			wake_up_process(s->task);
+		smp_call_on_cpu(s->cpu, stress_start_timer, s, false);
+	}
+	pr_info("running %u s on %u CPUs, order %u, high %u\n",
+		seconds, stress_n, order, high);
+	return 0;
+}
+
+static void __exit stress_exit(void)
+{
+	stress_stop();
+	kfree(stress_cpus);
+	llpool_destroy(stress_pool);
+}
+
+module_init(stress_init);
+module_exit(stress_exit);
+MODULE_DESCRIPTION("llpool load generator for make run");
+MODULE_LICENSE("GPL");
