@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Boot a harness kernel with a test plan: scripts/boot.sh VARIANT PLAN OUTDIR [VAR=VALUE...]
+# Boot a harness kernel (4 vCPUs in 2 sockets, one NUMA node each) with a test plan: scripts/boot.sh VARIANT PLAN OUTDIR [VAR=VALUE...]
 #
 # PLAN is scripts/guest/plan-PLAN.sh.  VAR=VALUE pairs go on the kernel
 # command line, which hands them to the guest's init as environment.
@@ -41,7 +41,7 @@ log "booting $variant with plan $(basename "$plan") ($outdir)"
 start=$(date +%s)
 rc=0
 timeout --foreground -k 10 "${LLPOOL_BOOT_TIMEOUT:-900}" \
-	qemu-system-x86_64 -machine q35 -cpu max -smp 4 -m 2G \
+	qemu-system-x86_64 -machine q35 -cpu max -smp 4,sockets=2,cores=2,threads=1 -m 2G \
 	-object memory-backend-ram,id=m0,size=1G -numa node,nodeid=0,cpus=0-1,memdev=m0 \
 	-object memory-backend-ram,id=m1,size=1G -numa node,nodeid=1,cpus=2-3,memdev=m1 \
 	-display none -monitor none -no-reboot \

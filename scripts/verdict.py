@@ -157,7 +157,8 @@ def main():
                 elif status not in ("PASS", "SKIP"):
                     why = "kunit status " + status
                     status = "FAIL"
-                out(status, "%s:kunit:%s.%s" % (n, suite, case), why)
+                # kunit.py names cases "suite.case[.param]"; params may hold spaces.
+                out(status, "%s:kunit:%s" % (n, case.replace(" ", "_")), why)
         elif line.startswith("@@ DATA-BEGIN "):
             i += 1
             while i < len(lines) and not lines[i].startswith("@@ DATA-END"):

@@ -7,8 +7,12 @@
  *
  *   case=raw_alloc       alloc_page(GFP_NOWAIT) under raw_spin_lock_irqsave():
  *                        what llpool exists to replace.  PROVE_RAW_LOCK_NESTING
- *                        reports "Invalid wait context" once the allocation
- *                        takes zone->lock (hundreds of allocations make sure).
+ *                        reports "Invalid wait context" once an allocation
+ *                        takes zone->lock.  pcp->lock is a trylock, which
+ *                        lockdep exempts, and a well-stocked pcplist can
+ *                        serve hundreds of pages without zone->lock; so the
+ *                        loop goes on until lockdep has reported or
+ *                        CONTROL_PAGES pages, more than a pcplist holds.
  *   case=fast_spinlock   a spinlock_t taken inside llpool's fast-path lockdep
  *                        annotation, from plain task context where it would
  *                        otherwise be legal: the annotation must make lockdep
@@ -20,6 +24,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debug_locks.h>
 #include <linux/gfp.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -28,7 +33,7 @@
 
 #include "../llpool_internal.h"
 
-#define CONTROL_PAGES	512
+#define CONTROL_PAGES	16384
 
 static char *control_case = "";
 module_param_named(case, control_case, charp, 0444);
@@ -43,11 +48,11 @@ static int control_raw_alloc(void)
 	unsigned long flags;
 	unsigned int i, n = 0;
 
-	pages = kcalloc(CONTROL_PAGES, sizeof(*pages), GFP_KERNEL);
+	pages = kvcalloc(CONTROL_PAGES, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
 	raw_spin_lock_irqsave(&control_raw_lock, flags);
-	for (i = 0; i < CONTROL_PAGES; i++) {
+	for (i = 0; i < CONTROL_PAGES && debug_locks; i++) {
 		pages[n] = alloc_page(GFP_NOWAIT | __GFP_NOWARN);
 		if (pages[n])
 			n++;
@@ -55,7 +60,8 @@ static int control_raw_alloc(void)
 	raw_spin_unlock_irqrestore(&control_raw_lock, flags);
 	while (n)
 		__free_page(pages[--n]);
-	kfree(pages);
+	kvfree(pages);
+	pr_info("raw_alloc: %u pages allocated under a raw spinlock\n", i);
 	return 0;
 }
 

@@ -42,7 +42,9 @@ static void lockwatch_probe(void *data, struct lockdep_map *lock,
 	name = lock->name;
 	if (!name) {
 		w->other++;
-	} else if (!strcmp(name, "&zone->lock") || !strcmp(name, "&pcp->lock")) {
+		return;
+	}
+	if (!strcmp(name, "&zone->lock") || !strcmp(name, "&pcp->lock")) {
 		if (name[1] == 'z')
 			w->zone++;
 		else
@@ -52,7 +54,8 @@ static void lockwatch_probe(void *data, struct lockdep_map *lock,
 	} else if (!strcmp(name, "llpool_fast_path")) {
 		w->fast++;
 	} else {
-		w->other++;
+		if (!w->other++)
+			w->first_other = name;
 	}
 }
 

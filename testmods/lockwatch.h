@@ -23,6 +23,7 @@ struct task_struct;
  * @fast: acquisitions of "llpool_fast_path" (llpool's lockdep annotation).
  * @other: every other acquisition.
  * @first_zone_ip: caller address of the first zone or pcp acquisition.
+ * @first_other: name of the first other lock class, for diagnostics.
  * @level: the interrupt_context_level() being watched.
  * @task: the task being watched, task-level windows only.
  */
@@ -32,6 +33,7 @@ struct lockwatch_window {
 	unsigned int fast;
 	unsigned int other;
 	unsigned long first_zone_ip;
+	const char *first_other;
 	unsigned char level;
 	struct task_struct *task;
 };

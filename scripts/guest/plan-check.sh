@@ -14,7 +14,7 @@ load llpool_control case=plain_spinlock && unload llpool_control
 load llpool_stress seconds=3 && sleep 4 &&
 	data stats:stress /sys/kernel/debug/llpool/stress/stats && unload llpool_stress
 if [ -n "$LLPOOL_INJECT" ]; then
-	load llpool_control case="$LLPOOL_INJECT"
+	load llpool_control case="$LLPOOL_INJECT" && unload llpool_control
 fi
 unload llpool_kunit
 unload llpool_lockwatch
