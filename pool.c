@@ -503,36 +503,36 @@ static int llpool_check_params(const struct llpool_params *p)
 	size_t len;
 
 	if (!p) {
-		pr_err("llpool_create: params is NULL\n");
+		pr_err("create: params is NULL\n");
 		return -EINVAL;
 	}
 	len = p->name ? strnlen(p->name, LLPOOL_NAME_MAX + 1) : 0;
 	if (!len || len > LLPOOL_NAME_MAX || strchr(p->name, '/')) {
-		pr_err("llpool_create: name must be 1..%d characters without '/'\n",
+		pr_err("create: name must be 1..%d characters without '/'\n",
 		       LLPOOL_NAME_MAX);
 		return -EINVAL;
 	}
 	if (p->order > LLPOOL_ORDER_MAX) {
-		pr_err("llpool_create: %s: order %u is above %d\n",
+		pr_err("create %s: order %u is above %d\n",
 		       p->name, p->order, LLPOOL_ORDER_MAX);
 		return -EINVAL;
 	}
 	if (!p->low) {
-		pr_err("llpool_create: %s: low must be at least 1\n", p->name);
+		pr_err("create %s: low must be at least 1\n", p->name);
 		return -EINVAL;
 	}
 	if (p->low > p->high) {
-		pr_err("llpool_create: %s: low %u is above high %u\n",
+		pr_err("create %s: low %u is above high %u\n",
 		       p->name, p->low, p->high);
 		return -EINVAL;
 	}
 	if (p->high > LLPOOL_HIGH_MAX) {
-		pr_err("llpool_create: %s: high %u is above %d\n",
+		pr_err("create %s: high %u is above %d\n",
 		       p->name, p->high, LLPOOL_HIGH_MAX);
 		return -EINVAL;
 	}
 	if (p->gfp & ~LLPOOL_GFP_ALLOWED) {
-		pr_err("llpool_create: %s: gfp %#x has flags outside %#x\n",
+		pr_err("create %s: gfp %#x has flags outside %#x\n",
 		       p->name, (__force unsigned int)p->gfp,
 		       (__force unsigned int)LLPOOL_GFP_ALLOWED);
 		return -EINVAL;
@@ -611,6 +611,18 @@ struct llpool *llpool_create(const struct llpool_params *params)
 	ret = llpool_check_params(params);
 	if (ret)
 		return ERR_PTR(ret);
+	/*
+	 * Refuse a taken name before paying for a prefill; the check is done
+	 * again at insertion.  The list lock is not held across the prefill:
+	 * its allocations may enter reclaim.
+	 */
+	mutex_lock(&llpool_list_lock);
+	ret = llpool_find(params->name) ? -EEXIST : 0;
+	mutex_unlock(&llpool_list_lock);
+	if (ret) {
+		pr_err("create %s: a pool with this name exists\n", params->name);
+		return ERR_PTR(ret);
+	}
 
 	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
 	if (!pool)
@@ -647,7 +659,7 @@ struct llpool *llpool_create(const struct llpool_params *params)
 
 	ret = llpool_prefill(pool);
 	if (ret) {
-		pr_err("llpool_create: %s: no memory to prefill the reserves\n",
+		pr_err("create %s: no memory to prefill the reserves\n",
 		       pool->name);
 		goto err_free;
 	}
@@ -655,7 +667,7 @@ struct llpool *llpool_create(const struct llpool_params *params)
 	mutex_lock(&llpool_list_lock);
 	if (llpool_find(pool->name)) {
 		mutex_unlock(&llpool_list_lock);
-		pr_err("llpool_create: %s: a pool with this name exists\n",
+		pr_err("create %s: a pool with this name exists\n",
 		       pool->name);
 		ret = -EEXIST;
 		goto err_free;

@@ -49,13 +49,13 @@ static struct llpool *llpool_test_create(struct kunit *test, const char *name,
 	return pool;
 }
 
-/* Poll @cond every 10 ms for up to LLPOOL_TEST_WAIT_MS; true if it held. */
+/* Poll @cond every 20 ms for up to LLPOOL_TEST_WAIT_MS; true if it held. */
 #define llpool_wait_for(cond)						\
 ({									\
 	unsigned long __end = jiffies + msecs_to_jiffies(LLPOOL_TEST_WAIT_MS); \
 	bool __ok;							\
 	while (!(__ok = (cond)) && time_before(jiffies, __end))		\
-		msleep(10);						\
+		msleep(20);						\
 	__ok;								\
 })
 
@@ -127,8 +127,10 @@ static const struct llpool_bad_param llpool_bad_params[] = {
 	{ "low 0", { .name = "bad", .low = 0, .high = 2 } },
 	{ "low above high", { .name = "bad", .low = 3, .high = 2 } },
 	{ "high above max", { .name = "bad", .low = 1, .high = LLPOOL_HIGH_MAX + 1 } },
-	{ "highmem gfp", { .name = "bad", .low = 1, .high = 2, .gfp = GFP_KERNEL | __GFP_HIGHMEM } },
-	{ "nofail gfp", { .name = "bad", .low = 1, .high = 2, .gfp = GFP_KERNEL | __GFP_NOFAIL } },
+	{ "highmem gfp", { .name = "bad", .low = 1, .high = 2,
+			   .gfp = GFP_KERNEL | __GFP_HIGHMEM } },
+	{ "nofail gfp", { .name = "bad", .low = 1, .high = 2,
+			  .gfp = GFP_KERNEL | __GFP_NOFAIL } },
 };
 
 static void llpool_bad_param_desc(const struct llpool_bad_param *b, char *desc)
@@ -150,12 +152,12 @@ static void llpool_rejects_bad_params(struct kunit *test)
 
 static void llpool_rejects_null_and_duplicate(struct kunit *test)
 {
+	struct llpool_params p = { .name = "kunit-dup", .low = 1, .high = 2 };
 	struct llpool *pool, *dup;
 
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(llpool_create(NULL)), -EINVAL);
 	pool = llpool_test_create(test, "kunit-dup", 0, 1, 2);
-	dup = llpool_create(&(struct llpool_params){ .name = "kunit-dup",
-						      .low = 1, .high = 2 });
+	dup = llpool_create(&p);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(dup), -EEXIST);
 	if (!IS_ERR(dup))
 		llpool_destroy(dup);
@@ -281,7 +283,7 @@ static void llpool_trims_above_high(struct kunit *test)
 		if (page)
 			held[n++] = page;
 		else
-			msleep(5);
+			msleep(20);
 	}
 	KUNIT_ASSERT_EQ(test, n, 40U);
 	/* A refill is kicked only below low, so the reserve rests in [low, high]. */
@@ -397,12 +399,12 @@ static void llpool_ctx_burst(struct llpool_ctx *x)
 
 static int llpool_ctx_init(struct kunit *test)
 {
+	struct llpool_params p = { .name = "kunit-ctx", .low = 8, .high = 32 };
 	struct llpool_ctx *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
 
 	if (!x)
 		return -ENOMEM;
-	x->pool = llpool_create(&(struct llpool_params){ .name = "kunit-ctx",
-							  .low = 8, .high = 32 });
+	x->pool = llpool_create(&p);
 	if (IS_ERR(x->pool))
 		return PTR_ERR(x->pool);
 	KUNIT_ASSERT_EQ(test, debug_locks, 1);

@@ -38,10 +38,15 @@ module_param(high, uint, 0444);
 MODULE_PARM_DESC(high, "per-CPU high mark, 4..512 (default 64); low is high/4");
 
 #define STRESS_BURST	8
+/* Pages a thread may have in its consumer's inbox: without a bound, a fast
+ * producer outruns a slow consumer and the pool refills without limit.
+ */
+#define STRESS_INFLIGHT	256
 
 struct stress_cpu {
 	struct task_struct *task;
 	struct llist_head inbox;
+	atomic_t inbox_nr;		/* pages on @inbox */
 	struct stress_cpu *next;
 	struct hrtimer hrt;
 	unsigned int cpu;
@@ -54,14 +59,17 @@ static unsigned int stress_n;
 static unsigned int stress_threads;	/* kthreads that were created */
 static unsigned long stress_deadline;
 static atomic_t stress_finished;
+static atomic_t stress_drained;
 static DEFINE_RAW_SPINLOCK(stress_raw_lock);
 
 static void stress_drain(struct stress_cpu *s)
 {
 	struct llist_node *node, *next;
 
-	llist_for_each_safe(node, next, llist_del_all(&s->inbox))
+	llist_for_each_safe(node, next, llist_del_all(&s->inbox)) {
 		llpool_free(stress_pool, virt_to_page(node));
+		atomic_dec(&s->inbox_nr);
+	}
 }
 
 static void stress_burst(struct stress_cpu *s)
@@ -69,6 +77,8 @@ static void stress_burst(struct stress_cpu *s)
 	struct page *page;
 	unsigned int i;
 
+	if (atomic_read(&s->next->inbox_nr) >= STRESS_INFLIGHT)
+		return;
 	for (i = 0; i < STRESS_BURST; i++) {
 		page = llpool_alloc(stress_pool);
 		if (!page) {
@@ -76,6 +86,7 @@ static void stress_burst(struct stress_cpu *s)
 			continue;
 		}
 		s->allocs++;
+		atomic_inc(&s->next->inbox_nr);
 		llist_add(page_address(page), &s->next->inbox);
 	}
 }
@@ -106,6 +117,8 @@ static int stress_fn(void *arg)
 	       atomic_read(&stress_finished) < stress_threads)
 		schedule_timeout_interruptible(HZ / 100);
 	stress_drain(s);
+	if (atomic_inc_return(&stress_drained) == stress_threads)
+		pr_info("done: every page handed back\n");
 	while (!kthread_should_stop())
 		schedule_timeout_interruptible(HZ / 10);
 	return 0;

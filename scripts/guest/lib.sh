@@ -85,3 +85,13 @@ kmemleak_check() {
 		result kmemleak pass
 	fi
 }
+
+# wait_log REGEX SECONDS: wait for the kernel log to show REGEX.
+wait_log() {
+	local i=0
+	while ! dmesg | grep -q "$1"; do
+		i=$((i + 1))
+		[ "$i" -gt "$2" ] && return 1
+		sleep 1
+	done
+}

@@ -11,7 +11,7 @@ done
 # without llpool's fast-path annotation is legal, and must stay silent.
 load llpool_control case=plain_spinlock && unload llpool_control
 # A short load from every CPU and context.
-load llpool_stress seconds=3 && sleep 4 &&
+load llpool_stress seconds=3 && wait_log 'llpool_stress: done' 60 &&
 	data stats:stress /sys/kernel/debug/llpool/stress/stats && unload llpool_stress
 if [ -n "$LLPOOL_INJECT" ]; then
 	load llpool_control case="$LLPOOL_INJECT" && unload llpool_control
