@@ -26,6 +26,8 @@ record() { echo "$*" | tee -a "$summary"; }
 declare -A controls=(
 	[raw_alloc]='Invalid wait context.*&zone->lock'
 	[fast_spinlock]='Invalid wait context.*control_lock'
+	[early_free]='KASAN: slab-use-after-free.*control_early_free'
+	[leak]='kmemleak -- [0-9]+ unreferenced objects'
 )
 
 ensure_packages
@@ -56,8 +58,8 @@ for v in $variants; do
 		"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
 			--expect "${controls[$c]}" \
 			"$outroot/$v-control-$c" "$v/control-$c" |
-			# A control's own lockdep verdict is expected to be "off".
-			sed -E 's/^FAIL (.*:lockdep:debug_locks) -- /PASS \1 -- (expected) /' |
+			# A control's own lockdep or kmemleak verdict is expected to fail.
+			sed -E 's/^FAIL (.*:(lockdep:debug_locks|kmemleak)) -- /PASS \1 -- (expected) /' |
 			tee -a "$summary"
 	done
 done

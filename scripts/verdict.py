@@ -46,7 +46,12 @@ TS_RE = re.compile(r"^\[\s*\d+\.\d+\]\s?")
 MARK_RE = re.compile(r"llpool-mark: (.*)")
 
 
+RESULT_FAILS = []
+
+
 def out(status, name, why=""):
+    if status == "FAIL":
+        RESULT_FAILS.append("%s -- %s" % (name, why))
     line = "%s %s" % (status, name)
     if why:
         line += " -- " + why.replace("\n", " | ")
@@ -157,8 +162,14 @@ def main():
                 elif status not in ("PASS", "SKIP"):
                     why = "kunit status " + status
                     status = "FAIL"
-                # kunit.py names cases "suite.case[.param]"; params may hold spaces.
-                out(status, "%s:kunit:%s" % (n, case.replace(" ", "_")), why)
+                # kunit.py names KUnit cases "suite.case[.param]"; a
+                # kselftest's KTAP has no suite line, so prefix its name.
+                # Params may hold spaces.
+                case = case.replace(" ", "_")
+                if suite.startswith("selftest:"):
+                    out(status, "%s:%s.%s" % (n, suite, case), why)
+                else:
+                    out(status, "%s:kunit:%s" % (n, case), why)
         elif line.startswith("@@ DATA-BEGIN "):
             i += 1
             while i < len(lines) and not lines[i].startswith("@@ DATA-END"):
@@ -167,8 +178,11 @@ def main():
 
     splats = find_splats(console)
     if a.expect:
+        # The expected report: a splat in the kernel log, or a failed
+        # check in the guest (kmemleak reports through a file).
         want = re.compile(a.expect)
         hit = [s for s in splats if want.search(s[1])]
+        hit += [(f, f) for f in RESULT_FAILS if want.search(f)]
         if hit:
             out("PASS", n + ":control-detected", hit[0][0])
         else:

@@ -20,6 +20,11 @@
  *   case=plain_spinlock  the same spinlock_t without the annotation: must
  *                        stay silent (the annotation, not the lock, is what
  *                        lockdep reacts to).
+ *   case=early_free      an RCU reader holds an object that a writer frees
+ *                        with plain kfree(), no grace period: KASAN must
+ *                        report the reader's access (slab-use-after-free).
+ *   case=leak            a kmalloc() whose pointer is dropped: kmemleak must
+ *                        report it.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -27,6 +32,7 @@
 #include <linux/debug_locks.h>
 #include <linux/gfp.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -37,7 +43,7 @@
 
 static char *control_case = "";
 module_param_named(case, control_case, charp, 0444);
-MODULE_PARM_DESC(case, "raw_alloc, fast_spinlock or plain_spinlock");
+MODULE_PARM_DESC(case, "raw_alloc, fast_spinlock, plain_spinlock, early_free or leak");
 
 static DEFINE_RAW_SPINLOCK(control_raw_lock);
 static DEFINE_SPINLOCK(control_lock);
@@ -75,6 +81,39 @@ static void control_spinlock(bool annotated)
 		llpool_fast_exit();
 }
 
+struct control_obj {
+	u64 magic;
+};
+
+static struct control_obj __rcu *control_slot;
+static void *control_leak;
+
+/* The reader's access after the free is the bug KASAN must see. */
+static void control_early_free(void)
+{
+	struct control_obj *p = kmalloc(sizeof(*p), GFP_KERNEL), *seen;
+
+	if (!p)
+		return;
+	p->magic = 0x5a5a5a5a;
+	rcu_assign_pointer(control_slot, p);
+
+	rcu_read_lock();
+	seen = rcu_dereference(control_slot);
+	/* The writer: unpublish and free at once, without a grace period. */
+	rcu_assign_pointer(control_slot, NULL);
+	kfree(p);
+	pr_info("early_free: reader sees %llx\n", READ_ONCE(seen->magic));
+	rcu_read_unlock();
+}
+
+static void control_make_leak(void)
+{
+	/* Stored, then forgotten: nothing references the object any more. */
+	control_leak = kmalloc(128, GFP_KERNEL);
+	WRITE_ONCE(control_leak, NULL);
+}
+
 static int __init control_init(void)
 {
 	pr_info("case %s\n", control_case);
@@ -88,7 +127,15 @@ static int __init control_init(void)
 		control_spinlock(false);
 		return 0;
 	}
-	pr_err("case=%s: unknown, use raw_alloc, fast_spinlock or plain_spinlock\n",
+	if (!strcmp(control_case, "early_free")) {
+		control_early_free();
+		return 0;
+	}
+	if (!strcmp(control_case, "leak")) {
+		control_make_leak();
+		return 0;
+	}
+	pr_err("case=%s: unknown, use raw_alloc, fast_spinlock, plain_spinlock, early_free or leak\n",
 	       control_case);
 	return -EINVAL;
 }

@@ -95,3 +95,26 @@ wait_log() {
 		sleep 1
 	done
 }
+
+# selftest DIR/SCRIPT [VAR=VALUE...]: run a kselftest script from /selftests
+# and ship its KTAP output like a KUnit suite's.
+selftest() {
+	local script=/selftests/$1 name
+	name=selftest:$(basename "$1" .sh)
+	shift
+	mark "selftest $name"
+	if [ ! -x "$script" ]; then
+		result "$name" fail "no $script"
+		return
+	fi
+	env LLPOOL_MODDIR=$MODDIR KMODDIR=/lib/kernel "$@" "$script" > /tmp/ktap.out 2>&1
+	local rc=$?
+	result_raw "@@ KTAP-BEGIN $name"
+	cat /tmp/ktap.out > "$LLPOOL_OUT"
+	result_raw "@@ KTAP-END"
+	case $rc in
+	0) result "$name:exit" pass ;;
+	4) result "$name:exit" skip "kselftest skip (exit 4)" ;;
+	*) result "$name:exit" fail "exit $rc" ;;
+	esac
+}

@@ -18,6 +18,12 @@ if [ -n "$LLPOOL_INJECT" ]; then
 fi
 unload llpool_kunit
 unload llpool_lockwatch
+# rcu_pool_user and its KUnit suite.
+load rcu_pool_user && load llpool_rcu_kunit && ktap llpool_rcu
+unload llpool_rcu_kunit
+unload rcu_pool_user
+# The kselftest: rcu_pool_user's stress load beside rcutorture.
+selftest llpool/rcu_stress.sh STRESS_SECONDS=10
 unload llpool
 lockdep_verdict
 kmemleak_check

@@ -4,3 +4,4 @@
 load llpool
 load llpool_control case="$CONTROL_CASE"
 lockdep_verdict
+[ "$CONTROL_CASE" = leak ] && kmemleak_check

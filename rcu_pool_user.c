@@ -1,0 +1,841 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rcu_pool_user: deferred free after an RCU grace period from any context,
+ * on llpool pages.  The design is described in rcu_pool_user.h.  Layout:
+ *
+ *   Fast path        llpool_rcu_free(): a pointer into this CPU's block
+ *   Kick             irq_work -> monitor
+ *   Grace period     monitor -> rcu_work -> kvfree + llpool_free
+ *   Barrier, create and teardown
+ *   Stats and the default instance (llpool_kfree_rcu())
+ *   Stress load      off by default; module parameters
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitops.h>
+#include <linux/cpumask.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/hrtimer.h>
+#include <linux/irq_work.h>
+#include <linux/kthread.h>
+#include <linux/llist.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/random.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
+#include <asm/local.h>
+
+#include "llpool_internal.h"
+#include "pool.h"
+#include "rcu_pool_user.h"
+
+/* A partly filled block waits at most this long for more pointers. */
+#define LLPOOL_RCU_TIMEOUT	(HZ / 50)
+
+/* llpool_rcu_cpu.busy: a batch is in flight (owns ->inflight). */
+#define LLPOOL_RCU_BUSY		0
+
+/**
+ * struct llpool_rcu_cpu - one CPU's state
+ * @cur: the open block.
+ * @active: reentrancy guard, as in llpool.
+ * @closed: blocks waiting for a grace period.
+ * @inflight: the batch whose grace period @rwork waits for.
+ * @busy: LLPOOL_RCU_BUSY while a batch is in flight.
+ * @kick: irq_work that schedules @monitor.
+ * @monitor: closes an expired block, submits closed blocks.
+ * @rwork: runs a grace period after a batch is submitted.
+ * @stat: fast-path counters (QUEUED, FALLBACKS, PAGES taken).
+ * @r: the instance.
+ * @cpu: the owning CPU.
+ *
+ * Who touches what:
+ * - @cur: the owning CPU with IRQs off and @active claimed (the fast path
+ *   and @monitor, which is queued on this CPU), or anyone once the CPU is
+ *   offline.
+ * - @closed: llist_add() in any context on the owning CPU; llist_del_all()
+ *   by whoever holds LLPOOL_RCU_BUSY.
+ * - @inflight: whoever holds LLPOOL_RCU_BUSY (test_and_set_bit_lock).
+ * - @stat: local_t on the owning CPU, any context.
+ */
+struct llpool_rcu_cpu {
+	struct llpool_rcu_block *cur;
+	local_t active;
+	struct llist_head closed;
+	struct llist_node *inflight;
+	unsigned long busy;
+	struct irq_work kick;
+	struct delayed_work monitor;
+	struct rcu_work rwork;
+	local_t stat[LLPOOL_RCU_COUNTER_COUNT];
+	struct llpool_rcu *r;
+	unsigned int cpu;
+};
+
+/**
+ * struct llpool_rcu - an instance
+ * @pool: where the block pages come from.
+ * @pcpu: per-CPU state.
+ * @freed: objects freed.
+ * @blocks: blocks submitted.
+ * @gps: grace periods waited for.
+ * @returned: block pages given back to @pool.
+ * @flushing: llpool_rcu_barrier() is closing blocks before their timeout.
+ * @dying: teardown: no more work is queued.
+ * @dir: debugfs directory.
+ */
+struct llpool_rcu {
+	struct llpool *pool;
+	struct llpool_rcu_cpu __percpu *pcpu;
+	atomic_long_t freed;
+	atomic_long_t blocks;
+	atomic_long_t gps;
+	atomic_long_t returned;
+	bool flushing;
+	bool dying;
+	struct dentry *dir;
+};
+
+static struct workqueue_struct *llpool_rcu_wq;
+static struct dentry *llpool_rcu_debugfs;
+
+/* ==== Fast path ========================================================== */
+
+static __always_inline bool llpool_rcu_claim(struct llpool_rcu_cpu *c)
+{
+	return local_inc_return(&c->active) == 1;
+}
+
+static __always_inline void llpool_rcu_release(struct llpool_rcu_cpu *c)
+{
+	/* @cur and the block must be written before an NMI can claim. */
+	barrier();
+	local_dec(&c->active);
+}
+
+/**
+ * llpool_rcu_free() - free @ptr with kvfree() after an RCU grace period
+ * @r: the instance
+ * @ptr: memory from kmalloc() or vmalloc(), or NULL (ignored)
+ *
+ * Headless: @ptr needs no rcu_head.  Never sleeps, never takes a lock,
+ * never calls the page allocator and never waits for a grace period.
+ *
+ * Context: any context: task, softirq, hardirq, NMI, IRQs off, under a
+ * raw_spinlock_t (also on PREEMPT_RT).
+ * Return: 0 when @ptr will be freed after a grace period; -ENOMEM when no
+ * block page was reachable (or this CPU's state was in use by the context
+ * this call interrupted): then nothing happened and the caller still owns
+ * @ptr.
+ */
+int llpool_rcu_free(struct llpool_rcu *r, void *ptr)
+{
+	struct llpool_rcu_cpu *c;
+	struct llpool_rcu_block *b;
+	unsigned long flags;
+	struct page *page;
+	bool kick = false;
+	int ret = -ENOMEM;
+
+	if (!ptr)
+		return 0;
+	local_irq_save(flags);
+	llpool_fast_enter();
+	c = this_cpu_ptr(r->pcpu);
+	if (!llpool_rcu_claim(c))
+		goto out;
+	b = c->cur;
+	if (!b) {
+		page = __llpool_alloc(r->pool);
+		if (!page)
+			goto out;
+		local_inc(&c->stat[LLPOOL_RCU_PAGES]);
+		b = page_address(page);
+		b->nr = 0;
+		b->start = jiffies;
+		c->cur = b;
+		kick = true;		/* arm the timeout */
+	}
+	b->ptrs[b->nr++] = ptr;
+	if (b->nr == LLPOOL_RCU_PTRS) {
+		c->cur = NULL;
+		llist_add(&b->node, &c->closed);
+		kick = true;		/* submit now */
+	}
+	ret = 0;
+out:
+	llpool_rcu_release(c);
+	local_inc(&c->stat[ret ? LLPOOL_RCU_FALLBACKS : LLPOOL_RCU_QUEUED]);
+	if (kick)
+		irq_work_queue(&c->kick);
+	llpool_fast_exit();
+	local_irq_restore(flags);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(llpool_rcu_free);
+
+/* ==== Kick =============================================================== */
+
+/*
+ * Hardirq, no caller locks held (see llpool's kick for why the fast path
+ * cannot queue work itself).  Closed blocks want the monitor now; an open
+ * block wants it when its timeout expires, unless it is already pending.
+ */
+static void llpool_rcu_kick_fn(struct irq_work *kick)
+{
+	struct llpool_rcu_cpu *c = container_of(kick, struct llpool_rcu_cpu, kick);
+
+	if (READ_ONCE(c->r->dying))
+		return;
+	if (!llist_empty(&c->closed))
+		mod_delayed_work_on(c->cpu, llpool_rcu_wq, &c->monitor, 0);
+	else
+		queue_delayed_work_on(c->cpu, llpool_rcu_wq, &c->monitor,
+				      LLPOOL_RCU_TIMEOUT);
+}
+
+/* ==== Grace period ======================================================= */
+
+/*
+ * Hand every closed block to the rcu_work, unless a batch is in flight:
+ * then the rcu_work calls this again when it is done.
+ */
+static void llpool_rcu_submit(struct llpool_rcu_cpu *c)
+{
+	struct llist_node *batch, *node;
+	long n = 0;
+
+	if (llist_empty(&c->closed))
+		return;
+	if (test_and_set_bit_lock(LLPOOL_RCU_BUSY, &c->busy))
+		return;
+	batch = llist_del_all(&c->closed);
+	if (!batch) {
+		clear_bit_unlock(LLPOOL_RCU_BUSY, &c->busy);
+		return;
+	}
+	for (node = batch; node; node = node->next)
+		n++;
+	c->inflight = batch;
+	atomic_long_add(n, &c->r->blocks);
+	/*
+	 * Every pointer in the batch was added before its block was closed,
+	 * and so before this call_rcu() inside queue_rcu_work(): the grace
+	 * period covers all of them.
+	 */
+	queue_rcu_work(llpool_rcu_wq, &c->rwork);
+}
+
+static void llpool_rcu_free_batch(struct llpool_rcu *r, struct llist_node *batch)
+{
+	struct llpool_rcu_block *b;
+	struct llist_node *next;
+	unsigned int i;
+
+	for (; batch; batch = next) {
+		next = batch->next;
+		b = container_of(batch, struct llpool_rcu_block, node);
+		for (i = 0; i < b->nr; i++)
+			kvfree(b->ptrs[i]);
+		atomic_long_add(b->nr, &r->freed);
+		llpool_free(r->pool, virt_to_page(b));
+		atomic_long_inc(&r->returned);
+		cond_resched();
+	}
+}
+
+static void llpool_rcu_rwork_fn(struct work_struct *work)
+{
+	struct llpool_rcu_cpu *c = container_of(to_rcu_work(work),
+						struct llpool_rcu_cpu, rwork);
+	struct llist_node *batch = c->inflight;
+
+	c->inflight = NULL;
+	atomic_long_inc(&c->r->gps);
+	llpool_rcu_free_batch(c->r, batch);
+	clear_bit_unlock(LLPOOL_RCU_BUSY, &c->busy);
+	/* Blocks closed while this batch was in flight. */
+	smp_mb__after_atomic();
+	llpool_rcu_submit(c);
+}
+
+/*
+ * Take @c's open block if it has waited long enough (or always, when
+ * @force).  Returns the jiffies the open block still has to wait, 0 if none
+ * is left open.
+ */
+static unsigned long llpool_rcu_close(struct llpool_rcu_cpu *c, bool force)
+{
+	struct llpool_rcu_block *b;
+	unsigned long flags, left = 0;
+
+	local_irq_save(flags);
+	/*
+	 * The monitor is queued on its CPU; it runs elsewhere only while that
+	 * CPU goes offline, and then it leaves the block for the next run.
+	 * Once the CPU is offline no fast path can race with us.
+	 */
+	if (smp_processor_id() != c->cpu && cpu_online(c->cpu)) {
+		local_irq_restore(flags);
+		return LLPOOL_RCU_TIMEOUT;
+	}
+	if (llpool_rcu_claim(c)) {
+		b = c->cur;
+		if (b && (force || time_after_eq(jiffies, b->start + LLPOOL_RCU_TIMEOUT))) {
+			c->cur = NULL;
+			llist_add(&b->node, &c->closed);
+		} else if (b) {
+			left = b->start + LLPOOL_RCU_TIMEOUT - jiffies;
+		}
+	}
+	llpool_rcu_release(c);
+	local_irq_restore(flags);
+	return left;
+}
+
+static void llpool_rcu_monitor_fn(struct work_struct *work)
+{
+	struct llpool_rcu_cpu *c = container_of(to_delayed_work(work),
+						struct llpool_rcu_cpu, monitor);
+	unsigned long left;
+
+	left = llpool_rcu_close(c, READ_ONCE(c->r->flushing));
+	llpool_rcu_submit(c);
+	if (left && !READ_ONCE(c->r->dying))
+		queue_delayed_work_on(c->cpu, llpool_rcu_wq, &c->monitor, left);
+}
+
+/* ==== Barrier, create and teardown ======================================= */
+
+static bool llpool_rcu_idle(struct llpool_rcu *r)
+{
+	struct llpool_rcu_cpu *c;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(r->pcpu, cpu);
+		if (READ_ONCE(c->cur) || !llist_empty(&c->closed) ||
+		    test_bit(LLPOOL_RCU_BUSY, &c->busy))
+			return false;
+	}
+	return true;
+}
+
+/**
+ * llpool_rcu_barrier() - free everything queued so far
+ * @r: the instance
+ *
+ * Closes every open block, waits for their grace periods and frees every
+ * object queued before the call.  Callers that keep queueing meanwhile may
+ * keep it waiting.
+ *
+ * Context: process context; sleeps for at least one grace period.
+ */
+void llpool_rcu_barrier(struct llpool_rcu *r)
+{
+	struct llpool_rcu_cpu *c;
+	unsigned int cpu;
+
+	might_sleep();
+	WRITE_ONCE(r->flushing, true);
+	do {
+		for_each_possible_cpu(cpu) {
+			c = per_cpu_ptr(r->pcpu, cpu);
+			mod_delayed_work_on(cpu, llpool_rcu_wq, &c->monitor, 0);
+			flush_delayed_work(&c->monitor);
+		}
+		for_each_possible_cpu(cpu)
+			flush_rcu_work(&per_cpu_ptr(r->pcpu, cpu)->rwork);
+	} while (!llpool_rcu_idle(r));
+	WRITE_ONCE(r->flushing, false);
+}
+EXPORT_SYMBOL_GPL(llpool_rcu_barrier);
+
+static int llpool_rcu_stats_show(struct seq_file *m, void *v);
+DEFINE_SHOW_ATTRIBUTE(llpool_rcu_stats);
+
+/**
+ * llpool_rcu_create() - create an instance with its own llpool
+ * @name: name of the instance and of its pool (debugfs), see llpool_params
+ * @low: the pool's per-CPU low mark
+ * @high: the pool's per-CPU high mark
+ *
+ * Context: process context; may sleep.
+ * Return: the instance, or an ERR_PTR() from llpool_create() (-EINVAL for
+ * bad parameters, -EEXIST, -ENOMEM).
+ */
+struct llpool_rcu *llpool_rcu_create(const char *name, unsigned int low,
+				     unsigned int high)
+{
+	struct llpool_params p = { .name = name, .low = low, .high = high };
+	struct llpool_rcu_cpu *c;
+	struct llpool_rcu *r;
+	unsigned int cpu;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return ERR_PTR(-ENOMEM);
+	r->pcpu = alloc_percpu(struct llpool_rcu_cpu);
+	if (!r->pcpu) {
+		kfree(r);
+		return ERR_PTR(-ENOMEM);
+	}
+	r->pool = llpool_create(&p);
+	if (IS_ERR(r->pool)) {
+		long err = PTR_ERR(r->pool);
+
+		free_percpu(r->pcpu);
+		kfree(r);
+		return ERR_PTR(err);
+	}
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(r->pcpu, cpu);
+		c->r = r;
+		c->cpu = cpu;
+		init_llist_head(&c->closed);
+		c->kick = IRQ_WORK_INIT_HARD(llpool_rcu_kick_fn);
+		INIT_DELAYED_WORK(&c->monitor, llpool_rcu_monitor_fn);
+		INIT_RCU_WORK(&c->rwork, llpool_rcu_rwork_fn);
+	}
+	r->dir = debugfs_create_dir(name, llpool_rcu_debugfs);
+	debugfs_create_file("stats", 0444, r->dir, r, &llpool_rcu_stats_fops);
+	return r;
+}
+EXPORT_SYMBOL_GPL(llpool_rcu_create);
+
+/**
+ * llpool_rcu_destroy() - free everything queued and destroy the instance
+ * @r: the instance; NULL and error pointers are ignored
+ *
+ * The caller must have stopped calling llpool_rcu_free() on @r.
+ *
+ * Context: process context; sleeps for at least one grace period.
+ */
+void llpool_rcu_destroy(struct llpool_rcu *r)
+{
+	unsigned int cpu;
+
+	if (IS_ERR_OR_NULL(r))
+		return;
+	debugfs_remove_recursive(r->dir);
+	llpool_rcu_barrier(r);
+	/* As in llpool_destroy(): no new work, no kick in flight, no work. */
+	WRITE_ONCE(r->dying, true);
+	for_each_possible_cpu(cpu)
+		irq_work_sync(&per_cpu_ptr(r->pcpu, cpu)->kick);
+	for_each_possible_cpu(cpu)
+		cancel_delayed_work_sync(&per_cpu_ptr(r->pcpu, cpu)->monitor);
+	/* Anything a racing kick closed after the barrier. */
+	for_each_possible_cpu(cpu)
+		llpool_rcu_submit(per_cpu_ptr(r->pcpu, cpu));
+	for_each_possible_cpu(cpu)
+		flush_rcu_work(&per_cpu_ptr(r->pcpu, cpu)->rwork);
+	WARN_ON(!llpool_rcu_idle(r));
+	llpool_destroy(r->pool);
+	free_percpu(r->pcpu);
+	kfree(r);
+}
+EXPORT_SYMBOL_GPL(llpool_rcu_destroy);
+
+/* ==== Stats and the default instance ===================================== */
+
+static const char *const llpool_rcu_counter_names[LLPOOL_RCU_COUNTER_COUNT] = {
+	[LLPOOL_RCU_QUEUED]	= "queued",
+	[LLPOOL_RCU_FREED]	= "freed",
+	[LLPOOL_RCU_FALLBACKS]	= "fallbacks",
+	[LLPOOL_RCU_BLOCKS]	= "blocks_submitted",
+	[LLPOOL_RCU_GPS]	= "grace_periods",
+	[LLPOOL_RCU_PAGES]	= "pages_in_flight",
+};
+
+/**
+ * llpool_rcu_get_stats() - snapshot an instance's counters
+ * @r: the instance
+ * @stats: filled in, indexed by enum llpool_rcu_counter
+ *
+ * Context: any context; the snapshot is not atomic.
+ */
+void llpool_rcu_get_stats(struct llpool_rcu *r,
+			  s64 stats[LLPOOL_RCU_COUNTER_COUNT])
+{
+	struct llpool_rcu_cpu *c;
+	unsigned int cpu;
+
+	memset(stats, 0, sizeof(s64) * LLPOOL_RCU_COUNTER_COUNT);
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(r->pcpu, cpu);
+		stats[LLPOOL_RCU_QUEUED] += local_read(&c->stat[LLPOOL_RCU_QUEUED]);
+		stats[LLPOOL_RCU_FALLBACKS] += local_read(&c->stat[LLPOOL_RCU_FALLBACKS]);
+		stats[LLPOOL_RCU_PAGES] += local_read(&c->stat[LLPOOL_RCU_PAGES]);
+	}
+	stats[LLPOOL_RCU_PAGES] -= atomic_long_read(&r->returned);
+	stats[LLPOOL_RCU_FREED] = atomic_long_read(&r->freed);
+	stats[LLPOOL_RCU_BLOCKS] = atomic_long_read(&r->blocks);
+	stats[LLPOOL_RCU_GPS] = atomic_long_read(&r->gps);
+}
+EXPORT_SYMBOL_GPL(llpool_rcu_get_stats);
+
+static int llpool_rcu_stats_show(struct seq_file *m, void *v)
+{
+	s64 st[LLPOOL_RCU_COUNTER_COUNT];
+	unsigned int i;
+
+	llpool_rcu_get_stats(m->private, st);
+	for (i = 0; i < LLPOOL_RCU_COUNTER_COUNT; i++)
+		seq_printf(m, "%s: %lld\n", llpool_rcu_counter_names[i], st[i]);
+	seq_printf(m, "pointers_per_block: %lu\n", LLPOOL_RCU_PTRS);
+	return 0;
+}
+
+static unsigned int pool_low = 4;
+module_param(pool_low, uint, 0444);
+MODULE_PARM_DESC(pool_low, "default instance: per-CPU low mark of its pool (default 4)");
+static unsigned int pool_high = 16;
+module_param(pool_high, uint, 0444);
+MODULE_PARM_DESC(pool_high, "default instance: per-CPU high mark of its pool (default 16)");
+
+static struct llpool_rcu *llpool_rcu_default;
+
+/**
+ * llpool_kfree_rcu() - llpool_rcu_free() on the module's default instance
+ * @ptr: memory from kmalloc() or vmalloc(), or NULL (ignored)
+ *
+ * Context: any context, as llpool_rcu_free().
+ * Return: 0 when @ptr will be freed after a grace period, -ENOMEM when the
+ * caller still owns it (see llpool_rcu_free()).
+ */
+int llpool_kfree_rcu(void *ptr)
+{
+	return llpool_rcu_free(llpool_rcu_default, ptr);
+}
+EXPORT_SYMBOL_GPL(llpool_kfree_rcu);
+
+/**
+ * llpool_kfree_rcu_barrier() - llpool_rcu_barrier() on the default instance
+ *
+ * Context: process context; sleeps for at least one grace period.
+ */
+void llpool_kfree_rcu_barrier(void)
+{
+	llpool_rcu_barrier(llpool_rcu_default);
+}
+EXPORT_SYMBOL_GPL(llpool_kfree_rcu_barrier);
+
+/* Write 1: llpool_kfree_rcu_barrier().  Anything else is refused. */
+static ssize_t llpool_rcu_barrier_write(struct file *file, const char __user *ubuf,
+					size_t count, loff_t *ppos)
+{
+	bool val;
+	int ret;
+
+	ret = kstrtobool_from_user(ubuf, count, &val);
+	if (ret)
+		return ret;
+	if (!val)
+		return -EINVAL;
+	llpool_kfree_rcu_barrier();
+	return count;
+}
+
+static const struct file_operations llpool_rcu_barrier_fops = {
+	.owner = THIS_MODULE,
+	.write = llpool_rcu_barrier_write,
+};
+
+/* ==== Stress load ======================================================== */
+
+/*
+ * stress_threads kthreads, spread over the online CPUs, each kmalloc()
+ * objects of 16..512 bytes and defer-free them through llpool_kfree_rcu()
+ * from the contexts in stress_ctx, in turn: task (1), softirq (2, a
+ * timer), hardirq (4, a HARD hrtimer), task under a raw spinlock with IRQs
+ * off (8).  An object whose deferred free falls back (-ENOMEM) is freed
+ * with kfree() in task context: the stress has no readers.
+ */
+#define STRESS_TASK	BIT(0)
+#define STRESS_SOFTIRQ	BIT(1)
+#define STRESS_HARDIRQ	BIT(2)
+#define STRESS_RAW	BIT(3)
+#define STRESS_ALL	(STRESS_TASK | STRESS_SOFTIRQ | STRESS_HARDIRQ | STRESS_RAW)
+/* Objects a thread may have waiting for its timers. */
+#define STRESS_IRQ_MAX	512
+
+static unsigned int stress_threads;
+module_param(stress_threads, uint, 0444);
+MODULE_PARM_DESC(stress_threads, "stress load: threads, 0 (off, default) .. 64");
+static unsigned int stress_seconds = 10;
+module_param(stress_seconds, uint, 0444);
+MODULE_PARM_DESC(stress_seconds, "stress load: duration, 1..3600 s (default 10)");
+static unsigned int stress_ctx = STRESS_ALL;
+module_param(stress_ctx, uint, 0444);
+MODULE_PARM_DESC(stress_ctx, "stress load contexts: 1 task, 2 softirq, 4 hardirq, 8 raw spinlock; OR them (default 15)");
+static unsigned int stress_rate;
+module_param(stress_rate, uint, 0444);
+MODULE_PARM_DESC(stress_rate, "stress load: objects per thread per millisecond, 0 = unthrottled (default), max 100000");
+
+struct stress_obj {
+	struct llist_node node;
+};
+
+struct stress_thread {
+	struct task_struct *task;
+	struct llist_head to_softirq, to_hardirq, back;
+	atomic_t irq_pending;
+	struct timer_list timer;
+	struct hrtimer hrt;
+	bool stop;
+	unsigned long objects;
+};
+
+static struct stress_thread *stress;
+static unsigned int stress_n;
+static atomic_t stress_done;
+static DEFINE_RAW_SPINLOCK(stress_raw_lock);
+
+/* Timer side: hand each object to llpool_kfree_rcu() or back to the thread. */
+static void stress_irq_consume(struct stress_thread *t, struct llist_head *list)
+{
+	struct llist_node *node, *next;
+
+	llist_for_each_safe(node, next, llist_del_all(list)) {
+		if (llpool_kfree_rcu(node))
+			llist_add(node, &t->back);
+		atomic_dec(&t->irq_pending);
+	}
+}
+
+static void stress_timer_fn(struct timer_list *tl)
+{
+	struct stress_thread *t = from_timer(t, tl, timer);
+
+	stress_irq_consume(t, &t->to_softirq);
+	if (!READ_ONCE(t->stop))
+		mod_timer(&t->timer, jiffies + 1);
+}
+
+static enum hrtimer_restart stress_hrt_fn(struct hrtimer *hrt)
+{
+	struct stress_thread *t = container_of(hrt, struct stress_thread, hrt);
+
+	stress_irq_consume(t, &t->to_hardirq);
+	if (READ_ONCE(t->stop))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(hrt, ns_to_ktime(500 * NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+static void stress_free_list(struct llist_head *list)
+{
+	struct llist_node *node, *next;
+
+	llist_for_each_safe(node, next, llist_del_all(list))
+		kfree(node);
+}
+
+static void stress_defer_list(struct llist_head *list)
+{
+	struct llist_node *node, *next;
+
+	llist_for_each_safe(node, next, llist_del_all(list))
+		if (llpool_kfree_rcu(node))
+			kfree(node);
+}
+
+static void stress_one(struct stress_thread *t, unsigned int ctx, void *obj)
+{
+	unsigned long flags;
+	int ret;
+
+	if ((ctx & (STRESS_SOFTIRQ | STRESS_HARDIRQ)) &&
+	    atomic_inc_return(&t->irq_pending) <= STRESS_IRQ_MAX) {
+		llist_add(obj, ctx == STRESS_SOFTIRQ ? &t->to_softirq : &t->to_hardirq);
+		return;
+	}
+	if (ctx & (STRESS_SOFTIRQ | STRESS_HARDIRQ))
+		atomic_dec(&t->irq_pending);
+	if (ctx == STRESS_RAW) {
+		raw_spin_lock_irqsave(&stress_raw_lock, flags);
+		ret = llpool_kfree_rcu(obj);
+		raw_spin_unlock_irqrestore(&stress_raw_lock, flags);
+	} else {
+		ret = llpool_kfree_rcu(obj);
+	}
+	if (ret)
+		kfree(obj);
+}
+
+static int stress_fn(void *arg)
+{
+	struct stress_thread *t = arg;
+	unsigned long deadline = jiffies + stress_seconds * HZ;
+	unsigned int ctx = 0, burst = 0;
+	void *obj;
+
+	timer_setup(&t->timer, stress_timer_fn, 0);
+	hrtimer_init(&t->hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	t->hrt.function = stress_hrt_fn;
+	if (stress_ctx & STRESS_SOFTIRQ)
+		mod_timer(&t->timer, jiffies + 1);
+	if (stress_ctx & STRESS_HARDIRQ)
+		hrtimer_start(&t->hrt, ns_to_ktime(500 * NSEC_PER_USEC), HRTIMER_MODE_REL_HARD);
+
+	while (!kthread_should_stop() && time_before(jiffies, deadline)) {
+		obj = kmalloc(16 + get_random_u32_below(497), GFP_KERNEL);
+		if (!obj) {
+			msleep(20);
+			continue;
+		}
+		do {
+			ctx = ctx << 1 ?: STRESS_TASK;
+			if (ctx > STRESS_RAW)
+				ctx = STRESS_TASK;
+		} while (!(ctx & stress_ctx));
+		stress_one(t, ctx, obj);
+		t->objects++;
+		stress_free_list(&t->back);
+		if (stress_rate && ++burst >= stress_rate) {
+			burst = 0;
+			usleep_range(1000, 2000);
+		}
+		cond_resched();
+	}
+	WRITE_ONCE(t->stop, true);
+	del_timer_sync(&t->timer);
+	hrtimer_cancel(&t->hrt);
+	/* Whatever the timers did not take is deferred from here. */
+	stress_defer_list(&t->to_softirq);
+	stress_defer_list(&t->to_hardirq);
+	stress_free_list(&t->back);
+	if (atomic_inc_return(&stress_done) == stress_n) {
+		unsigned long total = 0;
+		unsigned int i;
+
+		for (i = 0; i < stress_n; i++)
+			total += READ_ONCE(stress[i].objects);
+		pr_info("stress done: %lu objects from %u threads\n", total, stress_n);
+	}
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ / 10);
+	return 0;
+}
+
+static int stress_start(void)
+{
+	unsigned int i, cpu;
+
+	if (!stress_threads)
+		return 0;
+	stress = kcalloc(stress_threads, sizeof(*stress), GFP_KERNEL);
+	if (!stress)
+		return -ENOMEM;
+	for (i = 0; i < stress_threads; i++) {
+		struct stress_thread *t = &stress[i];
+
+		init_llist_head(&t->to_softirq);
+		init_llist_head(&t->to_hardirq);
+		init_llist_head(&t->back);
+		cpu = cpumask_nth(i % num_online_cpus(), cpu_online_mask);
+		t->task = kthread_create_on_cpu(stress_fn, t, cpu, "rcu_pool_stress/%u");
+		if (IS_ERR(t->task)) {
+			int err = PTR_ERR(t->task);
+
+			t->task = NULL;
+			stress_n = i;
+			return err;
+		}
+	}
+	stress_n = stress_threads;
+	for (i = 0; i < stress_n; i++)
+		wake_up_process(stress[i].task);
+	pr_info("stress: %u threads, %u s, contexts %#x, rate %u/ms\n",
+		stress_n, stress_seconds, stress_ctx, stress_rate);
+	return 0;
+}
+
+static void stress_stop(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < stress_n; i++)
+		if (stress[i].task)
+			kthread_stop(stress[i].task);
+	kfree(stress);
+	stress = NULL;
+	stress_n = 0;
+}
+
+/* ==== Module ============================================================= */
+
+static int __init llpool_rcu_check_params(void)
+{
+	if (stress_threads > 64) {
+		pr_err("stress_threads=%u: must be 0..64\n", stress_threads);
+		return -EINVAL;
+	}
+	if (stress_seconds < 1 || stress_seconds > 3600) {
+		pr_err("stress_seconds=%u: must be 1..3600\n", stress_seconds);
+		return -EINVAL;
+	}
+	if (!stress_ctx || stress_ctx & ~STRESS_ALL) {
+		pr_err("stress_ctx=%#x: must be a non-zero OR of 1, 2, 4, 8\n", stress_ctx);
+		return -EINVAL;
+	}
+	if (stress_rate > 100000) {
+		pr_err("stress_rate=%u: must be 0..100000\n", stress_rate);
+		return -EINVAL;
+	}
+	/* pool_low and pool_high are checked by llpool_create(). */
+	return 0;
+}
+
+static int __init llpool_rcu_init(void)
+{
+	int ret = llpool_rcu_check_params();
+
+	if (ret)
+		return ret;
+	llpool_rcu_wq = alloc_workqueue("llpool_rcu", WQ_MEM_RECLAIM, 0);
+	if (!llpool_rcu_wq)
+		return -ENOMEM;
+	llpool_rcu_debugfs = debugfs_create_dir("rcu_pool_user", NULL);
+	llpool_rcu_default = llpool_rcu_create("rcu_pool_user", pool_low, pool_high);
+	if (IS_ERR(llpool_rcu_default)) {
+		ret = PTR_ERR(llpool_rcu_default);
+		goto err;
+	}
+	debugfs_create_file("barrier", 0200, llpool_rcu_debugfs, NULL,
+			    &llpool_rcu_barrier_fops);
+	ret = stress_start();
+	if (ret) {
+		stress_stop();
+		llpool_rcu_destroy(llpool_rcu_default);
+		goto err;
+	}
+	return 0;
+err:
+	debugfs_remove_recursive(llpool_rcu_debugfs);
+	destroy_workqueue(llpool_rcu_wq);
+	return ret;
+}
+
+static void __exit llpool_rcu_exit(void)
+{
+	stress_stop();
+	llpool_rcu_destroy(llpool_rcu_default);
+	debugfs_remove_recursive(llpool_rcu_debugfs);
+	destroy_workqueue(llpool_rcu_wq);
+}
+
+module_init(llpool_rcu_init);
+module_exit(llpool_rcu_exit);
+MODULE_IMPORT_NS(LLPOOL_INTERNAL);
+MODULE_DESCRIPTION("rcu_pool_user: deferred free after a grace period, from any context, on llpool");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0
+# Minimal KTAP output for llpool's selftests (POSIX sh, busybox is enough).
+# Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+ktap_n=0
+ktap_failed=0
+
+ktap_header() { echo "KTAP version 1"; echo "1..$1"; }
+ktap_pass() { ktap_n=$((ktap_n + 1)); echo "ok $ktap_n $1"; }
+ktap_fail() {
+	ktap_n=$((ktap_n + 1)); ktap_failed=$((ktap_failed + 1))
+	echo "not ok $ktap_n $1"
+	[ -n "$2" ] && echo "# $2"
+}
+ktap_skip() { ktap_n=$((ktap_n + 1)); echo "ok $ktap_n $1 # SKIP $2"; }
+# ktap_check NAME CONDITION-COMMAND... [-- DETAIL]
+ktap_result() { if [ "$2" -eq 0 ]; then ktap_pass "$1"; else ktap_fail "$1" "$3"; fi; }
+ktap_skip_all() { echo "KTAP version 1"; echo "1..0 # SKIP $1"; exit $KSFT_SKIP; }
+ktap_finish() {
+	echo "# Totals: pass:$((ktap_n - ktap_failed)) fail:$ktap_failed"
+	[ "$ktap_failed" -eq 0 ] && exit $KSFT_PASS
+	exit $KSFT_FAIL
+}
