@@ -26,7 +26,7 @@ record() { echo "$*" | tee -a "$summary"; }
 declare -A controls=(
 	[raw_alloc]='Invalid wait context.*&zone->lock'
 	[fast_spinlock]='Invalid wait context.*control_lock'
-	[early_free]='KASAN: slab-use-after-free.*control_early_free'
+	[early_free]='KASAN: slab-use-after-free.*llpool_control'
 	[leak]='kmemleak -- [0-9]+ unreferenced objects'
 )
 
