@@ -31,3 +31,7 @@ clean:
 	find . \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
 		-o -name '.*.cmd' -o -name '*.order' -o -name 'Module.symvers' \) \
 		-not -path './.git/*' -delete
+
+.PHONY: rcu-bench
+rcu-bench:
+	./scripts/rcubench.sh

@@ -30,6 +30,7 @@
 #include <linux/vmstat.h>
 
 #include "../pool.h"
+#include "../testmods/free_pages.h"
 #include "../testmods/lockwatch.h"
 
 /* How long the worker gets to refill or trim before a test gives up. */
@@ -306,31 +307,6 @@ static void llpool_trims_above_high(struct kunit *test)
 	KUNIT_EXPECT_GE(test, llpool_test_counter(pool, LLPOOL_TRIMMED), 40ULL - 8);
 	llpool_expect_balanced(test, pool);
 	llpool_destroy(pool);
-}
-
-/*
- * The system's free pages: the buddy lists (NR_FREE_PAGES) plus the page
- * allocator's per-CPU lists, where order <= 3 frees land first and which
- * NR_FREE_PAGES does not count.  Racy reads; tests allow a tolerance.
- */
-static unsigned long llpool_test_free_pages(void)
-{
-	unsigned long free = global_zone_page_state(NR_FREE_PAGES);
-	struct zone *zone;
-	unsigned int cpu;
-	int nid, z;
-
-	for_each_online_node(nid) {
-		for (z = 0; z < MAX_NR_ZONES; z++) {
-			zone = &NODE_DATA(nid)->node_zones[z];
-			if (!populated_zone(zone))
-				continue;
-			for_each_online_cpu(cpu)
-				free += READ_ONCE(per_cpu_ptr(zone->per_cpu_pageset,
-							      cpu)->count);
-		}
-	}
-	return free;
 }
 
 /* A pool takes its pages from the system and destroy gives them back. */

@@ -21,6 +21,17 @@ unload llpool_lockwatch
 # rcu_pool_user and its KUnit suite.
 load rcu_pool_user && load llpool_rcu_kunit && ktap llpool_rcu
 unload llpool_rcu_kunit
+# Smoke of the kvfree_rcu comparison: it runs and prints every row (no
+# speed is asserted).
+if load llpool_rcu_bench threads=2 objects=200; then
+	rows=$(dmesg | grep -c 'llpool_rcu_bench: | [kl]')
+	if [ "$rows" -eq 4 ]; then
+		result rcu_bench:rows pass
+	else
+		result rcu_bench:rows fail "$rows of 4 contenders reported"
+	fi
+	unload llpool_rcu_bench
+fi
 unload rcu_pool_user
 # The kselftest: rcu_pool_user's stress load beside rcutorture.
 selftest llpool/rcu_stress.sh STRESS_SECONDS=10
