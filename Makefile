@@ -35,3 +35,7 @@ clean:
 .PHONY: rcu-bench
 rcu-bench:
 	./scripts/rcubench.sh
+
+.PHONY: bench
+bench:
+	./scripts/bench.sh

@@ -44,7 +44,7 @@ timeout --foreground -k 10 "${LLPOOL_BOOT_TIMEOUT:-900}" \
 	qemu-system-x86_64 -machine q35 -cpu max -smp 4,sockets=2,cores=2,threads=1 -m 2G \
 	-object memory-backend-ram,id=m0,size=1G -numa node,nodeid=0,cpus=0-1,memdev=m0 \
 	-object memory-backend-ram,id=m1,size=1G -numa node,nodeid=1,cpus=2-3,memdev=m1 \
-	-display none -monitor none -no-reboot \
+	-display none -monitor none -no-reboot ${LLPOOL_QEMU_EXTRA:-} \
 	-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$outdir/initramfs.cpio.gz" \
 	-append "$cmdline" \
 	-serial "file:$outdir/console.log" -serial "file:$outdir/results.log" \

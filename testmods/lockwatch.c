@@ -39,6 +39,14 @@ static void lockwatch_probe(void *data, struct lockdep_map *lock,
 		return;
 	if (w->task && w->task != current)
 		return;
+#ifdef CONFIG_LOCKDEP
+	if (lock->wait_type_inner >= LD_WAIT_CONFIG) {
+		if (trylock)
+			w->sleeping_try++;
+		else
+			w->sleeping++;
+	}
+#endif
 	name = lock->name;
 	if (!name) {
 		w->other++;

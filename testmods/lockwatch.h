@@ -22,6 +22,11 @@ struct task_struct;
  * @pcp: acquisitions of "&pcp->lock" (the per-CPU page lists' lock).
  * @fast: acquisitions of "llpool_fast_path" (llpool's lockdep annotation).
  * @other: every other acquisition.
+ * @sleeping: acquisitions, not trylocks, of locks that sleep on PREEMPT_RT
+ *	(wait type CONFIG or SLEEP): what PROVE_RAW_LOCK_NESTING reports
+ *	when taken under a raw spinlock.
+ * @sleeping_try: trylocks of such locks: lockdep lets them pass, but they
+ *	are still sleeping locks on PREEMPT_RT.
  * @first_zone_ip: caller address of the first zone or pcp acquisition.
  * @first_other: name of the first other lock class, for diagnostics.
  * @level: the interrupt_context_level() being watched.
@@ -32,6 +37,8 @@ struct lockwatch_window {
 	unsigned int pcp;
 	unsigned int fast;
 	unsigned int other;
+	unsigned int sleeping;
+	unsigned int sleeping_try;
 	unsigned long first_zone_ip;
 	const char *first_other;
 	unsigned char level;

@@ -13,6 +13,22 @@ load llpool_control case=plain_spinlock && unload llpool_control
 # A short load from every CPU and context.
 load llpool_stress seconds=3 && wait_log 'llpool_stress: done' 60 &&
 	data stats:stress /sys/kernel/debug/llpool/stress/stats && unload llpool_stress
+# Smoke of llpool_bench: every available contender reports every section
+# (no speed is asserted).
+if load llpool_bench mode=smoke; then
+	avail=$(( 6 - $(dmesg | grep -c 'llpool_bench: csv,unavailable') ))
+	bad=""
+	for s in pair tput lat; do
+		n=$(dmesg | grep -cE "llpool_bench: csv,$s,[a-z_]+,[0-9]")
+		[ "$n" -eq "$avail" ] || bad="$bad $s:$n/$avail"
+	done
+	if [ -z "$bad" ] && dmesg | grep -q 'llpool_bench: done'; then
+		result bench:smoke pass "$avail contenders"
+	else
+		result bench:smoke fail "rows missing:$bad"
+	fi
+	unload llpool_bench
+fi
 if [ -n "$LLPOOL_INJECT" ]; then
 	load llpool_control case="$LLPOOL_INJECT" && unload llpool_control
 fi

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn llpool_bench's log lines into results: bench_report.py OUTDIR FULL_LOG LEGAL_LOG
+
+Writes OUTDIR/bench.csv (every measurement), OUTDIR/bench_hist.csv (latency
+histograms), OUTDIR/bench.md (tables with ratios to llpool) and the gnuplot
+input OUTDIR/bench_latency.gp; prints the ratios.
+"""
+import os
+import re
+import sys
+import time
+
+ORDER = ["llpool", "gfp_nowait", "gfp_atomic", "gfp_no_locks", "objpool", "mempool"]
+DESC = {
+    "llpool": "llpool_alloc / llpool_free",
+    "gfp_nowait": "alloc_page(GFP_NOWAIT)",
+    "gfp_atomic": "alloc_page(GFP_ATOMIC)",
+    "gfp_no_locks": "alloc_page(__GFP_NO_LOCKS) (patch)",
+    "objpool": "objpool ring, no refill",
+    "mempool": "mempool_alloc_preallocated",
+}
+
+
+def rows(path):
+    out = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = re.search(r"llpool_bench: csv,(.*)$", line.strip())
+            if m:
+                out.append(m.group(1).split(","))
+    return out
+
+
+def ratio(x, base):
+    try:
+        return "%.2fx" % (float(x) / float(base))
+    except (ValueError, ZeroDivisionError):
+        return "n/a"
+
+
+def main():
+    outdir, full_log, legal_log = sys.argv[1:4]
+    full, legal = rows(full_log), rows(legal_log) if os.path.exists(legal_log) else []
+    by = {}
+    for r in full + legal:
+        if r[0] == "hist":
+            continue
+        by.setdefault(r[0], {})[r[1]] = r[2:]
+
+    with open(os.path.join(outdir, "bench.csv"), "w") as f:
+        f.write("section,contender,values...\n")
+        for r in full + legal:
+            if r[0] != "hist":
+                f.write(",".join(r) + "\n")
+    with open(os.path.join(outdir, "bench_hist.csv"), "w") as f:
+        f.write("contender,bucket_lo_ns,count\n")
+        for r in full:
+            if r[0] == "hist":
+                f.write(",".join(r[1:]) + "\n")
+
+    md = []
+    md.append("| contender | pair ns (median) | vs llpool | all-CPU pairs/s | vs llpool "
+              "| alloc p50 ns | p99 | p99.9 | max | p99 vs llpool "
+              "| exhausted: ok/256 | pcplist drained: ok/256 "
+              "| under raw spinlock: locks lockdep flags | sleeping trylocks |")
+    md.append("|" + " --- |" * 14)
+    base_pair = by.get("pair", {}).get("llpool", ["0"])[0]
+    base_tput = by.get("tput", {}).get("llpool", ["0"] * 4)[3]
+    base_p99 = by.get("lat", {}).get("llpool", ["0"] * 2)[1]
+    ratios = []
+    for c in ORDER:
+        if c in by.get("unavailable", {}) and c not in by.get("pair", {}):
+            md.append("| %s | unavailable in this kernel |%s" % (DESC[c], " |" * 13))
+            continue
+        pair = by.get("pair", {}).get(c, ["-"])
+        tput = by.get("tput", {}).get(c, ["-"] * 5)
+        lat = by.get("lat", {}).get(c, ["-"] * 4)
+        ex = by.get("exhaust", {}).get(c, ["-", "-"])
+        pd = by.get("pcpdrain", {}).get(c, ["-", "-"])
+        lg = by.get("legal", {}).get(c)
+        if lg:
+            legal_cols = "%s | %s" % (lg[0], lg[1])
+        elif c == "gfp_no_locks":
+            legal_cols = "not measured (patch not in the debug kernel) | by construction: pcp->lock trylock"
+        else:
+            legal_cols = "- | -"
+        md.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            DESC[c], pair[0], ratio(pair[0], base_pair), tput[3], ratio(tput[3], base_tput),
+            lat[0], lat[1], lat[2], lat[3], ratio(lat[1], base_p99),
+            ex[1], pd[1], legal_cols))
+        ratios.append("%-14s pair %s, throughput %s, p99 latency %s" % (
+            c, ratio(pair[0], base_pair), ratio(tput[3], base_tput), ratio(lat[1], base_p99)))
+
+    with open(os.path.join(outdir, "bench.md"), "w") as f:
+        f.write("\n".join(md) + "\n")
+
+    gp = os.path.join(outdir, "bench_latency.gp")
+    with open(gp, "w") as f:
+        f.write('set terminal pngcairo size 1000,600\n' if os.system("gnuplot -e 'set terminal pngcairo' >/dev/null 2>&1") == 0
+                else 'set terminal png size 1000,600\n')
+        f.write('set output "%s"\n' % os.path.join(outdir, "bench_latency.png"))
+        f.write('set title "llpool_bench: order-0 allocation latency under zone->lock contention (QEMU TCG)"\n')
+        f.write('set logscale x 2\nset xlabel "latency (ns, bucket lower bound)"\n'
+                'set ylabel "share of allocations (%)"\nset key top right\nset grid\n'
+                'set datafile separator ","\n')
+        plots = []
+        for c in ORDER:
+            if c in by.get("lat", {}):
+                total = sum(int(r[3]) for r in full if r[0] == "hist" and r[1] == c) or 1
+                plots.append("'%s' every ::1 using (strcol(1) eq \"%s\" ? $2 : 1/0):(100.0*$3/%d) with linespoints title '%s'"
+                             % (os.path.join(outdir, "bench_hist.csv"), c, total, c))
+        f.write("plot " + ", \\\n     ".join(plots) + "\n")
+    print("\n".join(ratios))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llpool_bench: llpool against the other ways to get a page, in one boot.
+ *
+ * Contenders (order-0 pages):
+ *   llpool        llpool_alloc() / llpool_free()
+ *   gfp_nowait    alloc_page(GFP_NOWAIT) / __free_page()
+ *   gfp_atomic    alloc_page(GFP_ATOMIC) / __free_page()
+ *   gfp_no_locks  alloc_page(__GFP_NO_LOCKS) / __free_page(): the 2020 RFC's
+ *                 flag, from patches/bench/ (bench kernel only)
+ *   objpool       a lock-free objpool ring of preallocated pages: the
+ *                 fixed-size, no-refill floor
+ *   mempool       mempool_alloc_preallocated() / mempool_free() on a page
+ *                 mempool
+ *
+ * Sections (mode=full runs all but legality; mode=legality only legality,
+ * in a debug kernel boot of its own, since lockdep reports the illegal
+ * contenders; mode=smoke all but legality and exhaust, small):
+ *   pair      ns per alloc+free pair on one CPU, median of `rounds` rounds
+ *   tput      every online CPU doing pairs at once: total pairs per second
+ *   lat       allocation latency while another CPU hammers the page
+ *             allocator (zone->lock contention): a log-linear histogram,
+ *             p50/p99/p99.9/max
+ *   exhaust   successes out of 256 attempts once a hog holds free memory
+ *             below the min watermark
+ *   pcpdrain  successes out of 256 attempts once this CPU's pcplist is
+ *             drained (by __GFP_NO_LOCKS), memory plentiful
+ *   legal     under raw_spin_lock_irqsave(): acquisitions of locks that
+ *             sleep on PREEMPT_RT, plain (lockdep reports them) and trylock
+ *             (lockdep lets them pass); needs lockwatch, so the debug kernel
+ *
+ * Output: "llpool_bench: csv,<section>,<contender>,..." lines in the kernel
+ * log, then "llpool_bench: done".  scripts/bench.sh turns them into CSV, a
+ * Markdown table and a plot.  Under QEMU TCG only ratios inside one boot
+ * mean anything.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
+#include <linux/mempool.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/objpool.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "../pool.h"
+#include "lockwatch.h"
+
+static char *mode = "full";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "full, legality or smoke (default full)");
+static unsigned int rounds = 5;
+module_param(rounds, uint, 0444);
+MODULE_PARM_DESC(rounds, "pair rounds, 5..101 (default 5)");
+static unsigned int pairs = 20000;
+module_param(pairs, uint, 0444);
+MODULE_PARM_DESC(pairs, "alloc+free pairs per round and per CPU, 100..10000000 (default 20000)");
+
+#define BENCH_RESERVE	256		/* per CPU, for the preallocating contenders */
+#define BENCH_ATTEMPTS	256
+#define BENCH_HIST	320
+#define BENCH_MAX_ROUNDS 101
+
+/* ==== Contenders ========================================================= */
+
+struct bench_contender {
+	const char *name;
+	int (*init)(void);
+	void (*exit)(void);
+	struct page *(*alloc)(void);
+	void (*free)(struct page *page);
+	bool ok;
+};
+
+static struct llpool *bench_llpool;
+
+static int c_llpool_init(void)
+{
+	struct llpool_params p = {
+		.name = "bench", .low = BENCH_RESERVE / 4, .high = BENCH_RESERVE,
+	};
+
+	bench_llpool = llpool_create(&p);
+	return PTR_ERR_OR_ZERO(bench_llpool);
+}
+
+static void c_llpool_exit(void) { llpool_destroy(bench_llpool); }
+static struct page *c_llpool_alloc(void) { return llpool_alloc(bench_llpool); }
+static void c_llpool_free(struct page *page) { llpool_free(bench_llpool, page); }
+
+static struct page *c_nowait_alloc(void)
+{
+	return alloc_page(GFP_NOWAIT | __GFP_NOWARN);
+}
+
+static struct page *c_atomic_alloc(void)
+{
+	return alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+}
+
+static void c_buddy_free(struct page *page) { __free_page(page); }
+
+#ifdef __GFP_NO_LOCKS
+static struct page *c_nolocks_alloc(void)
+{
+	return alloc_page(__GFP_NO_LOCKS | __GFP_NOWARN);
+}
+#define BENCH_HAVE_NO_LOCKS	true
+#else
+static struct page *c_nolocks_alloc(void) { return NULL; }
+#define BENCH_HAVE_NO_LOCKS	false
+#endif
+
+static int c_nolocks_init(void)
+{
+	return BENCH_HAVE_NO_LOCKS ? 0 : -EOPNOTSUPP;
+}
+
+/*
+ * objpool: each object holds one page pointer; the page's ->private points
+ * back at its object, so that a free can push the right object.
+ */
+static struct objpool_head bench_objpool;
+
+static int c_objpool_objinit(void *obj, void *context)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	if (!page)
+		return -ENOMEM;
+	set_page_private(page, (unsigned long)obj);
+	*(struct page **)obj = page;
+	return 0;
+}
+
+static int c_objpool_init(void)
+{
+	return objpool_init(&bench_objpool, BENCH_RESERVE * num_possible_cpus(),
+			    sizeof(struct page *), GFP_KERNEL, NULL,
+			    c_objpool_objinit, NULL);
+}
+
+static void c_objpool_exit(void)
+{
+	void *obj;
+
+	while ((obj = objpool_pop(&bench_objpool))) {
+		__free_page(*(struct page **)obj);
+		objpool_drop(obj, &bench_objpool);
+	}
+	objpool_fini(&bench_objpool);
+}
+
+static struct page *c_objpool_alloc(void)
+{
+	struct page **obj = objpool_pop(&bench_objpool);
+
+	return obj ? *obj : NULL;
+}
+
+static void c_objpool_free(struct page *page)
+{
+	objpool_push((void *)page_private(page), &bench_objpool);
+}
+
+static mempool_t *bench_mempool;
+
+static int c_mempool_init(void)
+{
+	bench_mempool = mempool_create_page_pool(BENCH_RESERVE * num_possible_cpus(), 0);
+	return bench_mempool ? 0 : -ENOMEM;
+}
+
+static void c_mempool_exit(void) { mempool_destroy(bench_mempool); }
+
+static struct page *c_mempool_alloc(void)
+{
+	return mempool_alloc_preallocated(bench_mempool);
+}
+
+static void c_mempool_free(struct page *page) { mempool_free(page, bench_mempool); }
+
+static struct bench_contender bench_contenders[] = {
+	{ "llpool", c_llpool_init, c_llpool_exit, c_llpool_alloc, c_llpool_free },
+	{ "gfp_nowait", NULL, NULL, c_nowait_alloc, c_buddy_free },
+	{ "gfp_atomic", NULL, NULL, c_atomic_alloc, c_buddy_free },
+	{ "gfp_no_locks", c_nolocks_init, NULL, c_nolocks_alloc, c_buddy_free },
+	{ "objpool", c_objpool_init, c_objpool_exit, c_objpool_alloc, c_objpool_free },
+	{ "mempool", c_mempool_init, c_mempool_exit, c_mempool_alloc, c_mempool_free },
+};
+
+#define for_each_contender(c)						\
+	for (c = bench_contenders;					\
+	     c < bench_contenders + ARRAY_SIZE(bench_contenders); c++)	\
+		if (!c->ok) {} else
+
+/* ==== pair: one CPU ====================================================== */
+
+static int bench_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void bench_pair(struct bench_contender *c)
+{
+	u64 ns[BENCH_MAX_ROUNDS];
+	struct page *page;
+	unsigned int r, i, misses = 0;
+	u64 t0;
+
+	migrate_disable();
+	for (r = 0; r < rounds; r++) {
+		t0 = ktime_get_ns();
+		for (i = 0; i < pairs; i++) {
+			page = c->alloc();
+			if (page)
+				c->free(page);
+			else
+				misses++;
+		}
+		ns[r] = div_u64((ktime_get_ns() - t0) * 1000, pairs);	/* ps */
+		cond_resched();
+	}
+	migrate_enable();
+	sort(ns, rounds, sizeof(ns[0]), bench_cmp_u64, NULL);
+	pr_info("csv,pair,%s,%llu.%03llu,%u,%u\n", c->name,
+		ns[rounds / 2] / 1000, ns[rounds / 2] % 1000, rounds, misses);
+}
+
+/* ==== tput: every CPU ==================================================== */
+
+struct bench_tput {
+	struct bench_contender *c;
+	atomic_t ready, left;
+	struct completion go, done;
+	atomic_long_t misses;
+};
+
+static int bench_tput_fn(void *arg)
+{
+	struct bench_tput *t = arg;
+	struct page *page;
+	unsigned int i;
+
+	atomic_inc(&t->ready);
+	wait_for_completion(&t->go);
+	for (i = 0; i < pairs; i++) {
+		page = t->c->alloc();
+		if (page)
+			t->c->free(page);
+		else
+			atomic_long_inc(&t->misses);
+		if (!(i % 1024))
+			cond_resched();
+	}
+	if (atomic_dec_and_test(&t->left))
+		complete(&t->done);
+	return 0;
+}
+
+static void bench_tput(struct bench_contender *c)
+{
+	struct bench_tput t = { .c = c };
+	unsigned int n = 0, cpu;
+	u64 t0, ns;
+
+	init_completion(&t.go);
+	init_completion(&t.done);
+	atomic_set(&t.left, num_online_cpus());
+	for_each_online_cpu(cpu) {
+		if (IS_ERR(kthread_run_on_cpu(bench_tput_fn, &t, cpu, "llpool_bench/%u"))) {
+			if (atomic_dec_and_test(&t.left))
+				complete(&t.done);
+			continue;
+		}
+		n++;
+	}
+	while (atomic_read(&t.ready) < n)
+		msleep(20);
+	t0 = ktime_get_ns();
+	complete_all(&t.go);
+	wait_for_completion(&t.done);
+	ns = ktime_get_ns() - t0;
+	pr_info("csv,tput,%s,%u,%llu,%llu,%llu,%ld\n", c->name, n, (u64)n * pairs,
+		div_u64(ns, NSEC_PER_MSEC), div64_u64((u64)n * pairs * NSEC_PER_SEC, ns ?: 1),
+		atomic_long_read(&t.misses));
+}
+
+/* ==== lat: under zone->lock contention =================================== */
+
+/* Log-linear buckets: exact below 8 ns, then 8 per power of two. */
+static unsigned int bench_bucket(u64 v)
+{
+	unsigned int e;
+
+	if (v < 8)
+		return v;
+	e = ilog2(v);
+	return min(8 + (e - 3) * 8 + (unsigned int)((v >> (e - 3)) & 7),
+		   BENCH_HIST - 1U);
+}
+
+static u64 bench_bucket_lo(unsigned int idx)
+{
+	unsigned int k;
+
+	if (idx < 8)
+		return idx;
+	k = idx - 8;
+	return (u64)(8 + k % 8) << (k / 8);
+}
+
+static u64 bench_percentile(const u32 *hist, u64 total, unsigned int permille)
+{
+	u64 want = div_u64(total * permille + 999, 1000), seen = 0;
+	unsigned int i;
+
+	for (i = 0; i < BENCH_HIST; i++) {
+		seen += hist[i];
+		if (seen >= want)
+			return bench_bucket_lo(i);
+	}
+	return bench_bucket_lo(BENCH_HIST - 1);
+}
+
+static bool bench_hammer_stop;
+
+/* The page allocator's other user: batches in and out of the buddy lists. */
+static int bench_hammer_fn(void *arg)
+{
+	struct page *pages[64];
+	unsigned int i, n;
+
+	while (!READ_ONCE(bench_hammer_stop)) {
+		for (n = 0; n < ARRAY_SIZE(pages); n++) {
+			pages[n] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, n & 1 ? 3 : 0);
+			if (!pages[n])
+				break;
+		}
+		for (i = 0; i < n; i++)
+			__free_pages(pages[i], i & 1 ? 3 : 0);
+		cond_resched();
+	}
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static void bench_lat(struct bench_contender *c, unsigned int samples)
+{
+	struct task_struct *hammer;
+	unsigned int i, cpu, misses = 0;
+	struct page *page;
+	u64 t0, d, max = 0;
+	u32 *hist;
+
+	hist = kcalloc(BENCH_HIST, sizeof(*hist), GFP_KERNEL);
+	if (!hist)
+		return;
+	/* Hammer on the first online CPU, measure on another. */
+	WRITE_ONCE(bench_hammer_stop, false);
+	hammer = kthread_run_on_cpu(bench_hammer_fn, NULL, cpumask_first(cpu_online_mask),
+				    "llpool_hammer/%u");
+	cpu = cpumask_next(cpumask_first(cpu_online_mask), cpu_online_mask);
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	set_cpus_allowed_ptr(current, cpumask_of(cpu));
+	msleep(20);
+	for (i = 0; i < samples; i++) {
+		t0 = ktime_get_ns();
+		page = c->alloc();
+		d = ktime_get_ns() - t0;
+		if (!page) {
+			misses++;
+			continue;
+		}
+		hist[bench_bucket(d)]++;
+		max = max(max, d);
+		c->free(page);
+		if (!(i % 256))
+			cond_resched();
+	}
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	WRITE_ONCE(bench_hammer_stop, true);
+	if (!IS_ERR(hammer))
+		kthread_stop(hammer);
+
+	samples -= misses;
+	pr_info("csv,lat,%s,%llu,%llu,%llu,%llu,%u,%u\n", c->name,
+		bench_percentile(hist, samples, 500), bench_percentile(hist, samples, 990),
+		bench_percentile(hist, samples, 999), max, samples, misses);
+	for (i = 0; i < BENCH_HIST; i++)
+		if (hist[i])
+			pr_info("csv,hist,%s,%llu,%u\n", c->name, bench_bucket_lo(i), hist[i]);
+	kfree(hist);
+}
+
+/* ==== exhaust and pcpdrain ============================================== */
+
+/* Pages held by one attempt; module init is single-threaded. */
+static struct page *bench_held[BENCH_ATTEMPTS];
+
+/* Try BENCH_ATTEMPTS allocations, keep them, then give them back. */
+static unsigned int bench_attempts(struct bench_contender *c,
+				   struct page ***keep, unsigned long *nkeep)
+{
+	struct page **held = bench_held;
+	unsigned int i, ok = 0;
+
+	for (i = 0; i < BENCH_ATTEMPTS; i++) {
+		held[ok] = c->alloc();
+		if (held[ok])
+			ok++;
+	}
+	/* A buddy contender's pages join the hog, so the next one finds no
+	 * more memory than this one did; pool pages go back to their pool.
+	 */
+	for (i = 0; i < ok; i++) {
+		if (keep && c->free == c_buddy_free)
+			(*keep)[(*nkeep)++] = held[i];
+		else
+			c->free(held[i]);
+	}
+	return ok;
+}
+
+static void bench_exhaust(void)
+{
+	unsigned long n = 0, max = totalram_pages();
+	struct bench_contender *c;
+	struct page **hog;
+	unsigned int ok;
+
+	hog = vmalloc_array(max + ARRAY_SIZE(bench_contenders) * BENCH_ATTEMPTS,
+			    sizeof(*hog));
+	if (!hog)
+		return;
+	/* Down to the low watermark with GFP_NOWAIT, then to min with ATOMIC. */
+	while (n < max && (hog[n] = alloc_page(GFP_NOWAIT | __GFP_NOWARN)))
+		n++;
+	while (n < max && (hog[n] = alloc_page(GFP_ATOMIC | __GFP_NOWARN)))
+		n++;
+	pr_info("exhaust: hog holds %lu pages\n", n);
+	for_each_contender(c) {
+		ok = bench_attempts(c, &hog, &n);
+		pr_info("csv,exhaust,%s,%u,%u\n", c->name, BENCH_ATTEMPTS, ok);
+	}
+	while (n)
+		__free_page(hog[--n]);
+	vfree(hog);
+}
+
+static void bench_pcpdrain(void)
+{
+	struct page **drained;
+	struct bench_contender *c;
+	unsigned int n = 0, ok;
+	const unsigned int max = 65536;
+
+	if (!BENCH_HAVE_NO_LOCKS)
+		return;
+	drained = vmalloc_array(max, sizeof(*drained));
+	if (!drained)
+		return;
+	migrate_disable();
+	while (n < max && (drained[n] = c_nolocks_alloc()))
+		n++;
+	pr_info("pcpdrain: %u pages taken from this CPU's pcplist\n", n);
+	for_each_contender(c) {
+		ok = bench_attempts(c, NULL, NULL);
+		pr_info("csv,pcpdrain,%s,%u,%u\n", c->name, BENCH_ATTEMPTS, ok);
+	}
+	migrate_enable();
+	while (n)
+		__free_page(drained[--n]);
+	vfree(drained);
+}
+
+/* ==== legal: under a raw spinlock ======================================== */
+
+static DEFINE_RAW_SPINLOCK(bench_raw_lock);
+
+static void bench_legal(struct bench_contender *c)
+{
+	struct lockwatch_window w;
+	struct page **held;
+	unsigned int i, n = 0;
+	const unsigned int tries = 4096;	/* past what a pcplist holds */
+	unsigned long flags;
+
+	held = vmalloc_array(tries, sizeof(*held));
+	if (!held)
+		return;
+	raw_spin_lock_irqsave(&bench_raw_lock, flags);
+	lockwatch_open(&w);
+	for (i = 0; i < tries; i++) {
+		held[n] = c->alloc();
+		if (held[n])
+			n++;
+	}
+	for (i = 0; i < n; i++)
+		c->free(held[i]);
+	lockwatch_close(&w);
+	raw_spin_unlock_irqrestore(&bench_raw_lock, flags);
+	vfree(held);
+	pr_info("csv,legal,%s,%u,%u,%u\n", c->name, w.sleeping, w.sleeping_try, n);
+}
+
+/* ==== Module ============================================================= */
+
+static int __init bench_init(void)
+{
+	bool smoke = !strcmp(mode, "smoke"), legal = !strcmp(mode, "legality");
+	struct bench_contender *c;
+	int ret;
+
+	if (!smoke && !legal && strcmp(mode, "full")) {
+		pr_err("mode=%s: must be full, legality or smoke\n", mode);
+		return -EINVAL;
+	}
+	if (rounds < 5 || rounds > BENCH_MAX_ROUNDS) {
+		pr_err("rounds=%u: must be 5..%d\n", rounds, BENCH_MAX_ROUNDS);
+		return -EINVAL;
+	}
+	if (pairs < 100 || pairs > 10000000) {
+		pr_err("pairs=%u: must be 100..10000000\n", pairs);
+		return -EINVAL;
+	}
+	if (smoke)
+		pairs = 100;
+
+	for (c = bench_contenders; c < bench_contenders + ARRAY_SIZE(bench_contenders); c++) {
+		ret = c->init ? c->init() : 0;
+		c->ok = !ret;
+		if (ret)
+			pr_info("csv,unavailable,%s,%d\n", c->name, ret);
+	}
+
+	/*
+	 * Illegal contenders make lockdep report, and lockdep then turns
+	 * itself off: legality runs in a boot of its own.  The counts stay
+	 * right after that, the tracepoint fires before lockdep's checks.
+	 */
+	if (legal) {
+		ret = lockwatch_start();
+		if (!ret) {
+			for_each_contender(c)
+				bench_legal(c);
+			lockwatch_stop();
+		} else {
+			pr_info("legality: no lock_acquire tracepoint (%d)\n", ret);
+		}
+	}
+	if (!legal) {
+		for_each_contender(c)
+			bench_pair(c);
+		for_each_contender(c)
+			bench_tput(c);
+		for_each_contender(c)
+			bench_lat(c, smoke ? 100 : pairs);
+		bench_pcpdrain();
+		if (!smoke)
+			bench_exhaust();
+	}
+
+	for (c = bench_contenders; c < bench_contenders + ARRAY_SIZE(bench_contenders); c++)
+		if (c->ok && c->exit)
+			c->exit();
+	pr_info("done\n");
+	return 0;
+}
+
+static void __exit bench_exit(void)
+{
+}
+
+module_init(bench_init);
+module_exit(bench_exit);
+MODULE_DESCRIPTION("llpool against GFP_NOWAIT, GFP_ATOMIC, __GFP_NO_LOCKS, objpool and mempool");
+MODULE_LICENSE("GPL");
