@@ -7,8 +7,8 @@
 #   - boots the debug kernel and runs the legality section (lockdep);
 #   - writes results/bench.csv, bench_hist.csv, bench.md, bench_latency.png
 #     and prints each contender's ratio to llpool.
-# BENCH_ROUNDS (default 5), BENCH_PAIRS (default 20000); QEMU_ICOUNT=1 runs
-# the bench guest with -icount (deterministic instruction-counted time).
+# The bench kernel runs twice: plain TCG and -icount (repeatable).
+# BENCH_ROUNDS (default 5), BENCH_PAIRS (default 20000).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,43 +23,63 @@ for v in bench debug; do
 	"$LLPOOL_REPO/scripts/kernel.sh" "$v"
 	"$LLPOOL_REPO/scripts/modules.sh" "$v"
 done
-LLPOOL_QEMU_EXTRA=${QEMU_ICOUNT:+-icount shift=auto} \
-	"$LLPOOL_REPO/scripts/boot.sh" bench bench "$out/full" \
+"$LLPOOL_REPO/scripts/boot.sh" bench bench "$out/tcg" \
+	BENCH_MODE=full "BENCH_ROUNDS=$rounds" "BENCH_PAIRS=$pairs"
+LLPOOL_QEMU_EXTRA="-icount shift=4,sleep=off" \
+	"$LLPOOL_REPO/scripts/boot.sh" bench bench "$out/icount" \
 	BENCH_MODE=full "BENCH_ROUNDS=$rounds" "BENCH_PAIRS=$pairs"
 "$LLPOOL_REPO/scripts/boot.sh" debug bench "$out/legality" BENCH_MODE=legality
-grep -q 'llpool_bench: done' "$out/full/console.log" || die "bench run did not finish: $out/full/console.log"
-grep -q 'llpool_bench: done' "$out/legality/console.log" || die "legality run did not finish: $out/legality/console.log"
+for run in tcg icount legality; do
+	grep -q 'llpool_bench: done' "$out/$run/console.log" ||
+		die "bench run $run did not finish: $out/$run/console.log"
+done
 
-echo "== ratios to llpool (same boot; TCG: ratios only)"
-"$LLPOOL_REPO/scripts/bench_report.py" "$res" "$out/full/console.log" "$out/legality/console.log"
-gnuplot "$res/bench_latency.gp"
-rm -f "$res/bench_latency.gp"
+for run in tcg icount; do
+	echo "== ratios to llpool, $run run (same boot)"
+	"$LLPOOL_REPO/scripts/bench_report.py" "$res" "bench_$run" "$out/$run/console.log" \
+		"$out/legality/console.log" "QEMU $run"
+	gnuplot "$res/bench_${run}_latency.gp"
+	rm -f "$res/bench_${run}_latency.gp"
+done
 {
 	echo "# llpool against the gfp-flag approach and the other pools"
 	echo
-	echo "Command: \`BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench\`${QEMU_ICOUNT:+ with QEMU_ICOUNT=1}"
-	echo "Date: $(date -u +%Y-%m-%d)."
+	echo "Command: \`BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench\`. Date: $(date -u +%Y-%m-%d)."
 	echo
 	echo "Kernels: 'bench' (tinyconfig + configs/bench.config: no lockdep, KASAN or"
 	echo "other debug options, PREEMPT_VOLUNTARY) with patches/bench/ for"
-	echo "__GFP_NO_LOCKS; legality columns from the 'debug' kernel (lockdep,"
-	echo "PROVE_RAW_LOCK_NESTING), which has no __GFP_NO_LOCKS."
-	echo "4 vCPUs in QEMU TCG (no KVM): emulated time, so compare rows of one run"
-	echo "with each other (the 'vs llpool' ratios), never with real hardware."
-	echo "pair: ns per alloc+free, median of $rounds rounds of $pairs pairs on one CPU."
-	echo "all-CPU: every CPU doing $pairs pairs at once. Latency: $pairs single"
+	echo "__GFP_NO_LOCKS; the legality columns come from a boot of the 'debug' kernel"
+	echo "(lockdep, PROVE_RAW_LOCK_NESTING), which has no __GFP_NO_LOCKS."
+	echo
+	echo "Two runs of the same bench kernel, 4 vCPUs, no KVM:"
+	echo "- **TCG**: multi-threaded TCG, guest time follows the host clock. Emulated"
+	echo "  time: compare rows with each other (the 'vs llpool' ratios), never with"
+	echo "  real hardware. The all-CPU column varies a lot from run to run here."
+	echo "- **icount**: \`-icount shift=4,sleep=off\`: one virtual ns per 2^-4"
+	echo "  instruction, single-threaded: repeatable to about 2% run to run, but it"
+	echo "  counts instructions, so cache and lock-contention costs vanish."
+	echo
+	echo "Columns. pair: ns per alloc+free, median of $rounds rounds of $pairs pairs on"
+	echo "one CPU. all-CPU: every CPU doing $pairs pairs at once. Latency: $pairs single"
 	echo "allocations timed on one CPU while another allocates and frees batches of"
-	echo "order-0 and order-3 pages (zone->lock contention). Exhausted: a hog holds"
-	echo "memory below the min watermark (GFP_NOWAIT, then GFP_ATOMIC until they"
-	echo "fail). pcplist drained: this CPU's pcplist emptied with __GFP_NO_LOCKS,"
-	echo "memory plentiful (bench kernel only). Under raw spinlock: up to 4096"
-	echo "allocations and their frees inside raw_spin_lock_irqsave(), counting"
-	echo "acquisitions of locks that sleep on PREEMPT_RT: plain ones are what lockdep"
-	echo "reports; trylocks pass lockdep but are still sleeping locks on RT."
-	echo
-	cat "$res/bench.md"
-	echo
-	echo "![latency](bench_latency.png)"
-} > "$res/bench_report.md"
-mv "$res/bench_report.md" "$res/bench.md"
-log "results in $res: bench.md bench.csv bench_hist.csv bench_latency.png"
+	echo "order-0 and order-3 pages (zone->lock contention); log-linear buckets, so"
+	echo "percentiles are bucket lower bounds. Exhausted: a hog holds memory below"
+	echo "the min watermark (GFP_NOWAIT, then GFP_ATOMIC, until they fail). pcplist"
+	echo "drained: this CPU's pcplist emptied with __GFP_NO_LOCKS before each"
+	echo "contender, memory plentiful. Under raw spinlock: up to 4096 allocations and"
+	echo "their frees inside raw_spin_lock_irqsave(), counting acquisitions of locks"
+	echo "that sleep on PREEMPT_RT, judged as lockdep does (outer wait type): plain"
+	echo "ones are what lockdep reports; trylocks pass lockdep but are still"
+	echo "sleeping locks on RT. Preallocating contenders hold 256 pages per CPU."
+	for run in tcg icount; do
+		echo
+		echo "## $run run"
+		echo
+		cat "$res/bench_$run.md"
+		echo
+		echo "![latency, $run](bench_${run}_latency.png)"
+	done
+} > "$res/bench.md.new"
+rm -f "$res/bench_tcg.md" "$res/bench_icount.md"
+mv "$res/bench.md.new" "$res/bench.md"
+log "results in $res: bench.md, bench_{tcg,icount}.csv, _hist.csv, _latency.png"

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Turn llpool_bench's log lines into results: bench_report.py OUTDIR FULL_LOG LEGAL_LOG
+"""Turn llpool_bench's log lines into results:
+    bench_report.py OUTDIR NAME FULL_LOG LEGAL_LOG TITLE
 
-Writes OUTDIR/bench.csv (every measurement), OUTDIR/bench_hist.csv (latency
-histograms), OUTDIR/bench.md (tables with ratios to llpool) and the gnuplot
-input OUTDIR/bench_latency.gp; prints the ratios.
+Writes OUTDIR/NAME.csv (every measurement), OUTDIR/NAME_hist.csv (latency
+histograms), OUTDIR/NAME.md (a table with ratios to llpool) and the gnuplot
+input OUTDIR/NAME_latency.gp; prints the ratios.
 """
 import os
 import re
@@ -40,7 +41,7 @@ def ratio(x, base):
 
 
 def main():
-    outdir, full_log, legal_log = sys.argv[1:4]
+    outdir, name, full_log, legal_log, title = sys.argv[1:6]
     full, legal = rows(full_log), rows(legal_log) if os.path.exists(legal_log) else []
     by = {}
     for r in full + legal:
@@ -48,12 +49,12 @@ def main():
             continue
         by.setdefault(r[0], {})[r[1]] = r[2:]
 
-    with open(os.path.join(outdir, "bench.csv"), "w") as f:
+    with open(os.path.join(outdir, name + ".csv"), "w") as f:
         f.write("section,contender,values...\n")
         for r in full + legal:
             if r[0] != "hist":
                 f.write(",".join(r) + "\n")
-    with open(os.path.join(outdir, "bench_hist.csv"), "w") as f:
+    with open(os.path.join(outdir, name + "_hist.csv"), "w") as f:
         f.write("contender,bucket_lo_ns,count\n")
         for r in full:
             if r[0] == "hist":
@@ -92,15 +93,16 @@ def main():
         ratios.append("%-14s pair %s, throughput %s, p99 latency %s" % (
             c, ratio(pair[0], base_pair), ratio(tput[3], base_tput), ratio(lat[1], base_p99)))
 
-    with open(os.path.join(outdir, "bench.md"), "w") as f:
+    with open(os.path.join(outdir, name + ".md"), "w") as f:
         f.write("\n".join(md) + "\n")
 
-    gp = os.path.join(outdir, "bench_latency.gp")
+    gp = os.path.join(outdir, name + "_latency.gp")
     with open(gp, "w") as f:
         f.write('set terminal pngcairo size 1000,600\n' if os.system("gnuplot -e 'set terminal pngcairo' >/dev/null 2>&1") == 0
                 else 'set terminal png size 1000,600\n')
-        f.write('set output "%s"\n' % os.path.join(outdir, "bench_latency.png"))
-        f.write('set title "llpool_bench: order-0 allocation latency under zone->lock contention (QEMU TCG)"\n')
+        f.write('set output "%s"\n' % os.path.join(outdir, name + "_latency.png"))
+        f.write('set title "llpool_bench: order-0 allocation latency under zone->lock contention (%s)"\n' % title)
+        f.write('set termoption noenhanced\nset format x "%g"\n')
         f.write('set logscale x 2\nset xlabel "latency (ns, bucket lower bound)"\n'
                 'set ylabel "share of allocations (%)"\nset key top right\nset grid\n'
                 'set datafile separator ","\n')
@@ -109,7 +111,7 @@ def main():
             if c in by.get("lat", {}):
                 total = sum(int(r[3]) for r in full if r[0] == "hist" and r[1] == c) or 1
                 plots.append("'%s' every ::1 using (strcol(1) eq \"%s\" ? $2 : 1/0):(100.0*$3/%d) with linespoints title '%s'"
-                             % (os.path.join(outdir, "bench_hist.csv"), c, total, c))
+                             % (os.path.join(outdir, name + "_hist.csv"), c, total, c))
         f.write("plot " + ", \\\n     ".join(plots) + "\n")
     print("\n".join(ratios))
 

@@ -461,27 +461,34 @@ static void bench_exhaust(void)
 	vfree(hog);
 }
 
+/*
+ * Each contender in turn finds this CPU's pcplist empty: it is drained
+ * again before each one (a GFP_NOWAIT refill restocks it, a buddy free
+ * feeds it), and the buddy contenders' pages are kept until the end.
+ */
 static void bench_pcpdrain(void)
 {
-	struct page **drained;
 	struct bench_contender *c;
-	unsigned int n = 0, ok;
-	const unsigned int max = 65536;
+	unsigned long n = 0;
+	unsigned int ok;
+	const unsigned long max = 65536;
+	struct page **drained;
 
 	if (!BENCH_HAVE_NO_LOCKS)
 		return;
-	drained = vmalloc_array(max, sizeof(*drained));
+	drained = vmalloc_array(max + ARRAY_SIZE(bench_contenders) * BENCH_ATTEMPTS,
+				sizeof(*drained));
 	if (!drained)
 		return;
 	migrate_disable();
-	while (n < max && (drained[n] = c_nolocks_alloc()))
-		n++;
-	pr_info("pcpdrain: %u pages taken from this CPU's pcplist\n", n);
 	for_each_contender(c) {
-		ok = bench_attempts(c, NULL, NULL);
+		while (n < max && (drained[n] = c_nolocks_alloc()))
+			n++;
+		ok = bench_attempts(c, &drained, &n);
 		pr_info("csv,pcpdrain,%s,%u,%u\n", c->name, BENCH_ATTEMPTS, ok);
 	}
 	migrate_enable();
+	pr_info("pcpdrain: %lu pages taken from this CPU's pcplist\n", n);
 	while (n)
 		__free_page(drained[--n]);
 	vfree(drained);
@@ -515,6 +522,9 @@ static void bench_legal(struct bench_contender *c)
 	raw_spin_unlock_irqrestore(&bench_raw_lock, flags);
 	vfree(held);
 	pr_info("csv,legal,%s,%u,%u,%u\n", c->name, w.sleeping, w.sleeping_try, n);
+	if (w.sleeping)
+		pr_info("legal: %s: first sleeping lock %s at %pS\n", c->name,
+			w.first_sleeping ?: "?", (void *)w.first_sleeping_ip);
 }
 
 /* ==== Module ============================================================= */

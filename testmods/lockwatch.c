@@ -23,9 +23,11 @@
 #include "lockwatch.h"
 
 static DEFINE_PER_CPU(struct lockwatch_window *, lockwatch_cur);
-static struct tracepoint *lockwatch_tp;
 static DEFINE_MUTEX(lockwatch_lock);
 static unsigned int lockwatch_users;
+
+#ifdef CONFIG_LOCKDEP
+static struct tracepoint *lockwatch_tp;
 
 static void lockwatch_probe(void *data, struct lockdep_map *lock,
 			    unsigned int subclass, int trylock, int read,
@@ -34,19 +36,26 @@ static void lockwatch_probe(void *data, struct lockdep_map *lock,
 {
 	struct lockwatch_window *w = this_cpu_read(lockwatch_cur);
 	const char *name;
+	u8 outer;
 
 	if (!w || interrupt_context_level() != w->level)
 		return;
 	if (w->task && w->task != current)
 		return;
-#ifdef CONFIG_LOCKDEP
-	if (lock->wait_type_inner >= LD_WAIT_CONFIG) {
-		if (trylock)
+	/*
+	 * As lockdep's check_wait_context() judges the lock being taken: by
+	 * its outer wait type, which defaults to the inner one.  (RCU's read
+	 * lock has outer FREE: legal anywhere, though its inner type is CONFIG.)
+	 */
+	outer = lock->wait_type_outer ?: lock->wait_type_inner;
+	if (outer >= LD_WAIT_CONFIG) {
+		if (trylock) {
 			w->sleeping_try++;
-		else
-			w->sleeping++;
+		} else if (!w->sleeping++) {
+			w->first_sleeping = lock->name;
+			w->first_sleeping_ip = ip;
+		}
 	}
-#endif
 	name = lock->name;
 	if (!name) {
 		w->other++;
@@ -72,6 +81,7 @@ static void lockwatch_find(struct tracepoint *tp, void *priv)
 	if (!strcmp(tp->name, "lock_acquire"))
 		*(struct tracepoint **)priv = tp;
 }
+#endif /* CONFIG_LOCKDEP */
 
 /**
  * lockwatch_start() - attach the probe (counted; pair with lockwatch_stop())
@@ -82,21 +92,22 @@ static void lockwatch_find(struct tracepoint *tp, void *priv)
  */
 int lockwatch_start(void)
 {
-	int ret = 0;
+	int ret = -ENOENT;
 
 	mutex_lock(&lockwatch_lock);
-	if (lockwatch_users++)
+	if (lockwatch_users) {
+		lockwatch_users++;
+		ret = 0;
 		goto out;
+	}
+#ifdef CONFIG_LOCKDEP
 	if (!lockwatch_tp)
 		for_each_kernel_tracepoint(lockwatch_find, &lockwatch_tp);
-	if (!lockwatch_tp) {
-		ret = -ENOENT;
-	} else {
-		ret = tracepoint_probe_register(lockwatch_tp, lockwatch_probe,
-						NULL);
-	}
-	if (ret)
-		lockwatch_users--;
+	if (lockwatch_tp)
+		ret = tracepoint_probe_register(lockwatch_tp, lockwatch_probe, NULL);
+#endif
+	if (!ret)
+		lockwatch_users++;
 out:
 	mutex_unlock(&lockwatch_lock);
 	return ret;
@@ -112,8 +123,10 @@ void lockwatch_stop(void)
 {
 	mutex_lock(&lockwatch_lock);
 	if (!WARN_ON(!lockwatch_users) && !--lockwatch_users) {
+#ifdef CONFIG_LOCKDEP
 		tracepoint_probe_unregister(lockwatch_tp, lockwatch_probe, NULL);
 		tracepoint_synchronize_unregister();
+#endif
 	}
 	mutex_unlock(&lockwatch_lock);
 }

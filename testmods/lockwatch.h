@@ -23,12 +23,14 @@ struct task_struct;
  * @fast: acquisitions of "llpool_fast_path" (llpool's lockdep annotation).
  * @other: every other acquisition.
  * @sleeping: acquisitions, not trylocks, of locks that sleep on PREEMPT_RT
- *	(wait type CONFIG or SLEEP): what PROVE_RAW_LOCK_NESTING reports
- *	when taken under a raw spinlock.
+ *	(outer wait type CONFIG or SLEEP, as lockdep judges them): what
+ *	PROVE_RAW_LOCK_NESTING reports when taken under a raw spinlock.
  * @sleeping_try: trylocks of such locks: lockdep lets them pass, but they
  *	are still sleeping locks on PREEMPT_RT.
  * @first_zone_ip: caller address of the first zone or pcp acquisition.
  * @first_other: name of the first other lock class, for diagnostics.
+ * @first_sleeping: name of the first @sleeping lock class.
+ * @first_sleeping_ip: where it was taken.
  * @level: the interrupt_context_level() being watched.
  * @task: the task being watched, task-level windows only.
  */
@@ -41,6 +43,8 @@ struct lockwatch_window {
 	unsigned int sleeping_try;
 	unsigned long first_zone_ip;
 	const char *first_other;
+	const char *first_sleeping;
+	unsigned long first_sleeping_ip;
 	unsigned char level;
 	struct task_struct *task;
 };
