@@ -13,6 +13,8 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
@@ -25,6 +27,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
+#include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
@@ -42,8 +45,9 @@
 /**
  * struct llpool_cpu - one CPU's reserve
  * @slots: the stack of pages, @cap entries.
- * @nr: pages on @slots.
- * @active: reentrancy guard, see llpool_claim().
+ * @top: the stack's depth (low LLPOOL_DEPTH_BITS bits) and a version that
+ *	every change increments; see "Reserve".
+ * @active: reentrancy guard for pushes, see llpool_claim().
  * @spill: pages freed while @slots could not take them.
  * @nr_spill: pages on @spill.
  * @kick: irq_work that queues @work; see "Kick".
@@ -54,19 +58,22 @@
  * @cpu: the owning CPU.
  *
  * Who touches what:
- * - @slots and @nr: the owning CPU only, with IRQs off and @active claimed:
- *   the fast path and this CPU's worker.  Stats read @nr locklessly.
- * - @active, @stat: local_t operations on the owning CPU, any context.
- *   Worker counters are updated only inside a claimed section, on the CPU.
+ * - @slots and @top: pops by anyone, lock-free (the owner's fast path, a
+ *   nested context, a stealing CPU, the shrinker, hotplug, teardown);
+ *   pushes only by the owning CPU with IRQs off and @active claimed (the
+ *   fast path's free and this CPU's refill), so there is one pusher.
+ * - @active: local_t operations on the owning CPU, any context.
+ * - @stat: local_t operations by the CPU whose struct it is, any context:
+ *   counters are bumped on the CPU doing the work and summed for stats.
  * - @spill: llist_add() from the owning CPU in any context; emptied with
- *   llist_del_all() by the worker and by teardown.  @nr_spill follows it
- *   and may lag by the pages in flight.
+ *   llist_del_all() by the worker, hotplug and teardown.  @nr_spill follows
+ *   it and may lag by the pages in flight.
  * - @backoff: the worker only (one work item never runs concurrently with
  *   itself).
  */
 struct llpool_cpu {
 	struct page **slots;
-	unsigned int nr;
+	atomic_long_t top;
 	local_t active;
 	struct llist_head spill;
 	atomic_t nr_spill;
@@ -89,6 +96,7 @@ struct llpool_cpu {
  * @dying: set by llpool_destroy(); stops new work from being queued.
  * @pcpu: the per-CPU reserves.
  * @dir: debugfs directory.
+ * @shrinker: gives pages above @low back under memory pressure.
  * @list: entry in llpool_list.
  *
  * Everything but @dying and @pcpu's contents is written before the pool is
@@ -104,6 +112,7 @@ struct llpool {
 	bool dying;
 	struct llpool_cpu __percpu *pcpu;
 	struct dentry *dir;
+	struct shrinker *shrinker;
 	struct list_head list;
 };
 
@@ -129,13 +138,126 @@ EXPORT_SYMBOL_NS_GPL(llpool_fast_map, LLPOOL_INTERNAL);
 
 static void llpool_kick(struct llpool_cpu *c);
 
+/* ==== Reserve ============================================================ */
+
+/*
+ * A reserve is a bounded stack of page pointers whose top word packs the
+ * depth and a version.  Every successful change of the top bumps the
+ * version, so a pop that read a stale top loses its cmpxchg instead of
+ * handing out a page twice (ABA); 48 version bits do not wrap while one
+ * pop is preempted.
+ *
+ * Pops are lock-free from any CPU and context: read the top (acquire),
+ * read the slot below it, cmpxchg the top down.  Pushes need a single
+ * pusher per stack, which the owning CPU provides with IRQs off and the
+ * guard claimed: write the slot above the top, then cmpxchg the top up.
+ * The successful cmpxchg is a full barrier, so a popper that sees the new
+ * depth sees the slot.  A slot is only rewritten once the top is below it,
+ * which took a pop and so a version change: a popper that read the old
+ * slot value then fails its cmpxchg.
+ */
+#define LLPOOL_DEPTH_BITS	16
+#define LLPOOL_DEPTH_MASK	((1UL << LLPOOL_DEPTH_BITS) - 1)
+static_assert(2 * LLPOOL_HIGH_MAX <= LLPOOL_DEPTH_MASK);
+static_assert(BITS_PER_LONG == 64, "llpool: the versioned top needs a 64-bit long");
+
+static __always_inline unsigned int llpool_depth(long top)
+{
+	return top & LLPOOL_DEPTH_MASK;
+}
+
+static __always_inline unsigned int llpool_reserved(struct llpool_cpu *c)
+{
+	return llpool_depth(atomic_long_read(&c->top));
+}
+
+/* @top with the next version and depth @nr. */
+static __always_inline long llpool_next_top(long top, unsigned int nr)
+{
+	return (long)((((unsigned long)top & ~LLPOOL_DEPTH_MASK) +
+		       (1UL << LLPOOL_DEPTH_BITS)) | nr);
+}
+
+/*
+ * Under CONFIG_DEBUG_VM a page's ->private records where it is: the pool's
+ * address while a caller holds it, with bit 0 set while it sits in the
+ * reserve (stack or spill list).  llpool_free() checks it; see
+ * llpool_free_ok().
+ */
+static __always_inline void llpool_tag(struct llpool *pool, struct page *page,
+				       bool reserved)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_VM))
+		set_page_private(page, (unsigned long)pool | reserved);
+}
+
+/* Noinline: a place where kprobes and tracing can see into the fast path. */
+static noinline struct page *llpool_pop(struct llpool_cpu *c)
+{
+	struct page *page;
+	unsigned int nr;
+	long top;
+
+	top = atomic_long_read_acquire(&c->top);
+	for (;;) {
+		nr = llpool_depth(top);
+		if (!nr)
+			return NULL;
+		page = READ_ONCE(c->slots[nr - 1]);
+		if (atomic_long_cmpxchg(&c->top, top, llpool_next_top(top, nr - 1)) == top)
+			break;
+		/* A failed cmpxchg orders nothing: acquire again. */
+		top = atomic_long_read_acquire(&c->top);
+	}
+	llpool_tag(c->pool, page, false);
+	return page;
+}
+
+/*
+ * Push @page if the stack holds fewer than @limit.  The owning CPU only,
+ * IRQs off, guard claimed (the single pusher).  Returns the new depth, or 0
+ * if the page was not taken.
+ */
+static noinline unsigned int llpool_push(struct llpool_cpu *c, struct page *page,
+					 unsigned int limit)
+{
+	long top = atomic_long_read(&c->top), old;
+	unsigned int nr;
+
+	llpool_tag(c->pool, page, true);
+	for (;;) {
+		nr = llpool_depth(top);
+		if (nr >= limit)
+			break;
+		WRITE_ONCE(c->slots[nr], page);
+		old = atomic_long_cmpxchg(&c->top, top, llpool_next_top(top, nr + 1));
+		if (old == top)
+			return nr + 1;
+		top = old;	/* a pop got in first: one slot lower */
+	}
+	llpool_tag(c->pool, page, false);
+	return 0;
+}
+
+/* Count on the CPU doing the work: local_t wants its own CPU. */
+static __always_inline void llpool_count(struct llpool *pool,
+					 enum llpool_counter counter,
+					 unsigned int n)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	local_add(n, &this_cpu_ptr(pool->pcpu)->stat[counter]);
+	local_irq_restore(flags);
+}
+
 /* ==== Fast path ========================================================== */
 
 /*
- * Claim this CPU's reserve.  Called with IRQs off, so the only contexts that
- * can interrupt a claimed section are NMIs and probes placed inside it; they
- * see ->active > 1 and must keep away from @slots.  The guard is always
- * released with llpool_release(), whether the claim succeeded or not.
+ * Claim this CPU's right to push.  Called with IRQs off, so the only
+ * contexts that can interrupt a claimed section are NMIs and probes placed
+ * inside it; they see ->active > 1 and spill instead of pushing.  The guard
+ * is always released with llpool_release(), claimed or not.
  */
 static __always_inline bool llpool_claim(struct llpool_cpu *c)
 {
@@ -145,9 +267,9 @@ static __always_inline bool llpool_claim(struct llpool_cpu *c)
 static __always_inline void llpool_release(struct llpool_cpu *c)
 {
 	/*
-	 * The @slots and @nr stores above must be done before the guard drops:
-	 * an NMI that sees it at zero may claim the reserve.  Same CPU, so a
-	 * compiler barrier suffices (x86's local_dec() has no memory clobber).
+	 * The push must be complete before the guard drops: an NMI that sees
+	 * it at zero may push.  Same CPU, so a compiler barrier suffices
+	 * (x86's local_dec() has no memory clobber).
 	 */
 	barrier();
 	local_dec(&c->active);
@@ -166,61 +288,71 @@ static __always_inline struct page *llpool_node_page(struct llist_node *node)
 	return virt_to_page(node);
 }
 
+/*
+ * This CPU's reserve is empty: take a page from another CPU's, lock-free,
+ * before failing.  Starts after this CPU so that CPUs spread their steals.
+ */
+static struct page *llpool_steal(struct llpool *pool, struct llpool_cpu *self)
+{
+	struct page *page;
+	unsigned int cpu;
+
+	for_each_cpu_wrap(cpu, cpu_possible_mask, self->cpu + 1) {
+		if (cpu == self->cpu)
+			continue;
+		page = llpool_pop(per_cpu_ptr(pool->pcpu, cpu));
+		if (page) {
+			local_inc(&self->stat[LLPOOL_STEALS]);
+			return page;
+		}
+	}
+	return NULL;
+}
+
 /**
- * __llpool_alloc() - take a page from this CPU's reserve, IRQs already off
+ * __llpool_alloc() - take a page from the pool, IRQs already off
  * @pool: the pool
  *
  * Like llpool_alloc(), for callers that have disabled interrupts already.
  *
  * Context: any context with IRQs disabled, including NMI.
- * Return: a page of the pool's order, or NULL when this CPU's reserve is
- * empty or already in use by the context this call interrupted.
+ * Return: a page of the pool's order, or NULL when every CPU's reserve is
+ * empty.
  */
 struct page *__llpool_alloc(struct llpool *pool)
 {
 	struct llpool_cpu *c = this_cpu_ptr(pool->pcpu);
-	struct page *page = NULL;
-	unsigned int nr = 0;
-	bool nested;
+	struct page *page;
 
 	lockdep_assert_irqs_disabled();
 	llpool_fast_enter();
-	nested = !llpool_claim(c);
-	if (!nested) {
-		nr = c->nr;
-		if (nr) {
-			page = c->slots[--nr];
-			WRITE_ONCE(c->nr, nr);
-		}
-	}
-	llpool_release(c);
-
-	if (nested)
-		local_inc(&c->stat[LLPOOL_NESTED]);
-	if (page) {
-		local_inc(&c->stat[LLPOOL_ALLOCS]);
-		if (nr < pool->low)
+	page = llpool_pop(c);
+	if (likely(page)) {
+		if (llpool_reserved(c) < pool->low)
 			llpool_kick(c);
 	} else {
-		local_inc(&c->stat[LLPOOL_MISSES]);
 		llpool_kick(c);
+		page = llpool_steal(pool, c);
 	}
+	local_inc(&c->stat[page ? LLPOOL_ALLOCS : LLPOOL_MISSES]);
 	llpool_fast_exit();
 	return page;
 }
 EXPORT_SYMBOL_GPL(__llpool_alloc);
 
 /**
- * llpool_alloc() - take a page from this CPU's reserve
+ * llpool_alloc() - take a page from the pool
  * @pool: the pool
  *
- * Never sleeps, never takes a lock and never calls the page allocator.  When
- * the reserve falls below the pool's low mark a refill is queued.
+ * Takes a page from this CPU's reserve, or from another CPU's when this one
+ * is empty.  Never sleeps, never takes a lock and never calls the page
+ * allocator.  When this CPU's reserve falls below the pool's low mark a
+ * refill is queued.
  *
  * Context: any context: task, softirq, hardirq, NMI, IRQs off, under a
  * raw_spinlock_t (also on PREEMPT_RT).
- * Return: a page of the pool's order, or NULL when this CPU's reserve is
- * empty or already in use by the context this call interrupted.
+ * Return: a page of the pool's order, or NULL when every CPU's reserve is
+ * empty.
  */
 struct page *llpool_alloc(struct llpool *pool)
 {
@@ -233,6 +365,36 @@ struct page *llpool_alloc(struct llpool *pool)
 	return page;
 }
 EXPORT_SYMBOL_GPL(llpool_alloc);
+
+/*
+ * CONFIG_DEBUG_VM: refuse a page of the wrong order, from another pool or
+ * already in the reserve (a double free), with one WARN, so that the
+ * reserve stays intact.  Relies on callers leaving ->private alone while
+ * they hold a page.
+ */
+static bool llpool_free_ok(struct llpool *pool, struct page *page)
+{
+	unsigned long tag;
+
+	if (!IS_ENABLED(CONFIG_DEBUG_VM))
+		return true;
+	tag = page_private(page);
+	if (unlikely(compound_order(page) != pool->order)) {
+		WARN_ONCE(1, "llpool: %s: free of an order-%u page, pool order is %u\n",
+			  pool->name, compound_order(page), pool->order);
+		return false;
+	}
+	if (unlikely(tag == ((unsigned long)pool | 1))) {
+		WARN_ONCE(1, "llpool: %s: double free of page %p\n", pool->name, page);
+		return false;
+	}
+	if (unlikely(tag != (unsigned long)pool)) {
+		WARN_ONCE(1, "llpool: %s: free of page %p that is not from this pool\n",
+			  pool->name, page);
+		return false;
+	}
+	return true;
+}
 
 /**
  * __llpool_free() - give a page back to this CPU's reserve, IRQs already off
@@ -247,28 +409,26 @@ void __llpool_free(struct llpool *pool, struct page *page)
 {
 	struct llpool_cpu *c;
 	unsigned int nr = 0;
-	bool pushed = false;
 
 	if (!page)
 		return;
 	lockdep_assert_irqs_disabled();
 	c = this_cpu_ptr(pool->pcpu);
 	llpool_fast_enter();
-	if (llpool_claim(c)) {
-		nr = c->nr;
-		if (nr < pool->cap) {
-			c->slots[nr++] = page;
-			WRITE_ONCE(c->nr, nr);
-			pushed = true;
-		}
-	} else {
-		local_inc(&c->stat[LLPOOL_NESTED]);
+	if (unlikely(!llpool_free_ok(pool, page))) {
+		local_inc(&c->stat[LLPOOL_REFUSED]);
+		goto out;
 	}
+	if (llpool_claim(c))
+		nr = llpool_push(c, page, pool->cap);
+	else
+		local_inc(&c->stat[LLPOOL_NESTED]);
 	llpool_release(c);
 
 	local_inc(&c->stat[LLPOOL_FREES]);
-	if (!pushed) {
-		/* Stack full, or claimed by the context we interrupted. */
+	if (!nr) {
+		/* Stack full, or a push in progress below us (NMI, probe). */
+		llpool_tag(pool, page, true);
 		llist_add(llpool_page_node(page), &c->spill);
 		atomic_inc(&c->nr_spill);
 		local_inc(&c->stat[LLPOOL_SPILLED]);
@@ -276,6 +436,7 @@ void __llpool_free(struct llpool *pool, struct page *page)
 	} else if (nr > pool->high) {
 		llpool_kick(c);
 	}
+out:
 	llpool_fast_exit();
 }
 EXPORT_SYMBOL_GPL(__llpool_free);
@@ -289,6 +450,9 @@ EXPORT_SYMBOL_GPL(__llpool_free);
  * CPU's reserve; above the pool's high mark the worker trims it back to the
  * page allocator later.  Never calls the page allocator's free path, never
  * takes a lock, never sleeps.  The page's contents are not preserved.
+ * Under CONFIG_DEBUG_VM a page of the wrong order, from another pool or
+ * freed twice is refused with a WARN (once) and the reserve is left intact;
+ * callers must not change page->private while they hold a page.
  *
  * Context: any context: task, softirq, hardirq, NMI, IRQs off, under a
  * raw_spinlock_t (also on PREEMPT_RT).
@@ -335,27 +499,22 @@ static void llpool_kick_fn(struct irq_work *kick)
 /* ==== Refill and trim ==================================================== */
 
 /*
- * The worker's view of a reserve.  A bound work item runs on its CPU except
- * once that CPU is going offline; then these helpers do nothing, and the
- * caller keeps (and frees) its pages.
- *
- * Move up to @n pages from @batch onto @c's stack while it holds fewer than
- * @limit, adding the number taken to @counter.  Returns how many were
- * taken; the caller owns the rest.
+ * Push up to @n pages from @batch onto @c's stack while it holds fewer than
+ * @limit, counting them as @counter.  Pushing is the owning CPU's job: a
+ * bound work item runs elsewhere only while its CPU goes offline, and then
+ * nothing is taken.  Returns how many were taken; the caller owns the rest.
  */
 static unsigned int llpool_put_batch(struct llpool_cpu *c, struct page **batch,
 				     unsigned int n, unsigned int limit,
 				     enum llpool_counter counter)
 {
-	unsigned int taken = 0, nr;
+	unsigned int taken = 0;
 	unsigned long flags;
 
 	local_irq_save(flags);
 	if (smp_processor_id() == c->cpu && llpool_claim(c)) {
-		nr = c->nr;
-		while (taken < n && nr < limit)
-			c->slots[nr++] = batch[taken++];
-		WRITE_ONCE(c->nr, nr);
+		while (taken < n && llpool_push(c, batch[taken], limit))
+			taken++;
 		local_add(taken, &c->stat[counter]);
 	}
 	llpool_release(c);
@@ -363,42 +522,47 @@ static unsigned int llpool_put_batch(struct llpool_cpu *c, struct page **batch,
 	return taken;
 }
 
-/* Take up to @max pages off @c's stack while it holds more than @limit. */
-static unsigned int llpool_take_batch(struct llpool_cpu *c, struct page **batch,
-				      unsigned int max, unsigned int limit)
+/* Back to the page allocator, without llpool's CONFIG_DEBUG_VM tag. */
+static void llpool_page_release(struct llpool *pool, struct page *page)
 {
-	unsigned int taken = 0, nr;
-	unsigned long flags;
-
-	local_irq_save(flags);
-	if (smp_processor_id() == c->cpu && llpool_claim(c)) {
-		nr = c->nr;
-		while (taken < max && nr > limit)
-			batch[taken++] = c->slots[--nr];
-		WRITE_ONCE(c->nr, nr);
-		local_add(taken, &c->stat[LLPOOL_TRIMMED]);
-	}
-	llpool_release(c);
-	local_irq_restore(flags);
-	return taken;
-}
-
-static void llpool_count(struct llpool_cpu *c, enum llpool_counter counter,
-			 unsigned int n)
-{
-	unsigned long flags;
-
-	local_irq_save(flags);
-	if (smp_processor_id() == c->cpu)
-		local_add(n, &c->stat[counter]);
-	local_irq_restore(flags);
+	set_page_private(page, 0);
+	__free_pages(page, pool->order);
 }
 
 static void llpool_free_pages(struct llpool *pool, struct page **batch,
 			      unsigned int n)
 {
+	llpool_count(pool, LLPOOL_TRIMMED, n);
 	while (n)
-		__free_pages(batch[--n], pool->order);
+		llpool_page_release(pool, batch[--n]);
+}
+
+/*
+ * Give @c's pages above @limit back to the page allocator, at most @max.
+ * Pops are lock-free, so this runs on any CPU: the worker, the shrinker,
+ * CPU offline.  Returns the pages freed.
+ */
+static unsigned long llpool_trim_to(struct llpool_cpu *c, unsigned int limit,
+				    unsigned long max)
+{
+	struct page *batch[LLPOOL_BATCH];
+	unsigned long freed = 0;
+	unsigned int n;
+
+	do {
+		n = 0;
+		while (n < LLPOOL_BATCH && freed + n < max &&
+		       llpool_reserved(c) > limit) {
+			batch[n] = llpool_pop(c);
+			if (!batch[n])
+				break;
+			n++;
+		}
+		llpool_free_pages(c->pool, batch, n);
+		freed += n;
+		cond_resched();
+	} while (n == LLPOOL_BATCH);
+	return freed;
 }
 
 /* Spilled pages go back on the stack up to @high; the rest are trimmed. */
@@ -421,23 +585,12 @@ static void llpool_drain_spill(struct llpool_cpu *c)
 		 * them as trimmed and refilled, so that REFILLED - TRIMMED
 		 * stays the number of pages the pool owns.
 		 */
+		llpool_count(pool, LLPOOL_TRIMMED, n);
 		taken = llpool_put_batch(c, batch, n, pool->high, LLPOOL_REFILLED);
-		llpool_count(c, LLPOOL_TRIMMED, n);
-		llpool_free_pages(pool, batch + taken, n - taken);
+		while (n > taken)
+			llpool_page_release(pool, batch[--n]);
 		n = 0;
 	}
-}
-
-static void llpool_trim(struct llpool_cpu *c)
-{
-	struct page *batch[LLPOOL_BATCH];
-	unsigned int n;
-
-	do {
-		n = llpool_take_batch(c, batch, LLPOOL_BATCH, c->pool->high);
-		llpool_free_pages(c->pool, batch, n);
-		cond_resched();
-	} while (n == LLPOOL_BATCH);
 }
 
 /* Fill @c to @high from its CPU's node.  Returns false on allocation failure. */
@@ -450,7 +603,7 @@ static bool llpool_refill(struct llpool_cpu *c)
 	bool counted = false;
 
 	for (;;) {
-		want = pool->high - min(READ_ONCE(c->nr), pool->high);
+		want = pool->high - min(llpool_reserved(c), pool->high);
 		if (!want)
 			return true;
 		want = min(want, LLPOOL_BATCH);
@@ -460,17 +613,17 @@ static bool llpool_refill(struct llpool_cpu *c)
 				break;
 		}
 		if (n && !counted) {
-			llpool_count(c, LLPOOL_REFILL_RUNS, 1);
+			llpool_count(pool, LLPOOL_REFILL_RUNS, 1);
 			counted = true;
 		}
 		taken = llpool_put_batch(c, batch, n, pool->high, LLPOOL_REFILLED);
-		llpool_free_pages(pool, batch + taken, n - taken);
-		if (n < want) {
-			llpool_count(c, LLPOOL_REFILL_FAILS, 1);
-			return false;
+		while (n > taken)
+			__free_pages(batch[--n], pool->order);	/* never tagged */
+		if (taken < want) {
+			if (n < want)
+				llpool_count(pool, LLPOOL_REFILL_FAILS, 1);
+			return taken || n == want;
 		}
-		if (!taken)
-			return true;
 		cond_resched();
 	}
 }
@@ -481,7 +634,7 @@ static void llpool_work_fn(struct work_struct *work)
 					    struct llpool_cpu, work);
 
 	llpool_drain_spill(c);
-	llpool_trim(c);
+	llpool_trim_to(c, c->pool->high, ULONG_MAX);
 	if (llpool_refill(c)) {
 		c->backoff = 0;
 		return;
@@ -494,6 +647,82 @@ static void llpool_work_fn(struct work_struct *work)
 			     LLPOOL_BACKOFF_MIN, LLPOOL_BACKOFF_MAX);
 	if (!READ_ONCE(c->pool->dying))
 		queue_delayed_work_on(c->cpu, llpool_wq, &c->work, c->backoff);
+}
+
+/* ==== Shrinker and CPU hotplug =========================================== */
+
+/*
+ * Under memory pressure the pages above each CPU's low mark go back.  The
+ * reserve below low is what the pool is for, and it stays.  Pops are
+ * lock-free, so the shrinker works on every CPU's stack from wherever
+ * reclaim runs.
+ */
+static unsigned long llpool_shrink_count(struct shrinker *shrinker,
+					 struct shrink_control *sc)
+{
+	struct llpool *pool = shrinker->private_data;
+	unsigned long n = 0;
+	unsigned int cpu, nr;
+
+	for_each_possible_cpu(cpu) {
+		nr = llpool_reserved(per_cpu_ptr(pool->pcpu, cpu));
+		if (nr > pool->low)
+			n += nr - pool->low;
+	}
+	return n ?: SHRINK_EMPTY;
+}
+
+static unsigned long llpool_shrink_scan(struct shrinker *shrinker,
+					struct shrink_control *sc)
+{
+	struct llpool *pool = shrinker->private_data;
+	unsigned long freed = 0;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		if (freed >= sc->nr_to_scan)
+			break;
+		freed += llpool_trim_to(per_cpu_ptr(pool->pcpu, cpu), pool->low,
+					sc->nr_to_scan - freed);
+	}
+	llpool_count(pool, LLPOOL_SHRUNK, freed);
+	return freed ?: SHRINK_STOP;
+}
+
+static enum cpuhp_state llpool_cpuhp_state;
+
+/* A CPU came online: fill its reserve (it may have been emptied offline). */
+static int llpool_cpu_online(unsigned int cpu)
+{
+	struct llpool *pool;
+
+	mutex_lock(&llpool_list_lock);
+	list_for_each_entry(pool, &llpool_list, list)
+		queue_delayed_work_on(cpu, llpool_wq,
+				      &per_cpu_ptr(pool->pcpu, cpu)->work, 0);
+	mutex_unlock(&llpool_list_lock);
+	return 0;
+}
+
+/*
+ * A CPU goes offline: stop its refills and give its pages back, so an
+ * offline CPU does not sit on memory.  Runs on that CPU while it can still
+ * free; pages freed there afterwards stay stealable and go at teardown.
+ */
+static int llpool_cpu_offline(unsigned int cpu)
+{
+	struct llpool_cpu *c;
+	struct llpool *pool;
+
+	mutex_lock(&llpool_list_lock);
+	list_for_each_entry(pool, &llpool_list, list) {
+		c = per_cpu_ptr(pool->pcpu, cpu);
+		cancel_delayed_work_sync(&c->work);
+		llpool_drain_spill(c);
+		llpool_trim_to(c, 0, ULONG_MAX);
+	}
+	mutex_unlock(&llpool_list_lock);
+	return 0;
 }
 
 /* ==== Create ============================================================= */
@@ -551,25 +780,30 @@ static void llpool_free_cpus(struct llpool *pool)
 
 /*
  * The pool is not published yet, so nothing else can touch a reserve: fill
- * every possible CPU's stack from here, with plain stores.
+ * every possible CPU's stack from here with plain stores, then set its top
+ * (version 0).  An offline CPU's pages are stealable until it comes online.
  */
 static int llpool_prefill(struct llpool *pool)
 {
 	struct llpool_cpu *c;
 	struct page *page;
-	unsigned int cpu;
+	unsigned int cpu, nr;
 
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(pool->pcpu, cpu);
-		while (c->nr < pool->high) {
+		for (nr = 0; nr < pool->high; nr++) {
 			page = alloc_pages_node(cpu_to_node(cpu), pool->gfp,
 						pool->order);
 			if (!page)
-				return -ENOMEM;
-			c->slots[c->nr++] = page;
-			local_inc(&c->stat[LLPOOL_REFILLED]);
+				break;
+			llpool_tag(pool, page, true);
+			c->slots[nr] = page;
 		}
+		atomic_long_set(&c->top, nr);
+		local_add(nr, &c->stat[LLPOOL_REFILLED]);
 		local_inc(&c->stat[LLPOOL_REFILL_RUNS]);
+		if (nr < pool->high)
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -675,6 +909,15 @@ struct llpool *llpool_create(const struct llpool_params *params)
 	list_add_tail(&pool->list, &llpool_list);
 	llpool_debugfs_add(pool);
 	mutex_unlock(&llpool_list_lock);
+
+	/* Without a shrinker the pool still works; it just keeps its pages. */
+	pool->shrinker = shrinker_alloc(0, "llpool-%s", pool->name);
+	if (pool->shrinker) {
+		pool->shrinker->count_objects = llpool_shrink_count;
+		pool->shrinker->scan_objects = llpool_shrink_scan;
+		pool->shrinker->private_data = pool;
+		shrinker_register(pool->shrinker);
+	}
 	return pool;
 
 err_free:
@@ -701,13 +944,11 @@ static void llpool_release_pages(struct llpool *pool)
 		c = per_cpu_ptr(pool->pcpu, cpu);
 		if (!c->slots)
 			continue;
-		local_add(c->nr, &c->stat[LLPOOL_TRIMMED]);
-		llpool_free_pages(pool, c->slots, c->nr);
-		c->nr = 0;
+		llpool_trim_to(c, 0, ULONG_MAX);
 		llist_for_each_safe(node, next, llist_del_all(&c->spill)) {
-			__free_pages(llpool_node_page(node), pool->order);
+			llpool_page_release(pool, llpool_node_page(node));
 			atomic_dec(&c->nr_spill);
-			local_inc(&c->stat[LLPOOL_TRIMMED]);
+			llpool_count(pool, LLPOOL_TRIMMED, 1);
 		}
 	}
 }
@@ -735,10 +976,12 @@ void llpool_destroy(struct llpool *pool)
 		return;
 	might_sleep();
 
+	/* Off the list: no more hotplug callbacks; no shrinker in flight. */
 	mutex_lock(&llpool_list_lock);
 	list_del(&pool->list);
 	debugfs_remove_recursive(pool->dir);
 	mutex_unlock(&llpool_list_lock);
+	shrinker_free(pool->shrinker);
 
 	/*
 	 * Order matters: after @dying no irq_work queues new work; after
@@ -776,6 +1019,9 @@ static const char *const llpool_counter_names[LLPOOL_COUNTER_COUNT] = {
 	[LLPOOL_REFILLED]	= "refilled",
 	[LLPOOL_REFILL_FAILS]	= "refill_fails",
 	[LLPOOL_TRIMMED]	= "trimmed",
+	[LLPOOL_STEALS]		= "steals",
+	[LLPOOL_REFUSED]	= "refused",
+	[LLPOOL_SHRUNK]		= "shrunk",
 };
 
 /**
@@ -802,11 +1048,11 @@ EXPORT_SYMBOL_GPL(llpool_counter_name);
  * Return: the pages on @cpu's stack at the time of the read, 0 for a CPU
  * that is not possible.
  */
-unsigned int llpool_cpu_reserved(const struct llpool *pool, unsigned int cpu)
+unsigned int llpool_cpu_reserved(struct llpool *pool, unsigned int cpu)
 {
 	if (cpu >= nr_cpu_ids || !cpu_possible(cpu))
 		return 0;
-	return READ_ONCE(per_cpu_ptr(pool->pcpu, cpu)->nr);
+	return llpool_reserved(per_cpu_ptr(pool->pcpu, cpu));
 }
 EXPORT_SYMBOL_GPL(llpool_cpu_reserved);
 
@@ -817,9 +1063,9 @@ EXPORT_SYMBOL_GPL(llpool_cpu_reserved);
  *
  * Context: any context.  The snapshot is not atomic; see struct llpool_stats.
  */
-void llpool_get_stats(const struct llpool *pool, struct llpool_stats *stats)
+void llpool_get_stats(struct llpool *pool, struct llpool_stats *stats)
 {
-	const struct llpool_cpu *c;
+	struct llpool_cpu *c;
 	unsigned int cpu, i;
 
 	memset(stats, 0, sizeof(*stats));
@@ -827,7 +1073,7 @@ void llpool_get_stats(const struct llpool *pool, struct llpool_stats *stats)
 		c = per_cpu_ptr(pool->pcpu, cpu);
 		for (i = 0; i < LLPOOL_COUNTER_COUNT; i++)
 			stats->counter[i] += local_read(&c->stat[i]);
-		stats->reserved += READ_ONCE(c->nr);
+		stats->reserved += llpool_reserved(c);
 		stats->spilled += max(atomic_read(&c->nr_spill), 0);
 	}
 }
@@ -849,7 +1095,7 @@ static int llpool_stats_show(struct seq_file *m, void *v)
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(pool->pcpu, cpu);
 		seq_printf(m, "cpu%u: reserved=%u spill=%d allocs=%ld misses=%ld frees=%ld\n",
-			   cpu, READ_ONCE(c->nr), atomic_read(&c->nr_spill),
+			   cpu, llpool_reserved(c), atomic_read(&c->nr_spill),
 			   local_read(&c->stat[LLPOOL_ALLOCS]),
 			   local_read(&c->stat[LLPOOL_MISSES]),
 			   local_read(&c->stat[LLPOOL_FREES]));
@@ -869,16 +1115,27 @@ static void llpool_debugfs_add(struct llpool *pool)
 
 static int __init llpool_init(void)
 {
+	int ret;
+
 	llpool_wq = alloc_workqueue("llpool", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
 	if (!llpool_wq)
 		return -ENOMEM;
 	llpool_debugfs_root = debugfs_create_dir("llpool", NULL);
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "llpool:online",
+					llpool_cpu_online, llpool_cpu_offline);
+	if (ret < 0) {
+		debugfs_remove_recursive(llpool_debugfs_root);
+		destroy_workqueue(llpool_wq);
+		return ret;
+	}
+	llpool_cpuhp_state = ret;
 	return 0;
 }
 
 static void __exit llpool_exit(void)
 {
 	/* Every pool is gone: users hold a reference on this module. */
+	cpuhp_remove_state_nocalls(llpool_cpuhp_state);
 	debugfs_remove_recursive(llpool_debugfs_root);
 	destroy_workqueue(llpool_wq);
 }

@@ -99,13 +99,17 @@ struct llpool_params {
  * @LLPOOL_ALLOCS: pages handed out.
  * @LLPOOL_MISSES: allocations that returned NULL.
  * @LLPOOL_FREES: pages given back by callers.
- * @LLPOOL_NESTED: fast-path calls that found the CPU's reserve claimed by the
- *	context they interrupted (NMI, probes).
+ * @LLPOOL_NESTED: frees that found a push in progress in the context they
+ *	interrupted (NMI, probes) and spilled.
  * @LLPOOL_SPILLED: frees that went to the spill list.
  * @LLPOOL_REFILL_RUNS: worker runs that took pages from the page allocator.
  * @LLPOOL_REFILLED: pages taken from the page allocator.
  * @LLPOOL_REFILL_FAILS: refills stopped by an allocation failure.
- * @LLPOOL_TRIMMED: pages returned to the page allocator.
+ * @LLPOOL_TRIMMED: pages returned to the page allocator (trim, shrinker,
+ *	CPU offline, teardown).
+ * @LLPOOL_STEALS: allocations served from another CPU's reserve.
+ * @LLPOOL_REFUSED: frees refused by the CONFIG_DEBUG_VM checks.
+ * @LLPOOL_SHRUNK: pages the shrinker gave back (also in @LLPOOL_TRIMMED).
  * @LLPOOL_COUNTER_COUNT: number of counters.
  */
 enum llpool_counter {
@@ -118,6 +122,9 @@ enum llpool_counter {
 	LLPOOL_REFILLED,
 	LLPOOL_REFILL_FAILS,
 	LLPOOL_TRIMMED,
+	LLPOOL_STEALS,
+	LLPOOL_REFUSED,
+	LLPOOL_SHRUNK,
 	LLPOOL_COUNTER_COUNT,
 };
 
@@ -146,8 +153,8 @@ void llpool_free(struct llpool *pool, struct page *page);
 struct page *__llpool_alloc(struct llpool *pool);
 void __llpool_free(struct llpool *pool, struct page *page);
 
-void llpool_get_stats(const struct llpool *pool, struct llpool_stats *stats);
-unsigned int llpool_cpu_reserved(const struct llpool *pool, unsigned int cpu);
+void llpool_get_stats(struct llpool *pool, struct llpool_stats *stats);
+unsigned int llpool_cpu_reserved(struct llpool *pool, unsigned int cpu);
 const char *llpool_counter_name(enum llpool_counter counter);
 
 #endif /* _LLPOOL_POOL_H */

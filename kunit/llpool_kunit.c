@@ -19,6 +19,7 @@
 #include <linux/err.h>
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
+#include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
@@ -215,41 +216,45 @@ static void llpool_higher_orders(struct kunit *test)
 }
 
 /*
- * Empty this CPU's reserve: the next allocation misses.  The refill the
- * misses kick must bring service back within the wait.  Migration is off so
- * that every allocation hits the same reserve; sleeping is still allowed.
+ * No NULL while the pool has pages: with this CPU's reserve empty, its
+ * allocations are served from the other CPUs' reserves (steals), with no
+ * miss, until the whole pool is empty; then exactly one NULL.  With
+ * preemption off this CPU's kicked worker cannot refill in between, and
+ * the other CPUs' workers are not kicked by a steal.  After that the
+ * refill must restore service within the wait.
  */
-static void llpool_exhaust_and_refill(struct kunit *test)
+static void llpool_steal_then_miss_then_refill(struct kunit *test)
 {
-	struct llpool *pool = llpool_test_create(test, "kunit-ex", 0, 4, 16);
-	struct page **held;
-	unsigned int n = 0, cpu, i;
-	struct page *page = NULL;
+	const unsigned int high = 2;
+	unsigned int total = high * num_possible_cpus(), n = 0, cpu, i;
+	struct llpool *pool = llpool_test_create(test, "kunit-ex", 0, 1, high);
+	struct page **held, *page;
+	struct llpool_stats st;
 
-	held = kunit_kcalloc(test, 2 * 16, sizeof(*held), GFP_KERNEL);
+	held = kunit_kcalloc(test, total + 2, sizeof(*held), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, held);
 
-	/* With preemption off the kicked worker cannot run on this CPU, so
-	 * the 17th allocation finds the reserve empty.
-	 */
 	migrate_disable();
 	preempt_disable();
 	cpu = smp_processor_id();
-	for (i = 0; i < 16; i++) {
+	for (i = 0; i < total; i++) {
 		page = llpool_alloc(pool);
 		if (page)
 			held[n++] = page;
 	}
 	page = llpool_alloc(pool);
 	preempt_enable();
-	KUNIT_EXPECT_EQ(test, n, 16U);
+	llpool_get_stats(pool, &st);
+	KUNIT_EXPECT_EQ(test, n, total);
+	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_STEALS], (u64)(total - high));
 	KUNIT_EXPECT_NULL(test, page);
 	if (page)
 		held[n++] = page;
-	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_MISSES), 1ULL);
-	/* Service comes back: the kicked worker refills to high. */
+	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_MISSES], 1ULL);
+
+	/* Service comes back: the kicked worker refills this CPU to high. */
 	KUNIT_EXPECT_TRUE_MSG(test,
-			      llpool_wait_for(llpool_cpu_reserved(pool, cpu) == 16),
+			      llpool_wait_for(llpool_cpu_reserved(pool, cpu) == high),
 			      "cpu%u reserve %u after %d ms", cpu,
 			      llpool_cpu_reserved(pool, cpu), LLPOOL_TEST_WAIT_MS);
 	page = llpool_alloc(pool);
@@ -258,8 +263,6 @@ static void llpool_exhaust_and_refill(struct kunit *test)
 		held[n++] = page;
 	migrate_enable();
 
-	KUNIT_EXPECT_GE(test, llpool_test_counter(pool, LLPOOL_REFILL_RUNS),
-			(u64)num_possible_cpus() + 1);
 	while (n)
 		llpool_free(pool, held[--n]);
 	llpool_destroy(pool);
@@ -336,7 +339,7 @@ static struct kunit_case llpool_functional_cases[] = {
 	KUNIT_CASE(llpool_rejects_null_and_duplicate),
 	KUNIT_CASE(llpool_round_trip),
 	KUNIT_CASE_PARAM(llpool_higher_orders, llpool_order_gen_params),
-	KUNIT_CASE(llpool_exhaust_and_refill),
+	KUNIT_CASE(llpool_steal_then_miss_then_refill),
 	KUNIT_CASE_SLOW(llpool_trims_above_high),
 	KUNIT_CASE(llpool_destroy_returns_pages),
 	{}
@@ -814,8 +817,80 @@ static void llpool_concurrent_cross_cpu(struct kunit *test)
 	llpool_destroy(pool);
 }
 
+#ifdef CONFIG_KPROBES
+/*
+ * Re-entry: a kprobe on llpool_push(), which runs inside the claimed
+ * section of a free (and of a refill), allocates and frees on the same
+ * pool from the probe's int3 context, as an NMI would.  The nested alloc
+ * must get a page (pops are lock-free), the nested free must spill (a push
+ * is in progress), and every page must stay accounted for.
+ */
+static struct llpool *llpool_reentry_pool;
+static atomic_t llpool_reentry_hits, llpool_reentry_pages;
+
+static int llpool_reentry_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct llpool *pool = READ_ONCE(llpool_reentry_pool);
+	struct page *page;
+
+	if (!pool)
+		return 0;
+	atomic_inc(&llpool_reentry_hits);
+	page = llpool_alloc(pool);
+	if (page) {
+		atomic_inc(&llpool_reentry_pages);
+		memset(page_address(page), 0x3c, 64);
+		llpool_free(pool, page);
+	}
+	return 0;
+}
+
+static void llpool_reentry_from_probe(struct kunit *test)
+{
+	struct kprobe kp = {
+		.symbol_name = "llpool_push",
+		.pre_handler = llpool_reentry_pre,
+	};
+	struct llpool *pool = llpool_test_create(test, "kunit-reentry", 0, 8, 32);
+	struct page *pages[16];
+	struct llpool_stats st;
+	unsigned int r, i;
+	int ret;
+
+	ret = register_kprobe(&kp);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "register_kprobe(llpool_push)");
+	atomic_set(&llpool_reentry_hits, 0);
+	atomic_set(&llpool_reentry_pages, 0);
+	WRITE_ONCE(llpool_reentry_pool, pool);
+	for (r = 0; r < 200; r++) {
+		for (i = 0; i < ARRAY_SIZE(pages); i++)
+			pages[i] = llpool_alloc(pool);
+		for (i = 0; i < ARRAY_SIZE(pages); i++)
+			llpool_free(pool, pages[i]);
+		cond_resched();
+	}
+	WRITE_ONCE(llpool_reentry_pool, NULL);
+	unregister_kprobe(&kp);
+
+	llpool_wait_for(!llpool_test_spilled(pool));
+	llpool_get_stats(pool, &st);
+	kunit_info(test, "probe hits %d, nested pages %d, nested frees %llu, spilled %llu",
+		   atomic_read(&llpool_reentry_hits), atomic_read(&llpool_reentry_pages),
+		   st.counter[LLPOOL_NESTED], st.counter[LLPOOL_SPILLED]);
+	KUNIT_EXPECT_GT(test, atomic_read(&llpool_reentry_hits), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&llpool_reentry_pages), 0);
+	KUNIT_EXPECT_GT(test, st.counter[LLPOOL_NESTED], 0ULL);
+	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_ALLOCS], st.counter[LLPOOL_FREES]);
+	llpool_expect_balanced(test, pool);
+	llpool_destroy(pool);
+}
+#endif
+
 static struct kunit_case llpool_concurrency_cases[] = {
 	KUNIT_CASE_SLOW(llpool_concurrent_cross_cpu),
+#ifdef CONFIG_KPROBES
+	KUNIT_CASE(llpool_reentry_from_probe),
+#endif
 	{}
 };
 

@@ -160,14 +160,16 @@ static void llpool_rcu_no_early_free(struct kunit *test)
 /* ==== fallback, barrier, contexts, bad input ============================= */
 
 /*
- * A pool of one page per CPU: the first block takes it; with preemption off
- * the refill cannot run, so once that block is full the next pointer finds
- * no page and must come back with -ENOMEM, ownership unchanged.
+ * A pool of one page per CPU: each block takes one, stealing from the other
+ * CPUs once this CPU's is used.  With preemption off no refill runs here
+ * and no block can complete its grace period, so once every page holds a
+ * full block the next pointer finds no page and must come back with
+ * -ENOMEM, ownership unchanged.
  */
 static void llpool_rcu_fallback_when_pool_empty(struct kunit *test)
 {
 	struct llpool_rcu *r = rcu_test_create(test, "kunit-rcu-fb", 1, 1);
-	unsigned int n = LLPOOL_RCU_PTRS + 1, i, ok = 0;
+	unsigned int n = LLPOOL_RCU_PTRS * num_possible_cpus() + 1, i, ok = 0;
 	void **objs;
 	int last;
 

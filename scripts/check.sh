@@ -28,6 +28,8 @@ declare -A controls=(
 	[fast_spinlock]='Invalid wait context.*control_lock'
 	[early_free]='KASAN: slab-use-after-free.*llpool_control'
 	[leak]='kmemleak -- [0-9]+ unreferenced objects'
+	[bad_free]='llpool: ctl-bad: double free'
+	[destroy_held]='llpool: ctl-held destroyed with 3 pages still allocated'
 )
 
 ensure_packages

@@ -13,6 +13,14 @@ set -euo pipefail
 variant=${1:?usage: kernel.sh VARIANT}
 frag=$LLPOOL_REPO/configs/$variant.config
 [ -f "$frag" ] || die "no config fragment $frag"
+# A fragment may start from another: "# llpool-include: NAME" merges
+# configs/NAME.config first; later fragments override earlier ones.
+frags=()
+for inc in $(sed -n 's/^# llpool-include: *//p' "$frag"); do
+	[ -f "$LLPOOL_REPO/configs/$inc.config" ] || die "$frag includes missing $inc.config"
+	frags+=("$LLPOOL_REPO/configs/$inc.config")
+done
+frags+=("$frag")
 patchdir=$LLPOOL_REPO/patches/$variant
 src_pkg=$(sed -n 's/^# llpool-source: *//p' "$frag")
 src_pkg=${src_pkg:-$LLPOOL_SRC_PKG}
@@ -29,7 +37,7 @@ fi
 hash=$( {
 	cat "$src/.llpool-unpacked"
 	echo "$src_pkg"
-	cat "$frag"
+	cat "${frags[@]}"
 	for p in "${patches[@]}"; do cat "$p"; done
 	cat "$0"
 } | sha256sum | cut -c1-16)
@@ -62,23 +70,31 @@ fi
 mkdir -p "$out"
 log "configuring kernel $variant in $out"
 make -s -C "$src" O="$out" tinyconfig >/dev/null
-(cd "$out" && "$src/scripts/kconfig/merge_config.sh" -m .config "$frag" >merge.log 2>&1) ||
+(cd "$out" && "$src/scripts/kconfig/merge_config.sh" -m .config "${frags[@]}" >merge.log 2>&1) ||
 	die "merge_config failed: see $out/merge.log"
 make -s -C "$src" O="$out" olddefconfig >/dev/null
 
-# merge_config.sh only warns when an option does not land: check each one.
-missing=()
+# merge_config.sh only warns when an option does not land: check each one,
+# as the last fragment that sets it wants it.
+declare -A want=()
 while IFS= read -r line; do
 	case $line in
 	"# CONFIG_"*" is not set")
-		opt=${line#\# }; opt=${opt%% *}
-		grep -q "^$opt=" "$out/.config" && missing+=("$line") ;;
+		opt=${line#\# }; opt=${opt%% *}; want[$opt]=$line ;;
 	CONFIG_*=*)
-		grep -qxF "$line" "$out/.config" || missing+=("$line") ;;
+		want[${line%%=*}]=$line ;;
 	esac
-done < "$frag"
+done < <(cat "${frags[@]}")
+missing=()
+for opt in "${!want[@]}"; do
+	line=${want[$opt]}
+	case $line in
+	"# "*) grep -q "^$opt=" "$out/.config" && missing+=("$line") ;;
+	*) grep -qxF "$line" "$out/.config" || missing+=("$line") ;;
+	esac
+done
 if [ ${#missing[@]} -gt 0 ]; then
-	log "these options of $frag did not land after olddefconfig:"
+	log "these options of ${frags[*]} did not land after olddefconfig:"
 	printf '    %s\n' "${missing[@]}" >&2
 	die "kernel $variant: config fragment not satisfied"
 fi

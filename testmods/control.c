@@ -25,12 +25,20 @@
  *                        report the reader's access (slab-use-after-free).
  *   case=leak            a kmalloc() whose pointer is dropped: kmemleak must
  *                        report it.
+ *   case=bad_free        llpool_free() of a page twice, of a page from the
+ *                        page allocator, of a page of the wrong order: with
+ *                        CONFIG_DEBUG_VM each is refused with a WARN and the
+ *                        reserve stays intact ("bad_free: reserve intact").
+ *   case=destroy_held    llpool_destroy() while pages are still allocated:
+ *                        a WARN names the count; the pages are not freed.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debug_locks.h>
+#include <linux/err.h>
 #include <linux/gfp.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -38,12 +46,13 @@
 #include <linux/string.h>
 
 #include "../llpool_internal.h"
+#include "../pool.h"
 
 #define CONTROL_PAGES	16384
 
 static char *control_case = "";
 module_param_named(case, control_case, charp, 0444);
-MODULE_PARM_DESC(case, "raw_alloc, fast_spinlock, plain_spinlock, early_free or leak");
+MODULE_PARM_DESC(case, "raw_alloc, fast_spinlock, plain_spinlock, early_free, leak, bad_free or destroy_held");
 
 static DEFINE_RAW_SPINLOCK(control_raw_lock);
 static DEFINE_SPINLOCK(control_lock);
@@ -114,6 +123,65 @@ static void control_make_leak(void)
 	WRITE_ONCE(control_leak, NULL);
 }
 
+static void control_bad_free(void)
+{
+	struct llpool_params p = { .name = "ctl-bad", .low = 1, .high = 4 };
+	struct llpool *pool = llpool_create(&p);
+	struct page *page, *foreign, *big;
+	struct llpool_stats before, after;
+	unsigned long refused;
+
+	if (IS_ERR(pool))
+		return;
+	foreign = alloc_page(GFP_KERNEL);
+	big = alloc_pages(GFP_KERNEL | __GFP_COMP, 1);
+	page = llpool_alloc(pool);
+	llpool_free(pool, page);
+	llpool_get_stats(pool, &before);
+
+	llpool_free(pool, page);	/* double free */
+	if (foreign)
+		llpool_free(pool, foreign);	/* not from this pool */
+	if (big)
+		llpool_free(pool, big);	/* wrong order */
+
+	llpool_get_stats(pool, &after);
+	refused = after.counter[LLPOOL_REFUSED] - before.counter[LLPOOL_REFUSED];
+	if (refused == 3 && after.reserved == before.reserved &&
+	    after.spilled == before.spilled &&
+	    after.counter[LLPOOL_FREES] == before.counter[LLPOOL_FREES])
+		pr_info("bad_free: refused %lu, reserve intact\n", refused);
+	else
+		pr_err("bad_free: refused %lu, reserved %lu -> %lu: reserve changed\n",
+		       refused, before.reserved, after.reserved);
+	llpool_destroy(pool);
+	if (foreign)
+		__free_page(foreign);
+	if (big)
+		__free_pages(big, 1);
+}
+
+static void control_destroy_held(void)
+{
+	struct llpool_params p = { .name = "ctl-held", .low = 1, .high = 4 };
+	struct llpool *pool = llpool_create(&p);
+	struct page *pages[3];
+	unsigned int i;
+
+	if (IS_ERR(pool))
+		return;
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		pages[i] = llpool_alloc(pool);
+	llpool_destroy(pool);
+	/* Ours now; the pool left them alone.  Give them back untagged. */
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		if (pages[i]) {
+			set_page_private(pages[i], 0);
+			__free_page(pages[i]);
+		}
+	}
+}
+
 static int __init control_init(void)
 {
 	pr_info("case %s\n", control_case);
@@ -135,8 +203,15 @@ static int __init control_init(void)
 		control_make_leak();
 		return 0;
 	}
-	pr_err("case=%s: unknown, use raw_alloc, fast_spinlock, plain_spinlock, early_free or leak\n",
-	       control_case);
+	if (!strcmp(control_case, "bad_free")) {
+		control_bad_free();
+		return 0;
+	}
+	if (!strcmp(control_case, "destroy_held")) {
+		control_destroy_held();
+		return 0;
+	}
+	pr_err("case=%s: unknown, see the module description\n", control_case);
 	return -EINVAL;
 }
 

@@ -51,6 +51,7 @@ fi
 unload rcu_pool_user
 # The kselftest: rcu_pool_user's stress load beside rcutorture.
 selftest llpool/rcu_stress.sh STRESS_SECONDS=10
+selftest llpool/pool_stress.sh
 unload llpool
 lockdep_verdict
 kmemleak_check

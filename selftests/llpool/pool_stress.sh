@@ -1,0 +1,176 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# llpool under everything the contexts it serves can bring: bad input,
+# memory pressure (shrinker, a memory hog), fault injection into refills,
+# CPU hotplug under load.  Uses llpool_stress (pool "stress", high 64,
+# low 16) as the load.
+#
+# Environment: LLPOOL_MODDIR (default /lib/llpool).
+DIR=$(dirname "$0")
+. "$DIR/ktap.sh"
+
+MODDIR=${LLPOOL_MODDIR:-/lib/llpool}
+DBG=/sys/kernel/debug
+ST=$DBG/llpool/stress/stats
+
+[ "$(id -u)" -eq 0 ] || ktap_skip_all "must be root"
+[ -f "$MODDIR/llpool.ko" ] && [ -f "$MODDIR/llpool_stress.ko" ] ||
+	ktap_skip_all "llpool modules not found in $MODDIR"
+[ -d $DBG/llpool ] || mount -t debugfs none $DBG 2>/dev/null
+
+stat() { sed -n "s/^$1: //p" $ST; }
+cpu_reserved() { sed -n "s/^cpu$1: reserved=\([0-9]*\).*/\1/p" $ST; }
+memfree() { sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+wait_done() {
+	i=0
+	while ! dmesg | tail -n +$((log_start + 1)) | grep -q 'llpool_stress: done'; do
+		i=$((i + 1)); [ $i -gt "$1" ] && return 1
+		sleep 1
+	done
+}
+# balanced: the pool's books close (quiescent): refilled - trimmed ==
+# reserved + spill, and allocs == frees.
+balanced() {
+	[ "$(stat allocs)" = "$(stat frees)" ] &&
+	[ $(( $(stat refilled) - $(stat trimmed) )) -eq $(( $(stat reserved) + $(stat spill) )) ]
+}
+books() { echo "allocs=$(stat allocs) frees=$(stat frees) refilled=$(stat refilled) trimmed=$(stat trimmed) reserved=$(stat reserved) spill=$(stat spill)"; }
+
+ktap_header 12
+had_llpool=0
+lsmod | grep -q '^llpool ' && had_llpool=1
+[ $had_llpool = 1 ] || insmod "$MODDIR/llpool.ko"
+log_start=$(dmesg | wc -l)
+
+# 1. Bad module parameters: refused, nothing loaded.
+bad=""
+for p in seconds=0 seconds=601 order=4 high=3 high=513; do
+	if insmod "$MODDIR/llpool_stress.ko" $p 2>/dev/null; then
+		bad="$bad $p"; rmmod llpool_stress
+	fi
+done
+[ -z "$bad" ] && ! [ -d $DBG/llpool/stress ]
+ktap_result "bad_params_refused" $? "accepted:$bad"
+
+# 2. Shrinker: under reclaim the pool gives back what is above low.
+insmod "$MODDIR/llpool_stress.ko" seconds=2
+wait_done 60
+sleep 1
+before=$(stat reserved)
+echo 2 > /proc/sys/vm/drop_caches
+ok=0
+for c in $(sed -n 's/^cpu\([0-9]*\):.*/\1/p' $ST); do
+	[ "$(cpu_reserved "$c")" -le 16 ] || ok=1
+done
+[ "$(stat shrunk)" -gt 0 ] && [ $ok = 0 ]
+ktap_result "shrinker_trims_to_low" $? "reserved $before -> $(stat reserved), shrunk=$(stat shrunk)"
+balanced
+ktap_result "books_balance_after_shrink" $? "$(books)"
+rmmod llpool_stress
+
+# 3. Fault injection into refills only: the stack-trace filter limits it
+# to calls from llpool's code, so the rest of the guest keeps working.
+FI=$DBG/fail_page_alloc
+if [ -d $FI ] && [ -f $FI/require-start ]; then
+	# llpool's text: from its lowest to its highest symbol (slow to read
+	# under KASAN, so before the load starts).
+	range=$(grep -E '\[llpool\]$' /proc/kallsyms | awk '{print $1}' | sort | sed -n '1p;$p')
+	echo "0x$(echo "$range" | sed -n 1p)" > $FI/require-start
+	echo "0x$(echo "$range" | sed -n 2p)" > $FI/require-end
+	echo 1 > $FI/verbose; echo 32 > $FI/stacktrace-depth
+	echo N > $FI/ignore-gfp-wait; echo N > $FI/ignore-gfp-highmem
+	# A budget of failures: what is left of it tells how many were injected.
+	echo 0 > $FI/min-order; echo 100000 > $FI/times; echo 1 > $FI/interval
+	echo "# injecting into $(cat $FI/require-start)..$(cat $FI/require-end)"
+	log_start=$(dmesg | wc -l)
+	insmod "$MODDIR/llpool_stress.ko" seconds=12 high=32
+	sleep 1
+	f0=$(stat refill_fails); a0=$(stat allocs)
+	echo 100 > $FI/probability
+	sleep 3
+	f1=$(stat refill_fails); a1=$(stat allocs)
+	echo 0 > $FI/probability
+	[ "$f1" -gt "$f0" ] && [ "$a1" -gt "$a0" ]
+	ktap_result "fault_injection_counted_pool_serves" $? "refill_fails $f0->$f1, allocs $a0->$a1"
+	# Every failure injected into llpool's code must be a refill: a refill
+	# stops at its first failed allocation and counts one refill failure.
+	# An allocation anywhere else in llpool (a fast path, say) would be
+	# injected too, without a refill failure: injected would exceed them.
+	sleep 1
+	injected=$(( 100000 - $(cat $FI/times) ))
+	f2=$(stat refill_fails)
+	[ "$injected" -gt 0 ] && [ "$injected" -le $(( f2 - f0 )) ]
+	ktap_result "faults_only_in_refill" $? "injected $injected, refill failures counted $(( f2 - f0 ))"
+	wait_done 60
+	sleep 2
+	ok=0
+	for c in $(sed -n 's/^cpu\([0-9]*\):.*/\1/p' $ST); do
+		[ "$(cpu_reserved "$c")" -ge 8 ] || ok=1
+	done
+	[ $ok = 0 ]
+	ktap_result "recovers_after_injection" $? "$(grep '^cpu' $ST | tr '\n' ' ')"
+	balanced
+	ktap_result "books_balance_after_injection" $? "$(books)"
+	rmmod llpool_stress
+else
+	for t in fault_injection_counted_pool_serves faults_only_in_refill \
+		 recovers_after_injection books_balance_after_injection; do
+		ktap_skip $t "no fail_page_alloc stack-trace filter"
+	done
+fi
+
+# 4. CPU hotplug under load: offline/online the other CPUs in a loop.
+log_start=$(dmesg | wc -l)
+insmod "$MODDIR/llpool_stress.ko" seconds=8
+cycles=0; errs=0
+end=$(( $(date +%s) + 6 ))
+while [ "$(date +%s)" -lt $end ]; do
+	for c in /sys/devices/system/cpu/cpu[1-9]*/online; do
+		[ -w "$c" ] || continue
+		echo 0 > "$c" || errs=$((errs + 1))
+		echo 1 > "$c" || errs=$((errs + 1))
+		cycles=$((cycles + 1))
+	done
+done
+wait_done 60
+sleep 2
+[ $cycles -gt 0 ] && [ $errs = 0 ] && balanced
+ktap_result "hotplug_under_load_balanced" $? "$cycles cycles, $errs errors, $(books)"
+rmmod llpool_stress
+
+# 5. A memory hog (unreclaimable ramfs file) while the load runs: no OOM
+# kill, clean NULLs once the reserve is spent, service back afterwards.
+log_start=$(dmesg | wc -l)
+insmod "$MODDIR/llpool_stress.ko" seconds=8
+hog=$(( $(memfree) / 1024 - 64 ))
+dd if=/dev/zero of=/hog bs=1M count=$hog 2>/dev/null
+f0=$(stat refill_fails)
+sleep 3
+rm -f /hog
+wait_done 60
+sleep 2
+oom=$(dmesg | tail -n +$((log_start + 1)) | grep -c 'Out of memory\|oom-kill')
+[ "$oom" = 0 ]
+ktap_result "memory_hog_no_oom" $? "$oom OOM messages; hog ${hog} MiB; refill_fails $f0 -> $(stat refill_fails), misses $(stat misses)"
+ok=0
+for c in $(sed -n 's/^cpu\([0-9]*\):.*/\1/p' $ST); do
+	[ "$(cpu_reserved "$c")" -ge 8 ] || ok=1
+done
+[ $ok = 0 ] && balanced
+ktap_result "service_back_after_hog" $? "$(grep '^cpu' $ST | tr '\n' ' ') $(books)"
+rmmod llpool_stress
+
+# 6. Memory comes back: 5 create/load/destroy cycles of a 512-page-per-CPU
+# pool (8 MiB on 4 CPUs each) must not lose more than 16 MiB of MemFree;
+# leaking the pools would lose 40 MiB.
+mem0=$(memfree)
+for i in 1 2 3 4 5; do
+	log_start=$(dmesg | wc -l)
+	insmod "$MODDIR/llpool_stress.ko" seconds=1 high=512 && wait_done 60
+	rmmod llpool_stress
+done
+mem1=$(memfree)
+[ $(( mem0 - mem1 )) -lt 16384 ]
+ktap_result "memory_returns" $? "MemFree $mem0 kB -> $mem1 kB over 5 pools of 8 MiB"
+[ $had_llpool = 1 ] || rmmod llpool
+ktap_finish
