@@ -58,6 +58,7 @@
  * @cpu: the owning CPU.
  *
  * Who touches what:
+ *
  * - @slots and @top: pops by anyone, lock-free (the owner's fast path, a
  *   nested context, a stealing CPU, the shrinker, hotplug, teardown);
  *   pushes only by the owning CPU with IRQs off and @active claimed (the

@@ -18,12 +18,13 @@
  * Layout
  * ======
  * A pool has one struct llpool_cpu per possible CPU.  Each holds a stack of
- * page pointers (the reserve) sized 2 * @high, a reentrancy guard, a
- * "spill" llist for pages that could not go on the stack, an irq_work and a
- * delayed work item.
+ * page pointers (the reserve) of 2 * @high slots under a versioned top
+ * word, a push guard, a "spill" llist for pages that could not be pushed,
+ * an irq_work and a delayed work item.
  *
- *   llpool_alloc()/llpool_free()          any context, the owning CPU only
- *        |  pop/push on this CPU's stack, IRQs off, guard claimed
+ *   llpool_alloc()/llpool_free()          any context
+ *        |  pop this CPU's stack (else steal: pop another CPU's);
+ *        |  push on this CPU's stack (else spill)
  *        |  below @low / above @high / spill: irq_work_queue()
  *        v
  *   irq_work (hard)                       hardirq, even on PREEMPT_RT
@@ -33,22 +34,34 @@
  *           drains the spill list, fills to @high from the CPU's node,
  *           trims the stack back to @high; backs off when allocation fails
  *
+ *   shrinker: trims every CPU to @low under reclaim.
+ *   CPU hotplug: an offlined CPU's reserve goes back, an onlined one fills.
+ *
  * Fast path rules
  * ===============
- * The fast path disables IRQs, then claims the CPU's reserve by raising
- * ->active from 0 to 1 with local_inc_return().  Only the owning CPU ever
- * touches the stack, so nothing else is needed against other CPUs; the
- * guard is only against re-entry on the same CPU (NMI, or a kprobe or
- * tracepoint inside the fast path).  A re-entered alloc returns NULL; a
- * re-entered free puts the page on the spill list with llist_add(), which
- * is NMI-safe.  The fast path never calls the page allocator, never takes a
- * lock and never sleeps; it holds a lockdep map with a raw-spinlock wait
- * type (llpool_fast_map) so that lockdep reports any spinlock_t, mutex or
- * sleep that creeps into it, whatever context the caller is in.
+ * Pops are lock-free from anywhere: read the top, read the slot below it,
+ * cmpxchg the top down; the top's version makes a stale pop fail (ABA).
+ * So an NMI or a probe inside the fast path still gets a page, an empty CPU
+ * steals from the others before returning NULL, and the shrinker, hotplug
+ * and teardown can empty any CPU's reserve from any CPU.
+ *
+ * Pushes have a single producer per stack: the owning CPU with IRQs off
+ * and ->active raised from 0 to 1 (local_inc_return()).  A free that finds
+ * ->active already raised interrupted a push (NMI, probe) and puts the page
+ * on the spill list with llist_add(), which is NMI-safe.
+ *
+ * The fast path never calls the page allocator, never takes a lock and
+ * never sleeps; it holds a lockdep map with a raw-spinlock wait type
+ * (llpool_fast_map) so that lockdep reports any spinlock_t, mutex or sleep
+ * that creeps into it, whatever context the caller is in.  The versioned
+ * top needs a 64-bit long and an NMI-safe cmpxchg.
  *
  * The pages stay ordinary page-allocator pages with a reference count of
  * one; order > 0 pages are compound.  A caller owns a page from
- * llpool_alloc() until it passes it to llpool_free() of the same pool.
+ * llpool_alloc() until it passes it to llpool_free() of the same pool, and
+ * must leave page->private alone meanwhile: with CONFIG_DEBUG_VM it records
+ * the owner, so that a double free, a foreign page or a page of the wrong
+ * order is refused with a WARN.
  */
 #ifndef _LLPOOL_POOL_H
 #define _LLPOOL_POOL_H

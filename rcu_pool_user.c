@@ -58,6 +58,7 @@
  * @cpu: the owning CPU.
  *
  * Who touches what:
+ *
  * - @cur: the owning CPU with IRQs off and @active claimed (the fast path
  *   and @monitor, which is queued on this CPU), or anyone once the CPU is
  *   offline.

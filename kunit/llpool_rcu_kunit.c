@@ -60,7 +60,7 @@ static int rcu_test_reader(void *arg)
 {
 	struct rcu_test_shared *sh = arg;
 	struct rcu_test_obj *p;
-	unsigned int i = 0;
+	unsigned int i = 0, spin;
 
 	while (time_before(jiffies, sh->deadline)) {
 		rcu_read_lock();
@@ -69,7 +69,8 @@ static int rcu_test_reader(void *arg)
 			/* Hold it a while: a writer may replace it meanwhile. */
 			if (READ_ONCE(p->magic) != RCU_TEST_MAGIC)
 				atomic_long_inc(&sh->bad);
-			udelay(20);
+			for (spin = 0; spin < 2000; spin++)
+				cpu_relax();
 			if (READ_ONCE(p->magic) != RCU_TEST_MAGIC)
 				atomic_long_inc(&sh->bad);
 			atomic_long_inc(&sh->reads);

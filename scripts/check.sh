@@ -2,17 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make check`: every test, ending with "N passed, N failed, N skipped".
 #
-# For each kernel variant in LLPOOL_VARIANTS (default: debug):
+# For each kernel variant in LLPOOL_VARIANTS (default: debug rt):
 #   build the kernel (cached) and the modules (W=1, no warning allowed);
 #   boot the main test plan: KUnit suites, the stress load, lockdep's and
 #   kmemleak's verdicts, and a scan of the whole kernel log for splats;
-#   boot each negative control and require its report.
+#   boot each negative control and require its report (debug only);
+# then the hygiene gates (scripts/gates.sh).
 # LLPOOL_INJECT=raw_alloc adds a deliberate mistake to the main boot, to see
 # `make check` fail on it.  Logs: $LLPOOL_OUT (default ./out/check).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-variants=${LLPOOL_VARIANTS:-debug}
+variants=${LLPOOL_VARIANTS:-debug rt}
 outroot=${LLPOOL_OUT:-$LLPOOL_REPO/out/check}
 rm -rf "$outroot"
 mkdir -p "$outroot"
@@ -54,6 +55,8 @@ for v in $variants; do
 	"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
 		"$outroot/$v-check" "$v/check" | tee -a "$summary"
 
+	# The controls prove the detectors; they need run on one kernel only.
+	[ "$v" = debug ] || continue
 	for c in "${!controls[@]}"; do
 		"$LLPOOL_REPO/scripts/boot.sh" "$v" control "$outroot/$v-control-$c" \
 			"CONTROL_CASE=$c"
@@ -65,6 +68,14 @@ for v in $variants; do
 			tee -a "$summary"
 	done
 done
+
+# Hygiene gates (checkpatch, kernel-doc, sparse, docs) on the first variant.
+first=${variants%% *}
+if [ -d "$LLPOOL_CACHE/mod/$first/src" ]; then
+	"$LLPOOL_REPO/scripts/gates.sh" "$first" | tee -a "$summary"
+else
+	record "FAIL gate:all -- modules for $first were not built"
+fi
 
 passed=$(grep -c '^PASS ' "$summary")
 failed=$(grep -c '^FAIL ' "$summary")

@@ -114,6 +114,7 @@ static struct page *c_nolocks_alloc(void)
 {
 	return alloc_page(__GFP_NO_LOCKS | __GFP_NOWARN);
 }
+
 #define BENCH_HAVE_NO_LOCKS	true
 #else
 static struct page *c_nolocks_alloc(void) { return NULL; }
@@ -198,10 +199,15 @@ static struct bench_contender bench_contenders[] = {
 	{ "mempool", c_mempool_init, c_mempool_exit, c_mempool_alloc, c_mempool_free },
 };
 
-#define for_each_contender(c)						\
-	for (c = bench_contenders;					\
-	     c < bench_contenders + ARRAY_SIZE(bench_contenders); c++)	\
-		if (!c->ok) {} else
+/* The contender after @c (the first for NULL) whose init succeeded. */
+static struct bench_contender *bench_next(struct bench_contender *c)
+{
+	for (c = c ? c + 1 : bench_contenders;
+	     c < bench_contenders + ARRAY_SIZE(bench_contenders); c++)
+		if (c->ok)
+			return c;
+	return NULL;
+}
 
 /* ==== pair: one CPU ====================================================== */
 
@@ -452,7 +458,7 @@ static void bench_exhaust(void)
 	while (n < max && (hog[n] = alloc_page(GFP_ATOMIC | __GFP_NOWARN)))
 		n++;
 	pr_info("exhaust: hog holds %lu pages\n", n);
-	for_each_contender(c) {
+	for (c = bench_next(NULL); c; c = bench_next(c)) {
 		ok = bench_attempts(c, &hog, &n);
 		pr_info("csv,exhaust,%s,%u,%u\n", c->name, BENCH_ATTEMPTS, ok);
 	}
@@ -481,7 +487,7 @@ static void bench_pcpdrain(void)
 	if (!drained)
 		return;
 	migrate_disable();
-	for_each_contender(c) {
+	for (c = bench_next(NULL); c; c = bench_next(c)) {
 		while (n < max && (drained[n] = c_nolocks_alloc()))
 			n++;
 		ok = bench_attempts(c, &drained, &n);
@@ -565,7 +571,7 @@ static int __init bench_init(void)
 	if (legal) {
 		ret = lockwatch_start();
 		if (!ret) {
-			for_each_contender(c)
+			for (c = bench_next(NULL); c; c = bench_next(c))
 				bench_legal(c);
 			lockwatch_stop();
 		} else {
@@ -573,11 +579,11 @@ static int __init bench_init(void)
 		}
 	}
 	if (!legal) {
-		for_each_contender(c)
+		for (c = bench_next(NULL); c; c = bench_next(c))
 			bench_pair(c);
-		for_each_contender(c)
+		for (c = bench_next(NULL); c; c = bench_next(c))
 			bench_tput(c);
-		for_each_contender(c)
+		for (c = bench_next(NULL); c; c = bench_next(c))
 			bench_lat(c, smoke ? 100 : pairs);
 		bench_pcpdrain();
 		if (!smoke)

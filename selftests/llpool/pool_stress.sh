@@ -21,6 +21,12 @@ ST=$DBG/llpool/stress/stats
 stat() { sed -n "s/^$1: //p" $ST; }
 cpu_reserved() { sed -n "s/^cpu$1: reserved=\([0-9]*\).*/\1/p" $ST; }
 memfree() { sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+# Free memory in kB counting the per-CPU page lists, where freed pages land
+# first and which MemFree leaves out.
+freekb() {
+	awk '/^ +pages free/ {f += $3} /^ +count:/ {c += $2}
+	     END {print (f + c) * 4}' /proc/zoneinfo
+}
 wait_done() {
 	i=0
 	while ! dmesg | tail -n +$((log_start + 1)) | grep -q 'llpool_stress: done'; do
@@ -36,7 +42,7 @@ balanced() {
 }
 books() { echo "allocs=$(stat allocs) frees=$(stat frees) refilled=$(stat refilled) trimmed=$(stat trimmed) reserved=$(stat reserved) spill=$(stat spill)"; }
 
-ktap_header 12
+ktap_header 11
 had_llpool=0
 lsmod | grep -q '^llpool ' && had_llpool=1
 [ $had_llpool = 1 ] || insmod "$MODDIR/llpool.ko"
@@ -161,16 +167,16 @@ ktap_result "service_back_after_hog" $? "$(grep '^cpu' $ST | tr '\n' ' ') $(book
 rmmod llpool_stress
 
 # 6. Memory comes back: 5 create/load/destroy cycles of a 512-page-per-CPU
-# pool (8 MiB on 4 CPUs each) must not lose more than 16 MiB of MemFree;
-# leaking the pools would lose 40 MiB.
-mem0=$(memfree)
+# pool (8 MiB on 4 CPUs each) must not lose more than 16 MiB of free memory
+# (pcplists counted); leaking the pools would lose 40 MiB.
+mem0=$(freekb)
 for i in 1 2 3 4 5; do
 	log_start=$(dmesg | wc -l)
 	insmod "$MODDIR/llpool_stress.ko" seconds=1 high=512 && wait_done 60
 	rmmod llpool_stress
 done
-mem1=$(memfree)
+mem1=$(freekb)
 [ $(( mem0 - mem1 )) -lt 16384 ]
-ktap_result "memory_returns" $? "MemFree $mem0 kB -> $mem1 kB over 5 pools of 8 MiB"
+ktap_result "memory_returns" $? "free $mem0 kB -> $mem1 kB over 5 pools of 8 MiB"
 [ $had_llpool = 1 ] || rmmod llpool
 ktap_finish

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Hygiene gates, one test each: scripts/gates.sh VARIANT
+#   gate:checkpatch   checkpatch.pl --strict --no-tree on every .c/.h
+#   gate:kernel-doc   scripts/kernel-doc -none -Wall on every .c/.h
+#   gate:sparse       make C=2 (sparse) against the VARIANT kernel: no warning
+#                     in our files
+#   gate:docs         docutils parses every Documentation/*.rst without a
+#                     warning (scripts/rstcheck.py)
+# (W=1 is modules.sh's test "VARIANT:modules-W=1".)  Prints PASS/FAIL lines.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+variant=${1:-debug}
+src=$(kernel_source)
+cd "$LLPOOL_REPO"
+mapfile -t files < <(git ls-files -co --exclude-standard -- '*.c' '*.h' 2>/dev/null ||
+	find . -name '*.[ch]' -not -path './out/*')
+
+gate() {	# gate NAME OUTPUT-FILE
+	if [ -s "$2" ]; then
+		echo "FAIL gate:$1 -- $(head -c 600 "$2" | tr '\n' ' ')"
+	else
+		echo "PASS gate:$1"
+	fi
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# checkpatch: no exception is needed; if one ever is, list it here with why.
+for f in "${files[@]}"; do
+	perl "$src/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
+		--no-summary -f "$f" >> "$tmp/checkpatch" 2>&1
+done
+gate checkpatch "$tmp/checkpatch"
+
+for f in "${files[@]}"; do
+	perl "$src/scripts/kernel-doc" -none -Wall "$f" >> "$tmp/kerneldoc" 2>&1
+done
+gate kernel-doc "$tmp/kerneldoc"
+
+mod=$LLPOOL_CACHE/mod/$variant/src
+if [ -d "$mod" ] && command -v sparse >/dev/null; then
+	# C=2 checks every file, whether rebuilt or not.
+	make -C "$LLPOOL_CACHE/build/$variant" M="$mod" C=2 CHECK=sparse modules \
+		> "$tmp/sparse.all" 2>&1
+	grep -F "$mod/" "$tmp/sparse.all" | grep -E 'warning|error' > "$tmp/sparse"
+	gate sparse "$tmp/sparse"
+else
+	echo "FAIL gate:sparse -- no sparse or no module tree for $variant"
+fi
+
+if ls Documentation/*.rst >/dev/null 2>&1; then
+	python3 "$LLPOOL_REPO/scripts/rstcheck.py" "$src" Documentation/*.rst > "$tmp/docs" 2>&1
+	gate docs "$tmp/docs"
+else
+	echo "FAIL gate:docs -- no Documentation/*.rst"
+fi
