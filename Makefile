@@ -5,17 +5,26 @@
 #   make run     boot the debug kernel, load llpool, exercise it, show stats
 #   make check   every test; ends with "N passed, N failed, N skipped"
 #   make         build the modules against KDIR
+#   make install install them (modules_install; INSTALL_MOD_PATH respected)
 #   make clean   remove build products from this directory
+#
+# KDIR defaults to the running kernel's build tree when its headers are
+# installed (/lib/modules/$(uname -r)/build), else to the harness's debug
+# kernel; make KDIR=/path/to/build works for any tree.
 
 CACHE ?= $(HOME)/.cache/llpool
-KDIR ?= $(CACHE)/build/debug
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(CACHE)/build/debug)
 
-.PHONY: all modules run check kernel clean
+.PHONY: all modules install run check kernel clean
 
 all: modules
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
 run:
 	./scripts/run.sh

@@ -33,6 +33,7 @@
 #include <linux/workqueue.h>
 #include <asm/local.h>
 
+#include "compat.h"
 #include "llpool_internal.h"
 #include "pool.h"
 
@@ -661,7 +662,7 @@ static void llpool_work_fn(struct work_struct *work)
 static unsigned long llpool_shrink_count(struct shrinker *shrinker,
 					 struct shrink_control *sc)
 {
-	struct llpool *pool = shrinker->private_data;
+	struct llpool *pool = llpool_shrinker_private(shrinker);
 	unsigned long n = 0;
 	unsigned int cpu, nr;
 
@@ -676,7 +677,7 @@ static unsigned long llpool_shrink_count(struct shrinker *shrinker,
 static unsigned long llpool_shrink_scan(struct shrinker *shrinker,
 					struct shrink_control *sc)
 {
-	struct llpool *pool = shrinker->private_data;
+	struct llpool *pool = llpool_shrinker_private(shrinker);
 	unsigned long freed = 0;
 	unsigned int cpu;
 
@@ -862,7 +863,7 @@ struct llpool *llpool_create(const struct llpool_params *params)
 	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
-	strscpy(pool->name, params->name);
+	strscpy(pool->name, params->name, sizeof(pool->name));
 	pool->order = params->order;
 	pool->low = params->low;
 	pool->high = params->high;
@@ -912,13 +913,8 @@ struct llpool *llpool_create(const struct llpool_params *params)
 	mutex_unlock(&llpool_list_lock);
 
 	/* Without a shrinker the pool still works; it just keeps its pages. */
-	pool->shrinker = shrinker_alloc(0, "llpool-%s", pool->name);
-	if (pool->shrinker) {
-		pool->shrinker->count_objects = llpool_shrink_count;
-		pool->shrinker->scan_objects = llpool_shrink_scan;
-		pool->shrinker->private_data = pool;
-		shrinker_register(pool->shrinker);
-	}
+	pool->shrinker = llpool_shrinker_create(pool->name, pool, llpool_shrink_count,
+						llpool_shrink_scan);
 	return pool;
 
 err_free:
@@ -982,7 +978,7 @@ void llpool_destroy(struct llpool *pool)
 	list_del(&pool->list);
 	debugfs_remove_recursive(pool->dir);
 	mutex_unlock(&llpool_list_lock);
-	shrinker_free(pool->shrinker);
+	llpool_shrinker_destroy(pool->shrinker);
 
 	/*
 	 * Order matters: after @dying no irq_work queues new work; after

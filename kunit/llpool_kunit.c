@@ -30,6 +30,7 @@
 #include <linux/timer.h>
 #include <linux/vmstat.h>
 
+#include "../compat.h"
 #include "../pool.h"
 #include "../testmods/free_pages.h"
 #include "../testmods/lockwatch.h"

@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
+#include "../compat.h"
 #include "../rcu_pool_user.h"
 
 #define RCU_TEST_MAGIC		0x72637570756c6c21ULL	/* "rcupull!" */

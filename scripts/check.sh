@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make check`: every test, ending with "N passed, N failed, N skipped".
 #
-# For each kernel variant in LLPOOL_VARIANTS (default: debug rt):
+# For each kernel variant in LLPOOL_VARIANTS (default: debug rt debug61):
 #   build the kernel (cached) and the modules (W=1, no warning allowed);
 #   boot the main test plan: KUnit suites, the stress load, lockdep's and
 #   kmemleak's verdicts, and a scan of the whole kernel log for splats;
@@ -13,7 +13,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-variants=${LLPOOL_VARIANTS:-debug rt}
+variants=${LLPOOL_VARIANTS:-debug rt debug61}
 outroot=${LLPOOL_OUT:-$LLPOOL_REPO/out/check}
 rm -rf "$outroot"
 mkdir -p "$outroot"
@@ -73,6 +73,8 @@ done
 first=${variants%% *}
 if [ -d "$LLPOOL_CACHE/mod/$first/src" ]; then
 	"$LLPOOL_REPO/scripts/gates.sh" "$first" | tee -a "$summary"
+	"$LLPOOL_REPO/scripts/dkms_check.sh" "$first" | tee -a "$summary"
+	"$LLPOOL_REPO/scripts/headers_check.sh" | tee -a "$summary"
 else
 	record "FAIL gate:all -- modules for $first were not built"
 fi

@@ -22,10 +22,10 @@ for inc in $(sed -n 's/^# llpool-include: *//p' "$frag"); do
 done
 frags+=("$frag")
 patchdir=$LLPOOL_REPO/patches/$variant
-src_pkg=$(sed -n 's/^# llpool-source: *//p' "$frag")
+src_pkg=$(cat "$frag" | sed -n 's/^# llpool-source: *//p' | head -1)
 src_pkg=${src_pkg:-$LLPOOL_SRC_PKG}
 
-ensure_packages
+ensure_packages "$src_pkg:/usr/src/$src_pkg.tar.xz"
 src=$(kernel_source "$src_pkg")
 
 patches=()

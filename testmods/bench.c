@@ -45,13 +45,13 @@
 #include <linux/mempool.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/objpool.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
+#include "../compat.h"
 #include "../pool.h"
 #include "lockwatch.h"
 
@@ -126,6 +126,9 @@ static int c_nolocks_init(void)
 	return BENCH_HAVE_NO_LOCKS ? 0 : -EOPNOTSUPP;
 }
 
+#ifdef LLPOOL_HAVE_OBJPOOL
+#include <linux/objpool.h>
+
 /*
  * objpool: each object holds one page pointer; the page's ->private points
  * back at its object, so that a free can push the right object.
@@ -172,7 +175,14 @@ static void c_objpool_free(struct page *page)
 {
 	objpool_push((void *)page_private(page), &bench_objpool);
 }
+#else
+static int c_objpool_init(void) { return -EOPNOTSUPP; }
+static void c_objpool_exit(void) { }
+static struct page *c_objpool_alloc(void) { return NULL; }
+static void c_objpool_free(struct page *page) { }
+#endif
 
+#ifdef LLPOOL_HAVE_MEMPOOL_PREALLOCATED
 static mempool_t *bench_mempool;
 
 static int c_mempool_init(void)
@@ -189,6 +199,12 @@ static struct page *c_mempool_alloc(void)
 }
 
 static void c_mempool_free(struct page *page) { mempool_free(page, bench_mempool); }
+#else
+static int c_mempool_init(void) { return -EOPNOTSUPP; }
+static void c_mempool_exit(void) { }
+static struct page *c_mempool_alloc(void) { return NULL; }
+static void c_mempool_free(struct page *page) { }
+#endif
 
 static struct bench_contender bench_contenders[] = {
 	{ "llpool", c_llpool_init, c_llpool_exit, c_llpool_alloc, c_llpool_free },

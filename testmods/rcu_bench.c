@@ -33,6 +33,7 @@
 #include <linux/spinlock.h>
 #include <linux/vmstat.h>
 
+#include "../compat.h"
 #include "../rcu_pool_user.h"
 #include "free_pages.h"
 
@@ -145,7 +146,7 @@ static void bench_one(enum bench_kind kind)
 	unsigned int i, cpu;
 
 	/* Start from a quiet state: nothing pending from the last contender. */
-	kvfree_rcu_barrier();
+	llpool_kvfree_rcu_barrier();
 	llpool_kfree_rcu_barrier();
 	atomic_set(&run.left, threads);
 	init_completion(&run.done);
@@ -167,7 +168,7 @@ static void bench_one(enum bench_kind kind)
 	if (kind == B_LLPOOL || kind == B_LLPOOL_RAW)
 		llpool_kfree_rcu_barrier();
 	else
-		kvfree_rcu_barrier();
+		llpool_kvfree_rcu_barrier();
 	t_freed = ktime_get();
 	gp1 = get_state_synchronize_rcu();
 	WRITE_ONCE(run.sampling, false);
