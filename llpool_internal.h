@@ -6,8 +6,10 @@
 #ifndef _LLPOOL_INTERNAL_H
 #define _LLPOOL_INTERNAL_H
 
+#include <linux/compiler.h>
 #include <linux/lockdep.h>
 #include <linux/preempt.h>
+#include <asm/local.h>
 
 /*
  * The fast-path lockdep annotation.
@@ -41,5 +43,28 @@ static __always_inline void llpool_fast_exit(void)
 static __always_inline void llpool_fast_enter(void) { }
 static __always_inline void llpool_fast_exit(void) { }
 #endif
+
+/*
+ * The per-CPU reentrancy guard of llpool's and rcu_pool_user's fast paths.
+ * Called with IRQs off, so the only contexts that can interrupt a claimed
+ * section on this CPU are NMIs and probes placed inside it: they see the
+ * guard above 1 and must keep away from what it protects.  The guard is
+ * always released, claimed or not.
+ */
+static __always_inline bool llpool_guard_claim(local_t *guard)
+{
+	return local_inc_return(guard) == 1;
+}
+
+static __always_inline void llpool_guard_release(local_t *guard)
+{
+	/*
+	 * The guarded stores must be done before the guard drops: an NMI
+	 * that sees it at zero may claim.  Same CPU, so a compiler barrier
+	 * suffices (x86's local_dec() has no memory clobber).
+	 */
+	barrier();
+	local_dec(guard);
+}
 
 #endif /* _LLPOOL_INTERNAL_H */

@@ -256,25 +256,17 @@ static __always_inline void llpool_count(struct llpool *pool,
 /* ==== Fast path ========================================================== */
 
 /*
- * Claim this CPU's right to push.  Called with IRQs off, so the only
- * contexts that can interrupt a claimed section are NMIs and probes placed
- * inside it; they see ->active > 1 and spill instead of pushing.  The guard
- * is always released with llpool_release(), claimed or not.
+ * This CPU's right to push (llpool_guard_claim()): a free that finds the
+ * guard claimed has interrupted a push (NMI, probe) and spills instead.
  */
 static __always_inline bool llpool_claim(struct llpool_cpu *c)
 {
-	return local_inc_return(&c->active) == 1;
+	return llpool_guard_claim(&c->active);
 }
 
 static __always_inline void llpool_release(struct llpool_cpu *c)
 {
-	/*
-	 * The push must be complete before the guard drops: an NMI that sees
-	 * it at zero may push.  Same CPU, so a compiler barrier suffices
-	 * (x86's local_dec() has no memory clobber).
-	 */
-	barrier();
-	local_dec(&c->active);
+	llpool_guard_release(&c->active);
 }
 
 /* The page's first word links it on a spill list; the page is ours again,

@@ -110,16 +110,15 @@ static struct dentry *llpool_rcu_debugfs;
 
 /* ==== Fast path ========================================================== */
 
+/* The open block is guarded as llpool guards its pushes. */
 static __always_inline bool llpool_rcu_claim(struct llpool_rcu_cpu *c)
 {
-	return local_inc_return(&c->active) == 1;
+	return llpool_guard_claim(&c->active);
 }
 
 static __always_inline void llpool_rcu_release(struct llpool_rcu_cpu *c)
 {
-	/* @cur and the block must be written before an NMI can claim. */
-	barrier();
-	local_dec(&c->active);
+	llpool_guard_release(&c->active);
 }
 
 /**
