@@ -387,8 +387,10 @@ static int llpool_ctx_init(struct kunit *test)
 	x->pool = llpool_create(&p);
 	if (IS_ERR(x->pool))
 		return PTR_ERR(x->pool);
-	KUNIT_ASSERT_EQ(test, debug_locks, 1);
+	/* Before any assertion: ->exit runs even when ->init fails. */
 	test->priv = x;
+	KUNIT_ASSERT_EQ_MSG(test, debug_locks, 1,
+			    "lockdep already off before the test (an earlier report?)");
 	return 0;
 }
 
@@ -396,6 +398,8 @@ static void llpool_ctx_exit(struct kunit *test)
 {
 	struct llpool_ctx *x = test->priv;
 
+	if (!x)		/* ->init failed before creating the pool */
+		return;
 	/* Whatever the context did, lockdep must still be on: a report
 	 * turns it off.
 	 */
@@ -525,12 +529,16 @@ static int llpool_zl_init(struct kunit *test)
 
 	if (ret == -ENOENT)
 		kunit_skip(test, "no lock_acquire tracepoint (needs PROVE_LOCKING)");
+	if (!ret)
+		test->priv = test;	/* non-NULL: started, ->exit must stop */
 	return ret;
 }
 
 static void llpool_zl_exit(struct kunit *test)
 {
-	lockwatch_stop();
+	/* ->exit runs even when ->init failed or skipped. */
+	if (test->priv)
+		lockwatch_stop();
 }
 
 /*
