@@ -506,12 +506,14 @@ static unsigned int llpool_put_batch(struct llpool_cpu *c, struct page **batch,
 	unsigned long flags;
 
 	local_irq_save(flags);
-	if (smp_processor_id() == c->cpu && llpool_claim(c)) {
-		while (taken < n && llpool_push(c, batch[taken], limit))
-			taken++;
+	/* The guard is c->cpu's own local_t: never touch it from elsewhere. */
+	if (smp_processor_id() == c->cpu) {
+		if (llpool_claim(c))
+			while (taken < n && llpool_push(c, batch[taken], limit))
+				taken++;
+		llpool_release(c);
 		local_add(taken, &c->stat[counter]);
 	}
-	llpool_release(c);
 	local_irq_restore(flags);
 	return taken;
 }
@@ -587,13 +589,17 @@ static void llpool_drain_spill(struct llpool_cpu *c)
 	}
 }
 
-/* Fill @c to @high from its CPU's node.  Returns false on allocation failure. */
+/*
+ * Fill @c to @high from its CPU's node.  Returns false when an allocation
+ * failed (the caller backs off), true otherwise, including when the stack
+ * filled up under us (frees raced the refill) or we are not on @c's CPU.
+ */
 static bool llpool_refill(struct llpool_cpu *c)
 {
 	struct llpool *pool = c->pool;
 	struct page *batch[LLPOOL_BATCH];
 	int node = cpu_to_node(c->cpu);
-	unsigned int want, n, taken;
+	unsigned int want, got, taken, i;
 	bool counted = false;
 
 	for (;;) {
@@ -601,23 +607,27 @@ static bool llpool_refill(struct llpool_cpu *c)
 		if (!want)
 			return true;
 		want = min(want, LLPOOL_BATCH);
-		for (n = 0; n < want; n++) {
-			batch[n] = alloc_pages_node(node, pool->gfp, pool->order);
-			if (!batch[n])
+		for (got = 0; got < want; got++) {
+			batch[got] = alloc_pages_node(node, pool->gfp, pool->order);
+			if (!batch[got])
 				break;
 		}
-		if (n && !counted) {
+		if (got && !counted) {
 			llpool_count(pool, LLPOOL_REFILL_RUNS, 1);
 			counted = true;
 		}
-		taken = llpool_put_batch(c, batch, n, pool->high, LLPOOL_REFILLED);
-		while (n > taken)
-			__free_pages(batch[--n], pool->order);	/* never tagged */
-		if (taken < want) {
-			if (n < want)
-				llpool_count(pool, LLPOOL_REFILL_FAILS, 1);
-			return taken || n == want;
+		taken = llpool_put_batch(c, batch, got, pool->high, LLPOOL_REFILLED);
+		for (i = taken; i < got; i++)
+			__free_pages(batch[i], pool->order);	/* never tagged */
+		if (got < want) {
+			/* One count per failed allocation: a refill stops at
+			 * its first (the fault-injection selftest relies on it).
+			 */
+			llpool_count(pool, LLPOOL_REFILL_FAILS, 1);
+			return false;
 		}
+		if (taken < got)
+			return true;
 		cond_resched();
 	}
 }

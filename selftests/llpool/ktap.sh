@@ -16,8 +16,17 @@ ktap_fail() {
 	[ -n "$2" ] && echo "# $2"
 }
 ktap_skip() { ktap_n=$((ktap_n + 1)); echo "ok $ktap_n $1 # SKIP $2"; }
-# ktap_check NAME CONDITION-COMMAND... [-- DETAIL]
-ktap_result() { if [ "$2" -eq 0 ]; then ktap_pass "$1"; else ktap_fail "$1" "$3"; fi; }
+# ktap_result NAME STATUS [DETAIL]: the detail (what was measured) is printed
+# as a diagnostic line either way, so a passing run shows its numbers too.
+ktap_result() {
+	if [ "$2" -eq 0 ]; then
+		ktap_pass "$1"
+		[ -n "$3" ] && echo "# $3"
+	else
+		ktap_fail "$1" "$3"
+	fi
+	return 0
+}
 ktap_skip_all() { echo "KTAP version 1"; echo "1..0 # SKIP $1"; exit $KSFT_SKIP; }
 ktap_finish() {
 	echo "# Totals: pass:$((ktap_n - ktap_failed)) fail:$ktap_failed"
