@@ -111,6 +111,26 @@ static inline void llpool_shrinker_destroy(struct shrinker *s)
 #endif
 
 /* KUnit's speed attribute (KUNIT_CASE_SLOW) arrived in 6.6. */
+/*
+ * Tests only: send an NMI to one CPU.  The APIC IPI callbacks became static
+ * calls (with exported trampolines) in 6.6; before, through the exported
+ * struct apic.
+ */
+#ifdef CONFIG_X86_LOCAL_APIC
+#include <asm/apic.h>
+#include <asm/nmi.h>
+#define LLPOOL_HAVE_TEST_NMI	1
+
+static inline void llpool_test_send_nmi(unsigned int cpu)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	__apic_send_IPI_mask(cpumask_of(cpu), NMI_VECTOR);
+#else
+	apic->send_IPI_mask(cpumask_of(cpu), NMI_VECTOR);
+#endif
+}
+#endif
+
 #if defined(KUNIT_CASE) && !defined(KUNIT_CASE_SLOW)
 #define KUNIT_CASE_SLOW(test_name)	KUNIT_CASE(test_name)
 #endif

@@ -19,6 +19,7 @@
 #include <linux/err.h>
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/llist.h>
@@ -895,10 +896,184 @@ static void llpool_reentry_from_probe(struct kunit *test)
 }
 #endif
 
+#ifdef LLPOOL_HAVE_TEST_NMI
+/*
+ * Re-entry from real NMIs.  A kthread on one CPU allocates and frees in a
+ * loop, stamping each page it holds; this test sends NMIs to that CPU, one
+ * at a time, and the NMI handler allocates, stamps and frees on the same
+ * pool.  An NMI lands wherever the thread is, including inside the fast
+ * path: the handler records the interrupted instruction pointer, and the
+ * test counts how many of those were inside llpool.ko.  A page handed out
+ * twice finds its stamp set; a lost or duplicated page unbalances the pool.
+ */
+#define LLPOOL_NMI_SENDS	2000
+#define LLPOOL_NMI_IPS		512
+#define LLPOOL_NMI_WAIT_US	100000
+
+struct llpool_nmi_state {
+	struct llpool *pool;
+	unsigned int cpu;		/* the only CPU whose NMIs are ours */
+	atomic_t pending;		/* sent, not yet handled (0 or 1) */
+	atomic_t handled;
+	/* Written by the NMI handler only, read after it is unregistered. */
+	unsigned int pages, doubles;
+	unsigned long ip[LLPOOL_NMI_IPS];
+	char sym[KSYM_SYMBOL_LEN];	/* the test's, off its stack */
+	/* The kthread's. */
+	unsigned long loops, held_doubles;
+	bool stop, done;
+};
+
+static struct llpool_nmi_state *llpool_nmi;
+
+static bool llpool_nmi_stamp(struct page *page)
+{
+	struct llpool_cc_page *p = page_address(page);
+
+	return xchg(&p->stamp, LLPOOL_CC_MAGIC) != LLPOOL_CC_MAGIC;
+}
+
+static void llpool_nmi_unstamp(struct page *page)
+{
+	struct llpool_cc_page *p = page_address(page);
+
+	WRITE_ONCE(p->stamp, 0);
+}
+
+static int llpool_nmi_handler(unsigned int type, struct pt_regs *regs)
+{
+	struct llpool_nmi_state *n = READ_ONCE(llpool_nmi);
+	unsigned int idx;
+	struct page *page;
+
+	if (!n || smp_processor_id() != n->cpu ||
+	    atomic_dec_if_positive(&n->pending) < 0)
+		return NMI_DONE;
+	idx = atomic_read(&n->handled);
+	if (idx < LLPOOL_NMI_IPS)
+		n->ip[idx] = instruction_pointer(regs);
+	page = llpool_alloc(n->pool);
+	if (page) {
+		n->pages++;
+		if (!llpool_nmi_stamp(page))
+			n->doubles++;
+		llpool_nmi_unstamp(page);
+		llpool_free(n->pool, page);
+	}
+	atomic_inc_return_release(&n->handled);
+	return NMI_HANDLED;
+}
+
+static int llpool_nmi_target_fn(void *arg)
+{
+	struct llpool_nmi_state *n = arg;
+	struct page *pages[LLPOOL_CC_BURST];
+	unsigned int i;
+
+	while (!READ_ONCE(n->stop)) {
+		for (i = 0; i < ARRAY_SIZE(pages); i++) {
+			pages[i] = llpool_alloc(n->pool);
+			if (pages[i] && !llpool_nmi_stamp(pages[i]))
+				n->held_doubles++;
+		}
+		for (i = 0; i < ARRAY_SIZE(pages); i++) {
+			if (!pages[i])
+				continue;
+			llpool_nmi_unstamp(pages[i]);
+			llpool_free(n->pool, pages[i]);
+		}
+		n->loops++;
+		cond_resched();
+	}
+	WRITE_ONCE(n->done, true);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static void llpool_reentry_from_nmi(struct kunit *test)
+{
+	struct llpool_nmi_state *n = kunit_kzalloc(test, sizeof(*n), GFP_KERNEL);
+	unsigned int sent, lost = 0, inside = 0, i, seen;
+	struct task_struct *task;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, n);
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	n->pool = llpool_test_create(test, "kunit-nmi", 0, 8, 32);
+	/* The sender stays off the target CPU, so the NMIs hit the thread. */
+	migrate_disable();
+	n->cpu = cpumask_any_but(cpu_online_mask, smp_processor_id());
+	task = kthread_create_on_cpu(llpool_nmi_target_fn, n, n->cpu, "llpool_nmi/%u");
+	ret = IS_ERR(task) ? PTR_ERR(task) :
+	      register_nmi_handler(NMI_LOCAL, llpool_nmi_handler, 0, "llpool_kunit");
+	if (ret) {
+		/* No assertion here: it would leave migration disabled. */
+		migrate_enable();
+		if (!IS_ERR(task))
+			kthread_stop(task);
+		llpool_destroy(n->pool);
+		KUNIT_FAIL(test, "target thread or NMI handler: %d", ret);
+		return;
+	}
+	WRITE_ONCE(llpool_nmi, n);
+	wake_up_process(task);
+
+	for (sent = 0; sent < LLPOOL_NMI_SENDS; sent++) {
+		unsigned int before = atomic_read(&n->handled);
+
+		atomic_set(&n->pending, 1);
+		llpool_test_send_nmi(n->cpu);
+		for (i = 0; i < LLPOOL_NMI_WAIT_US; i++) {
+			if (atomic_read_acquire(&n->handled) != before)
+				break;
+			udelay(1);
+		}
+		if (i == LLPOOL_NMI_WAIT_US)
+			lost++;
+		cond_resched();
+	}
+	migrate_enable();
+	atomic_set(&n->pending, 0);
+	WRITE_ONCE(n->stop, true);
+	while (!READ_ONCE(n->done))
+		msleep(20);
+	kthread_stop(task);
+	WRITE_ONCE(llpool_nmi, NULL);
+	unregister_nmi_handler(NMI_LOCAL, "llpool_kunit");	/* waits for handlers */
+
+	seen = min_t(unsigned int, atomic_read(&n->handled), LLPOOL_NMI_IPS);
+	for (i = 0; i < seen; i++) {
+		sprint_symbol(n->sym, n->ip[i]);
+		if (strstr(n->sym, " [llpool]"))
+			inside++;
+	}
+	llpool_wait_for(!llpool_test_spilled(n->pool));
+	kunit_info(test, "CPU %u: %u NMIs sent, %d handled, %u lost, %u of the first %u inside llpool.ko, %u pages in NMI, %lu thread loops",
+		   n->cpu, sent, atomic_read(&n->handled), lost, inside, seen,
+		   n->pages, n->loops);
+	KUNIT_EXPECT_EQ(test, lost, 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&n->handled), (int)sent);
+	KUNIT_EXPECT_GT_MSG(test, inside, 0U, "no NMI landed inside llpool.ko");
+	KUNIT_EXPECT_GT(test, n->pages, 0U);
+	KUNIT_EXPECT_GT(test, n->loops, 0UL);
+	KUNIT_EXPECT_EQ_MSG(test, n->doubles, 0U, "NMI got a page the thread held");
+	KUNIT_EXPECT_EQ(test, n->held_doubles, 0UL);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(n->pool, LLPOOL_ALLOCS),
+			llpool_test_counter(n->pool, LLPOOL_FREES));
+	llpool_expect_balanced(test, n->pool);
+	llpool_destroy(n->pool);
+}
+#endif
+
 static struct kunit_case llpool_concurrency_cases[] = {
 	KUNIT_CASE_SLOW(llpool_concurrent_cross_cpu),
 #ifdef CONFIG_KPROBES
 	KUNIT_CASE(llpool_reentry_from_probe),
+#endif
+#ifdef LLPOOL_HAVE_TEST_NMI
+	KUNIT_CASE_SLOW(llpool_reentry_from_nmi),
 #endif
 	{}
 };
