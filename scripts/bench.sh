@@ -4,7 +4,8 @@
 # objpool and mempool.  Builds what it needs, then:
 #   - boots the bench kernel (production-like config + the __GFP_NO_LOCKS
 #     comparison patch) and runs every section of llpool_bench;
-#   - boots the debug kernel and runs the legality section (lockdep);
+#   - boots the benchdebug kernel (debug options + the same patch) and runs
+#     the legality section (lockdep);
 #   - writes results/bench.csv, bench_hist.csv, bench.md, bench_latency.png
 #     and prints each contender's ratio to llpool.
 # The bench kernel runs under plain TCG; BENCH_ICOUNT=1 adds an -icount run.
@@ -19,7 +20,7 @@ res=$LLPOOL_REPO/results
 ensure_packages "gnuplot-nox:/usr/bin/gnuplot"
 rm -rf "$out"
 mkdir -p "$out" "$res"
-for v in bench debug; do
+for v in bench benchdebug; do
 	"$LLPOOL_REPO/scripts/kernel.sh" "$v"
 	"$LLPOOL_REPO/scripts/modules.sh" "$v"
 done
@@ -34,7 +35,7 @@ if [ -n "${BENCH_ICOUNT:-}" ]; then
 		"$LLPOOL_REPO/scripts/boot.sh" bench bench "$out/icount" \
 		BENCH_MODE=full "BENCH_ROUNDS=$rounds" "BENCH_PAIRS=$pairs"
 fi
-"$LLPOOL_REPO/scripts/boot.sh" debug bench "$out/legality" BENCH_MODE=legality
+"$LLPOOL_REPO/scripts/boot.sh" benchdebug bench "$out/legality" BENCH_MODE=legality
 for run in $runs legality; do
 	grep -q 'llpool_bench: done' "$out/$run/console.log" ||
 		die "bench run $run did not finish: $out/$run/console.log"
@@ -54,8 +55,9 @@ done
 	echo
 	echo "Kernels: 'bench' (tinyconfig + configs/bench.config: no lockdep, KASAN or"
 	echo "other debug options, PREEMPT_VOLUNTARY) with patches/bench/ for"
-	echo "__GFP_NO_LOCKS; the legality columns come from a boot of the 'debug' kernel"
-	echo "(lockdep, PROVE_RAW_LOCK_NESTING), which has no __GFP_NO_LOCKS."
+	echo "__GFP_NO_LOCKS; the legality columns come from a boot of the 'benchdebug'"
+	echo "kernel: the debug kernel's options (lockdep, PROVE_RAW_LOCK_NESTING) with"
+	echo "the same patch."
 	echo
 	echo "Two runs of the same bench kernel, 4 vCPUs, no KVM:"
 	echo "- **TCG**: multi-threaded TCG, guest time follows the host clock. Emulated"

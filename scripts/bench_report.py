@@ -82,8 +82,6 @@ def main():
         lg = by.get("legal", {}).get(c)
         if lg:
             legal_cols = "%s | %s" % (lg[0], lg[1])
-        elif c == "gfp_no_locks":
-            legal_cols = "not measured (patch not in the debug kernel) | by construction: pcp->lock trylock"
         else:
             legal_cols = "- | -"
         md.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (

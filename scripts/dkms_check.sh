@@ -22,9 +22,7 @@ cleanup() {
 }
 cleanup
 mkdir -p "$src"
-(cd "$LLPOOL_REPO" && { git ls-files -co --exclude-standard -- Kbuild dkms.conf '*.c' '*.h' 2>/dev/null ||
-	find . -name '*.[ch]' -o -name Kbuild -o -name dkms.conf; }) |
-	(cd "$LLPOOL_REPO" && cpio -pdm --quiet "$src")
+copy_module_sources "$src" dkms.conf
 built=""
 if dkms add -m "$name" -v "$ver" >"$log" 2>&1 &&
    dkms build -m "$name" -v "$ver" -k "$kver" --kernelsourcedir "$kdir" >>"$log" 2>&1; then

@@ -11,8 +11,7 @@ hdr=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1)
 [ -n "$hdr" ] || { echo "FAIL gate:debian-headers-W=1 -- no /usr/src/linux-headers-*-amd64"; exit 0; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$LLPOOL_REPO" && git ls-files -co --exclude-standard -- Kbuild '*.c' '*.h') |
-	(cd "$LLPOOL_REPO" && cpio -pdm --quiet "$tmp")
+copy_module_sources "$tmp"
 if ! make -C "$hdr" M="$tmp" W=1 -j"$LLPOOL_JOBS" modules > "$tmp/build.log" 2>&1; then
 	echo "FAIL gate:debian-headers-W=1 -- build failed: $(grep -m3 error "$tmp/build.log" | tr '\n' ' ')"
 elif grep -qE 'warning:|WARNING:' "$tmp/build.log"; then

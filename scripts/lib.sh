@@ -58,3 +58,15 @@ kernel_source() {
 	fi
 	echo "$dir"
 }
+
+# copy_module_sources DEST [EXTRA-FILE...]: the module sources (every Kbuild,
+# .c and .h of the repository, plus EXTRA-FILEs) copied to DEST, keeping
+# their paths.  Tracked and untracked-but-not-ignored files when this is a
+# git checkout, else everything found.
+copy_module_sources() {
+	local dest=$1
+	shift
+	(cd "$LLPOOL_REPO" && { git ls-files -co --exclude-standard -- '*Kbuild' '*.c' '*.h' "$@" 2>/dev/null ||
+		{ find . -name '*.[ch]' -o -name Kbuild; for f in "$@"; do echo "$f"; done; }; }) |
+		(cd "$LLPOOL_REPO" && cpio -pdm --quiet "$dest")
+}

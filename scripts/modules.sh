@@ -18,9 +18,7 @@ mkdir -p "$out/src" "$out/ko"
 # (a removed file, an old object) can leak into a build.
 rm -rf "$out/src"
 mkdir -p "$out/src"
-(cd "$LLPOOL_REPO" && { git ls-files -co --exclude-standard -- Kbuild '*.c' '*.h' 2>/dev/null ||
-	find . -name '*.[ch]' -o -name Kbuild; }) |
-	(cd "$LLPOOL_REPO" && cpio -pdm --quiet "$out/src")
+copy_module_sources "$out/src"
 log "building modules for $variant (W=1)"
 if ! make -C "$kdir" M="$out/src" W=1 ${LLPOOL_MAKE_FLAGS:-} -j"$LLPOOL_JOBS" modules \
 	>"$out/build.log" 2>&1; then
