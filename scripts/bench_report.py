@@ -4,8 +4,9 @@
     bench_report.py OUTDIR NAME FULL_LOG LEGAL_LOG TITLE
 
 Writes OUTDIR/NAME.csv (every measurement), OUTDIR/NAME_hist.csv (latency
-histograms), OUTDIR/NAME.md (a table with ratios to llpool) and the gnuplot
-input OUTDIR/NAME_latency.gp; prints the ratios.
+histograms), OUTDIR/NAME.md (a table with ratios to llpool), OUTDIR/NAME.rst
+(the ratios as an rst list-table, for Documentation/results.rst) and the
+gnuplot input OUTDIR/NAME_latency.gp; prints the ratios.
 """
 import os
 import re
@@ -70,6 +71,12 @@ def main():
     base_tput = by.get("tput", {}).get("llpool", ["0"] * 4)[3]
     base_p99 = by.get("lat", {}).get("llpool", ["0"] * 2)[1]
     ratios = []
+    rst = [".. list-table::", "   :header-rows: 1", ""]
+    for cell in ("contender", "pair cost", "all-CPU throughput",
+                 "p99 latency under zone->lock contention",
+                 "success, memory exhausted", "success, pcplist drained",
+                 "under a raw spinlock: locks lockdep reports / sleeping-on-RT trylocks"):
+        rst.append("   %s %s" % ("* -" if cell == "contender" else "  -", cell))
     for c in ORDER:
         if c in by.get("unavailable", {}) and c not in by.get("pair", {}):
             md.append("| %s | unavailable in this kernel |%s" % (DESC[c], " |" * 13))
@@ -88,11 +95,18 @@ def main():
             DESC[c], pair[0], ratio(pair[0], base_pair), tput[3], ratio(tput[3], base_tput),
             lat[0], lat[1], lat[2], lat[3], ratio(lat[1], base_p99),
             ex[1], pd[1], legal_cols))
+        lgr = "%s / %s" % (lg[0], lg[1]) if lg else "not measured"
+        for i, cell in enumerate(("``%s``" % DESC[c], ratio(pair[0], base_pair),
+                                  ratio(tput[3], base_tput), ratio(lat[1], base_p99),
+                                  "%s/%s" % (ex[1], ex[0]), "%s/%s" % (pd[1], pd[0]), lgr)):
+            rst.append("   %s %s" % ("* -" if i == 0 else "  -", cell))
         ratios.append("%-14s pair %s, throughput %s, p99 latency %s" % (
             c, ratio(pair[0], base_pair), ratio(tput[3], base_tput), ratio(lat[1], base_p99)))
 
     with open(os.path.join(outdir, name + ".md"), "w") as f:
         f.write("\n".join(md) + "\n")
+    with open(os.path.join(outdir, name + ".rst"), "w") as f:
+        f.write("\n".join(rst) + "\n")
 
     gp = os.path.join(outdir, name + "_latency.gp")
     with open(gp, "w") as f:

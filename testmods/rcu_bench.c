@@ -46,6 +46,9 @@ MODULE_PARM_DESC(objects, "objects per thread, 1..1000000 (default 10000)");
 static unsigned int size = 64;
 module_param(size, uint, 0444);
 MODULE_PARM_DESC(size, "object size in bytes, 32..4096 (default 64)");
+static unsigned int rounds = 1;
+module_param(rounds, uint, 0444);
+MODULE_PARM_DESC(rounds, "rounds, each starting one contender later, 1..15 (default 1)");
 
 enum bench_kind { B_KVFREE_RCU, B_MIGHTSLEEP, B_LLPOOL, B_LLPOOL_RAW, B_COUNT };
 
@@ -137,7 +140,7 @@ static int bench_sampler(void *arg)
 	return 0;
 }
 
-static void bench_one(enum bench_kind kind)
+static void bench_one(enum bench_kind kind, unsigned int round)
 {
 	struct bench_run run = { .kind = kind };
 	unsigned long free0, gp0, gp1;
@@ -180,8 +183,8 @@ static void bench_one(enum bench_kind kind)
 	 * cookies.  A cookie is a snapshot of RCU's grace-period sequence,
 	 * which advances by 4 per grace period (two low bits are state).
 	 */
-	pr_info("| %s | %u x %u | %lld | %lld | %lu | %lu | %ld |\n",
-		bench_names[kind], threads, objects,
+	pr_info("| %s | %u | %u x %u | %lld | %lld | %lu | %lu | %ld |\n",
+		bench_names[kind], round, threads, objects,
 		ktime_ms_delta(t_queued, t0), ktime_ms_delta(t_freed, t0),
 		(gp1 - gp0) / 4, (free0 - min(run.min_free, free0)) * (PAGE_SIZE / 1024),
 		atomic_long_read(&run.fallbacks));
@@ -189,7 +192,7 @@ static void bench_one(enum bench_kind kind)
 
 static int __init bench_init(void)
 {
-	enum bench_kind k;
+	unsigned int r, k;
 
 	if (threads < 1 || threads > 64) {
 		pr_err("threads=%u: must be 1..64\n", threads);
@@ -203,10 +206,16 @@ static int __init bench_init(void)
 		pr_err("size=%u: must be %zu..4096\n", size, sizeof(struct bench_obj));
 		return -EINVAL;
 	}
-	pr_info("| contender | threads x objects | queued ms | freed ms | grace periods | peak KiB | fallbacks |\n");
-	pr_info("| --- | --- | --- | --- | --- | --- | --- |\n");
-	for (k = 0; k < B_COUNT; k++)
-		bench_one(k);
+	if (rounds < 1 || rounds > 15) {
+		pr_err("rounds=%u: must be 1..15\n", rounds);
+		return -EINVAL;
+	}
+	pr_info("| contender | round | threads x objects | queued ms | freed ms | grace periods | peak KiB | fallbacks |\n");
+	pr_info("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+	/* Rotate the order, so that no contender always runs first (cold). */
+	for (r = 0; r < rounds; r++)
+		for (k = 0; k < B_COUNT; k++)
+			bench_one((r + k) % B_COUNT, r);
 	pr_info("done\n");
 	return 0;
 }
