@@ -25,6 +25,7 @@
 #include <linux/llist.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -909,6 +910,7 @@ static void llpool_reentry_from_probe(struct kunit *test)
 #define LLPOOL_NMI_SENDS	2000
 #define LLPOOL_NMI_IPS		512
 #define LLPOOL_NMI_WAIT_US	100000
+#define LLPOOL_NMI_GAP_US	50
 
 struct llpool_nmi_state {
 	struct llpool *pool;
@@ -1019,6 +1021,8 @@ static void llpool_reentry_from_nmi(struct kunit *test)
 	}
 	WRITE_ONCE(llpool_nmi, n);
 	wake_up_process(task);
+	for (i = 0; i < LLPOOL_NMI_WAIT_US && !READ_ONCE(n->loops); i++)
+		udelay(1);	/* until the thread is looping */
 
 	for (sent = 0; sent < LLPOOL_NMI_SENDS; sent++) {
 		unsigned int before = atomic_read(&n->handled);
@@ -1032,6 +1036,13 @@ static void llpool_reentry_from_nmi(struct kunit *test)
 		}
 		if (i == LLPOOL_NMI_WAIT_US)
 			lost++;
+		/*
+		 * Let the thread run before the next NMI, for a varying
+		 * while: an NMI sent at once is latched during the last one's
+		 * exit and taken right after its iret, and the thread starves
+		 * (seen on 6.1: one loop in 2000 NMIs).
+		 */
+		udelay(LLPOOL_NMI_GAP_US + get_random_u32_below(LLPOOL_NMI_GAP_US));
 		cond_resched();
 	}
 	migrate_enable();
