@@ -128,11 +128,16 @@ def main():
 
     booted = "@@ BOOT" in results
     finished = re.search(r"^@@ END", results, re.M) is not None
+    crashed = re.search(r"^@@ QEMU died.*", results, re.M)
+    if crashed:
+        out("FAIL", n + ":qemu", crashed.group(0)[3:] +
+            " (host emulator crash; see console.qemu-crash.log)")
     if not booted:
         out("FAIL", n + ":boot", "guest did not reach init; console tail: " +
             " / ".join(console.splitlines()[-5:]))
     elif not finished:
-        why = "timed out" if "@@ TIMEOUT" in results else "guest died"
+        why = "timed out" if "@@ TIMEOUT" in results else (
+            "QEMU crashed" if crashed else "guest died")
         out("FAIL", n + ":finished", why + "; console tail: " +
             " / ".join(console.splitlines()[-5:]))
     else:
