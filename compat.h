@@ -110,7 +110,6 @@ static inline void llpool_shrinker_destroy(struct shrinker *s)
 #define llpool_kvfree_rcu_barrier()	({ rcu_barrier(); ssleep(6); rcu_barrier(); })
 #endif
 
-/* KUnit's speed attribute (KUNIT_CASE_SLOW) arrived in 6.6. */
 /*
  * Tests only: send an NMI to one CPU.  The APIC IPI callbacks became static
  * calls (with exported trampolines) in 6.6; before, through the exported
@@ -131,6 +130,30 @@ static inline void llpool_test_send_nmi(unsigned int cpu)
 }
 #endif
 
+/*
+ * Bench only: a slab cache of its own, never merged with another, so that
+ * destroying it gives its pages back.  SLAB_NO_MERGE arrived in 6.5;
+ * before, a cache with a constructor was never merged.
+ */
+#ifdef SLAB_NO_MERGE
+static inline struct kmem_cache *
+llpool_cache_create_unmerged(const char *name, unsigned int size)
+{
+	return kmem_cache_create(name, size, 0, SLAB_NO_MERGE, NULL);
+}
+#else
+static inline void llpool_cache_noop_ctor(void *obj)
+{
+}
+
+static inline struct kmem_cache *
+llpool_cache_create_unmerged(const char *name, unsigned int size)
+{
+	return kmem_cache_create(name, size, 0, 0, llpool_cache_noop_ctor);
+}
+#endif
+
+/* KUnit's speed attribute (KUNIT_CASE_SLOW) arrived in 6.6. */
 #if defined(KUNIT_CASE) && !defined(KUNIT_CASE_SLOW)
 #define KUNIT_CASE_SLOW(test_name)	KUNIT_CASE(test_name)
 #endif

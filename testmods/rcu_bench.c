@@ -2,7 +2,7 @@
 /*
  * llpool_rcu_bench: rcu_pool_user measured against kvfree_rcu(), in one boot,
  * modelled on rcuscale's kfree_rcu_test.  At load, for each contender in
- * turn, `threads` kthreads (spread over the online CPUs) each kmalloc() and
+ * turn, `threads` kthreads (spread over the online CPUs) each allocate and
  * defer-free `objects` objects of `size` bytes:
  *
  *   kvfree_rcu            kvfree_rcu(ptr, rh): the object carries an rcu_head
@@ -14,8 +14,12 @@
  * For each: time until every object is queued, time until every object is
  * freed (the contender's barrier), grace periods elapsed (cookies),
  * peak memory footprint (free pages, pcplists included, sampled every
- * ~1 ms: lowest against the start), and fallbacks (rcu_pool_user's -ENOMEM, after which the object
- * is freed by synchronize_rcu() + kfree()).  Results go to the kernel log as
+ * ~1 ms: lowest against the start), and fallbacks (rcu_pool_user's -ENOMEM,
+ * after which the object is freed by synchronize_rcu() + kfree()).
+ *
+ * Objects come from a slab cache created for each run and destroyed after
+ * it: from a shared kmalloc cache, a run would reuse the slabs the last run
+ * emptied, and its footprint would not show in the free pages.  Results go to the kernel log as
  * a Markdown table.  TCG and debug kernels distort absolute times; compare
  * within one boot.
  */
@@ -66,6 +70,7 @@ struct bench_obj {
 
 struct bench_run {
 	enum bench_kind kind;
+	struct kmem_cache *cache;
 	atomic_t left;
 	struct completion done;
 	atomic_long_t fallbacks;
@@ -99,7 +104,7 @@ static void bench_free_one(struct bench_run *run, struct bench_obj *p)
 	if (ret) {
 		atomic_long_inc(&run->fallbacks);
 		synchronize_rcu();
-		kfree(p);
+		kmem_cache_free(run->cache, p);
 	}
 }
 
@@ -110,7 +115,7 @@ static int bench_thread(void *arg)
 	unsigned int i;
 
 	for (i = 0; i < objects; i++) {
-		p = kmalloc(size, GFP_KERNEL);
+		p = kmem_cache_alloc(run->cache, GFP_KERNEL);
 		if (!p) {
 			msleep(20);
 			continue;
@@ -151,6 +156,11 @@ static void bench_one(enum bench_kind kind, unsigned int round)
 	/* Start from a quiet state: nothing pending from the last contender. */
 	llpool_kvfree_rcu_barrier();
 	llpool_kfree_rcu_barrier();
+	run.cache = llpool_cache_create_unmerged("rcu_bench_obj", size);
+	if (!run.cache) {
+		pr_err("%s: no slab cache\n", bench_names[kind]);
+		return;
+	}
 	atomic_set(&run.left, threads);
 	init_completion(&run.done);
 	free0 = llpool_test_free_pages();
@@ -177,6 +187,8 @@ static void bench_one(enum bench_kind kind, unsigned int round)
 	WRITE_ONCE(run.sampling, false);
 	if (!IS_ERR(sampler))
 		kthread_stop(sampler);
+	/* Every object is freed: the barrier above waited for them. */
+	kmem_cache_destroy(run.cache);
 
 	/*
 	 * Grace periods: the difference of two get_state_synchronize_rcu()
