@@ -7,7 +7,8 @@
 # OUTDIR gets console.log (the whole kernel log), results.log (the guest's
 # result channel) and qemu.log.  The guest has LLPOOL_BOOT_TIMEOUT seconds
 # (default 900) before it is killed; a killed guest has no "@@ END" line,
-# which the verdict reports as a failure.
+# which the verdict reports as a failure.  LLPOOL_GUEST_MODULES=DIR puts
+# DIR (a /lib/modules/RELEASE tree) into the guest's /lib/modules.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -34,6 +35,11 @@ for m in kernel/torture.ko kernel/rcu/rcutorture.ko kernel/rcu/rcuscale.ko; do
 	[ -f "$kdir/$m" ] && cp "$kdir/$m" "$stage/lib/kernel/"
 done
 [ -d "$LLPOOL_REPO/selftests" ] && cp -r "$LLPOOL_REPO/selftests" "$stage/selftests"
+# A module tree installed on the host (dkms install) as /lib/modules.
+if [ -n "${LLPOOL_GUEST_MODULES:-}" ]; then
+	mkdir -p "$stage/lib/modules"
+	cp -a "$LLPOOL_GUEST_MODULES" "$stage/lib/modules/"
+fi
 (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$outdir/initramfs.cpio.gz"
 
 # la57=off: the guest runs with 4-level paging.  With LA57 on, 6.1 and 6.12

@@ -73,7 +73,7 @@ done
 first=${variants%% *}
 if [ -d "$LLPOOL_CACHE/mod/$first/src" ]; then
 	"$LLPOOL_REPO/scripts/gates.sh" "$first" | tee -a "$summary"
-	"$LLPOOL_REPO/scripts/dkms_check.sh" "$first" | tee -a "$summary"
+	"$LLPOOL_REPO/scripts/dkms_check.sh" "$first" "$outroot/$first-dkms" | tee -a "$summary"
 	"$LLPOOL_REPO/scripts/headers_check.sh" | tee -a "$summary"
 else
 	record "FAIL gate:all -- modules for $first were not built"
