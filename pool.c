@@ -284,19 +284,31 @@ static __always_inline struct page *llpool_node_page(struct llist_node *node)
 
 /*
  * This CPU's reserve is empty: take a page from another CPU's, lock-free,
- * before failing.  Starts after this CPU so that CPUs spread their steals.
+ * before failing.  The CPUs of this CPU's node come first, so that a caller
+ * keeps getting memory of its own node while the node has any; each pass
+ * starts after this CPU so that CPUs spread their steals.  Both passes walk
+ * the possible CPUs, as an offline CPU's pages are stealable too; a CPU
+ * whose node changes meanwhile (physical hot-add) is at worst tried in the
+ * wrong pass.  Only the miss path pays for the second pass.
  */
 static struct page *llpool_steal(struct llpool *pool, struct llpool_cpu *self)
 {
+	unsigned int cpu, pass, passes = nr_node_ids > 1 ? 2 : 1;
+	int node = cpu_to_node(self->cpu);
 	struct page *page;
-	unsigned int cpu;
+	bool remote;
 
-	for_each_cpu_wrap(cpu, cpu_possible_mask, self->cpu + 1) {
-		if (cpu == self->cpu)
-			continue;
-		page = llpool_pop(per_cpu_ptr(pool->pcpu, cpu));
-		if (page) {
+	for (pass = 0; pass < passes; pass++) {
+		remote = pass;	/* the second pass visits the other nodes */
+		for_each_cpu_wrap(cpu, cpu_possible_mask, self->cpu + 1) {
+			if (cpu == self->cpu || (cpu_to_node(cpu) != node) != remote)
+				continue;
+			page = llpool_pop(per_cpu_ptr(pool->pcpu, cpu));
+			if (!page)
+				continue;
 			local_inc(&self->stat[LLPOOL_STEALS]);
+			if (remote)
+				local_inc(&self->stat[LLPOOL_REMOTE_STEALS]);
 			return page;
 		}
 	}
@@ -1019,6 +1031,7 @@ static const char *const llpool_counter_names[LLPOOL_COUNTER_COUNT] = {
 	[LLPOOL_REFILL_FAILS]	= "refill_fails",
 	[LLPOOL_TRIMMED]	= "trimmed",
 	[LLPOOL_STEALS]		= "steals",
+	[LLPOOL_REMOTE_STEALS]	= "remote_steals",
 	[LLPOOL_REFUSED]	= "refused",
 	[LLPOOL_SHRUNK]		= "shrunk",
 };

@@ -121,6 +121,8 @@ struct llpool_params {
  * @LLPOOL_TRIMMED: pages returned to the page allocator (trim, shrinker,
  *	CPU offline, teardown).
  * @LLPOOL_STEALS: allocations served from another CPU's reserve.
+ * @LLPOOL_REMOTE_STEALS: steals from a CPU of another NUMA node (also in
+ *	@LLPOOL_STEALS): this node's reserves were all empty.
  * @LLPOOL_REFUSED: frees refused by the CONFIG_DEBUG_VM checks.
  * @LLPOOL_SHRUNK: pages the shrinker gave back (also in @LLPOOL_TRIMMED).
  * @LLPOOL_COUNTER_COUNT: number of counters.
@@ -136,6 +138,7 @@ enum llpool_counter {
 	LLPOOL_REFILL_FAILS,
 	LLPOOL_TRIMMED,
 	LLPOOL_STEALS,
+	LLPOOL_REMOTE_STEALS,
 	LLPOOL_REFUSED,
 	LLPOOL_SHRUNK,
 	LLPOOL_COUNTER_COUNT,

@@ -271,6 +271,99 @@ static void llpool_steal_then_miss_then_refill(struct kunit *test)
 	llpool_destroy(pool);
 }
 
+/*
+ * NUMA: an empty CPU steals from the CPUs of its own node before any
+ * other.  The test runs on a CPU whose round-robin order reaches another
+ * node first (the last CPU of a node), in an IPI so that nothing refills
+ * its reserve meanwhile: its own pages, then every page of its node's
+ * other CPUs must be node-local; the next steal is the first remote one.
+ */
+struct llpool_numa_state {
+	struct llpool *pool;
+	struct page **held;
+	unsigned int n, own, local, foreign;
+	int node, last_nid;
+};
+
+static void llpool_numa_fn(void *arg)
+{
+	struct llpool_numa_state *s = arg;
+	unsigned int cpu = smp_processor_id(), other, i;
+	struct page *page;
+
+	s->node = cpu_to_node(cpu);
+	s->own = llpool_cpu_reserved(s->pool, cpu);
+	for_each_possible_cpu(other)
+		if (other != cpu && cpu_to_node(other) == s->node)
+			s->local += llpool_cpu_reserved(s->pool, other);
+	for (i = 0; i < s->own + s->local; i++) {
+		page = __llpool_alloc(s->pool);
+		if (!page)
+			return;
+		s->held[s->n++] = page;
+		if (page_to_nid(page) != s->node)
+			s->foreign++;
+	}
+	page = __llpool_alloc(s->pool);
+	if (page) {
+		s->held[s->n++] = page;
+		s->last_nid = page_to_nid(page);
+	}
+}
+
+static void llpool_steals_from_own_node_first(struct kunit *test)
+{
+	const unsigned int high = 8;
+	struct llpool_numa_state s = { .last_nid = NUMA_NO_NODE };
+	unsigned int cpu, target = nr_cpu_ids;
+	struct llpool_stats st;
+
+	if (num_online_nodes() < 2)
+		kunit_skip(test, "needs two NUMA nodes");
+	s.held = kunit_kcalloc(test, high * num_possible_cpus() + 1,
+			       sizeof(*s.held), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s.held);
+	s.pool = llpool_test_create(test, "kunit-numa", 0, 1, high);
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		/* The first CPU llpool_steal() tries after this one. */
+		unsigned int next = cpumask_next(cpu, cpu_possible_mask);
+
+		if (next >= nr_cpu_ids)
+			next = cpumask_first(cpu_possible_mask);
+		if (cpu_to_node(next) != cpu_to_node(cpu) &&
+		    cpumask_weight(cpumask_of_node(cpu_to_node(cpu))) >= 2) {
+			target = cpu;
+			break;
+		}
+	}
+	if (target < nr_cpu_ids)
+		smp_call_function_single(target, llpool_numa_fn, &s, 1);
+	cpus_read_unlock();
+	if (target >= nr_cpu_ids) {
+		llpool_destroy(s.pool);
+		kunit_skip(test, "no node with two CPUs before another node");
+	}
+
+	llpool_get_stats(s.pool, &st);
+	kunit_info(test, "cpu%u (node %d): own %u, node-local %u, %u foreign among them; next page from node %d; steals %llu, remote %llu",
+		   target, s.node, s.own, s.local, s.foreign, s.last_nid,
+		   st.counter[LLPOOL_STEALS], st.counter[LLPOOL_REMOTE_STEALS]);
+	KUNIT_EXPECT_GT(test, s.local, 0U);
+	KUNIT_EXPECT_EQ(test, s.n, s.own + s.local + 1);
+	KUNIT_EXPECT_EQ(test, s.foreign, 0U);
+	KUNIT_EXPECT_NE(test, s.last_nid, s.node);
+	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_STEALS], (u64)s.local + 1);
+	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_REMOTE_STEALS], 1ULL);
+
+	while (s.n)
+		llpool_free(s.pool, s.held[--s.n]);
+	llpool_wait_for(!llpool_test_spilled(s.pool));
+	llpool_expect_balanced(test, s.pool);
+	llpool_destroy(s.pool);
+}
+
 /* Frees past high are trimmed back to high by the worker. */
 static void llpool_trims_above_high(struct kunit *test)
 {
@@ -382,6 +475,7 @@ static struct kunit_case llpool_functional_cases[] = {
 	KUNIT_CASE(llpool_round_trip),
 	KUNIT_CASE_PARAM(llpool_higher_orders, llpool_order_gen_params),
 	KUNIT_CASE(llpool_steal_then_miss_then_refill),
+	KUNIT_CASE(llpool_steals_from_own_node_first),
 	KUNIT_CASE_SLOW(llpool_trims_above_high),
 	KUNIT_CASE(llpool_destroy_returns_pages),
 	KUNIT_CASE(llpool_leak_check_sees_held_pages),
