@@ -67,4 +67,7 @@ static __always_inline void llpool_guard_release(local_t *guard)
 	local_dec(guard);
 }
 
+struct llpool;
+void llpool_run_cpu_work(struct llpool *pool, unsigned int cpu);
+
 #endif /* _LLPOOL_INTERNAL_H */

@@ -665,6 +665,26 @@ static void llpool_work_fn(struct work_struct *work)
 		queue_delayed_work_on(c->cpu, llpool_wq, &c->work, c->backoff);
 }
 
+/**
+ * llpool_run_cpu_work() - run one CPU's refill work now and wait for it
+ * @pool: the pool
+ * @cpu: the CPU whose work item to run, online or not
+ *
+ * For llpool's tests (namespace LLPOOL_INTERNAL): the work item of an
+ * offline CPU runs on whichever CPU the workqueue picks, which is how a
+ * test reaches the refill path off its CPU.
+ *
+ * Context: process context; may sleep.
+ */
+void llpool_run_cpu_work(struct llpool *pool, unsigned int cpu)
+{
+	struct llpool_cpu *c = per_cpu_ptr(pool->pcpu, cpu);
+
+	queue_delayed_work_on(cpu, llpool_wq, &c->work, 0);
+	flush_delayed_work(&c->work);
+}
+EXPORT_SYMBOL_NS_GPL(llpool_run_cpu_work, LLPOOL_INTERNAL);
+
 /* ==== Shrinker and CPU hotplug =========================================== */
 
 /*

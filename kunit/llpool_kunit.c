@@ -33,6 +33,7 @@
 #include <linux/vmstat.h>
 
 #include "../compat.h"
+#include "../llpool_internal.h"
 #include "../pool.h"
 #include "../testmods/free_pages.h"
 #include "../testmods/lockwatch.h"
@@ -961,6 +962,73 @@ static void llpool_stamp_catches_double_handout(struct kunit *test)
 	llpool_destroy(pool);
 }
 
+/*
+ * A CPU's refill work runs on another CPU while that CPU is offline (the
+ * workqueue unbinds it).  Such a run must leave the CPU's reserve and its
+ * reentrancy guard alone: a guard left unbalanced would make every later
+ * push on that CPU look nested, so once back online the CPU would never be
+ * refilled and every free there would spill.  Frees in an IPI on the CPU
+ * afterwards must push, not nest.
+ */
+static void llpool_hotplug_free_fn(void *arg)
+{
+	struct llpool *pool = arg;
+	struct page *page = __llpool_alloc(pool);
+
+	__llpool_free(pool, page);
+}
+
+static void llpool_refill_off_cpu_while_offline(struct kunit *test)
+{
+	const unsigned int high = 16;
+	unsigned int cpu = nr_cpu_ids, c, i;
+	struct llpool *pool;
+	u64 nested, runs;
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU) || num_online_cpus() < 2)
+		kunit_skip(test, "needs CPU hotplug and two CPUs");
+	for_each_online_cpu(c)
+		if (c != raw_smp_processor_id() && c != cpumask_first(cpu_online_mask))
+			cpu = c;
+	if (cpu >= nr_cpu_ids)
+		kunit_skip(test, "no CPU to take offline");
+	pool = llpool_test_create(test, "kunit-offline", 0, 4, high);
+
+	ret = remove_cpu(cpu);
+	if (ret) {
+		llpool_destroy(pool);
+		kunit_skip(test, "remove_cpu(%u): %d", cpu, ret);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, llpool_cpu_reserved(pool, cpu), 0U,
+			    "offline cpu%u kept its pages", cpu);
+	/* Each run allocates a batch, finds it is not on @cpu, frees it. */
+	runs = llpool_test_counter(pool, LLPOOL_REFILL_RUNS);
+	for (i = 0; i < 3; i++)
+		llpool_run_cpu_work(pool, cpu);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_REFILL_RUNS), runs + 3);
+	KUNIT_EXPECT_EQ(test, llpool_cpu_reserved(pool, cpu), 0U);
+	llpool_expect_balanced(test, pool);
+
+	ret = add_cpu(cpu);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "add_cpu(%u)", cpu);
+	KUNIT_EXPECT_TRUE_MSG(test,
+			      llpool_wait_for(llpool_cpu_reserved(pool, cpu) == high),
+			      "cpu%u not refilled once online: %u pages", cpu,
+			      llpool_cpu_reserved(pool, cpu));
+	nested = llpool_test_counter(pool, LLPOOL_NESTED);
+	for (i = 0; i < 8; i++)
+		smp_call_function_single(cpu, llpool_hotplug_free_fn, pool, 1);
+	KUNIT_EXPECT_EQ_MSG(test, llpool_test_counter(pool, LLPOOL_NESTED), nested,
+			    "frees on cpu%u found its guard taken", cpu);
+	kunit_info(test, "cpu%u: %u pages after coming back, %llu refill runs",
+		   cpu, llpool_cpu_reserved(pool, cpu),
+		   llpool_test_counter(pool, LLPOOL_REFILL_RUNS));
+	llpool_wait_for(!llpool_test_spilled(pool));
+	llpool_expect_balanced(test, pool);
+	llpool_destroy(pool);
+}
+
 static void llpool_concurrent_cross_cpu(struct kunit *test)
 {
 	struct llpool *pool = llpool_test_create(test, "kunit-cc", 0, 16, 64);
@@ -1259,9 +1327,10 @@ static void llpool_reentry_from_nmi(struct kunit *test)
 
 static struct kunit_case llpool_concurrency_cases[] = {
 	KUNIT_CASE(llpool_stamp_catches_double_handout),
+	KUNIT_CASE(llpool_refill_off_cpu_while_offline),
 	KUNIT_CASE_SLOW(llpool_concurrent_cross_cpu),
 #ifdef CONFIG_KPROBES
-	KUNIT_CASE(llpool_reentry_from_probe),
+	KUNIT_CASE_SLOW(llpool_reentry_from_probe),
 #endif
 #ifdef LLPOOL_HAVE_TEST_NMI
 	KUNIT_CASE_SLOW(llpool_reentry_from_nmi),
@@ -1278,4 +1347,5 @@ kunit_test_suites(&llpool_functional_suite, &llpool_contexts_suite,
 		  &llpool_zone_lock_suite, &llpool_concurrency_suite);
 
 MODULE_DESCRIPTION("KUnit suites for llpool");
+MODULE_IMPORT_NS(LLPOOL_INTERNAL);
 MODULE_LICENSE("GPL");
