@@ -30,6 +30,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <asm/local.h>
 
@@ -88,6 +89,8 @@ struct llpool_rcu_cpu {
  * @freed: objects freed.
  * @blocks: blocks submitted.
  * @gps: grace periods waited for.
+ * @early: blocks freed on their own cookie, without a grace period of
+ *	their own (also in @blocks).
  * @returned: block pages given back to @pool.
  * @flushing: llpool_rcu_barrier() is closing blocks before their timeout.
  * @dying: teardown: no more work is queued.
@@ -99,6 +102,7 @@ struct llpool_rcu {
 	atomic_long_t freed;
 	atomic_long_t blocks;
 	atomic_long_t gps;
+	atomic_long_t early;
 	atomic_long_t returned;
 	bool flushing;
 	bool dying;
@@ -119,6 +123,21 @@ static __always_inline bool llpool_rcu_claim(struct llpool_rcu_cpu *c)
 static __always_inline void llpool_rcu_release(struct llpool_rcu_cpu *c)
 {
 	llpool_guard_release(&c->active);
+}
+
+/*
+ * Close @c's open block: it takes no more pointers and waits for a grace
+ * period.  The cookie is taken after the block's last pointer went in
+ * (get_state_synchronize_rcu() orders with a full barrier), so a grace
+ * period that ends after the cookie covers every pointer in it.  Owning
+ * CPU, IRQs off, guard claimed.
+ */
+static __always_inline void llpool_rcu_close_block(struct llpool_rcu_cpu *c,
+						   struct llpool_rcu_block *b)
+{
+	b->gp = get_state_synchronize_rcu();
+	c->cur = NULL;
+	llist_add(&b->node, &c->closed);
 }
 
 /**
@@ -166,8 +185,7 @@ int llpool_rcu_free(struct llpool_rcu *r, void *ptr)
 	}
 	b->ptrs[b->nr++] = ptr;
 	if (b->nr == LLPOOL_RCU_PTRS) {
-		c->cur = NULL;
-		llist_add(&b->node, &c->closed);
+		llpool_rcu_close_block(c, b);
 		kick = true;		/* submit now */
 	}
 	ret = 0;
@@ -238,18 +256,58 @@ static void llpool_rcu_free_batch(struct llpool_rcu *r, struct llist_node *batch
 {
 	struct llpool_rcu_block *b;
 	struct llist_node *next;
-	unsigned int i;
+	unsigned int i, n;
 
 	for (; batch; batch = next) {
 		next = batch->next;
 		b = container_of(batch, struct llpool_rcu_block, node);
-		for (i = 0; i < b->nr; i++)
-			kvfree(b->ptrs[i]);
+		/* Slab objects in one kfree_bulk(), vmalloc ones one by one. */
+		for (i = 0, n = 0; i < b->nr; i++) {
+			if (is_vmalloc_addr(b->ptrs[i]))
+				vfree(b->ptrs[i]);
+			else
+				b->ptrs[n++] = b->ptrs[i];
+		}
+		kfree_bulk(n, b->ptrs);
 		atomic_long_add(b->nr, &r->freed);
 		llpool_free(r->pool, virt_to_page(b));
 		atomic_long_inc(&r->returned);
 		cond_resched();
 	}
+}
+
+/*
+ * Blocks closed while a batch was in flight whose grace period has already
+ * passed (by their cookie) need no other: free them now instead of making
+ * them wait for the next batch's.  Called with LLPOOL_RCU_BUSY held.
+ */
+static void llpool_rcu_free_expired(struct llpool_rcu_cpu *c)
+{
+	struct llist_node *node, *next, *ready = NULL, *keep = NULL, *last = NULL;
+	struct llpool_rcu_block *b;
+	long n = 0;
+
+	for (node = llist_del_all(&c->closed); node; node = next) {
+		next = node->next;
+		b = container_of(node, struct llpool_rcu_block, node);
+		if (poll_state_synchronize_rcu(b->gp)) {
+			node->next = ready;
+			ready = node;
+			n++;
+		} else {
+			node->next = keep;
+			keep = node;
+			if (!last)
+				last = node;
+		}
+	}
+	if (keep)
+		llist_add_batch(keep, last, &c->closed);
+	if (!n)
+		return;
+	atomic_long_add(n, &c->r->blocks);
+	atomic_long_add(n, &c->r->early);
+	llpool_rcu_free_batch(c->r, ready);
 }
 
 static void llpool_rcu_rwork_fn(struct work_struct *work)
@@ -261,6 +319,7 @@ static void llpool_rcu_rwork_fn(struct work_struct *work)
 	c->inflight = NULL;
 	atomic_long_inc(&c->r->gps);
 	llpool_rcu_free_batch(c->r, batch);
+	llpool_rcu_free_expired(c);
 	clear_bit_unlock(LLPOOL_RCU_BUSY, &c->busy);
 	/* Blocks closed while this batch was in flight. */
 	smp_mb__after_atomic();
@@ -289,12 +348,10 @@ static unsigned long llpool_rcu_close(struct llpool_rcu_cpu *c, bool force)
 	}
 	if (llpool_rcu_claim(c)) {
 		b = c->cur;
-		if (b && (force || time_after_eq(jiffies, b->start + LLPOOL_RCU_TIMEOUT))) {
-			c->cur = NULL;
-			llist_add(&b->node, &c->closed);
-		} else if (b) {
+		if (b && (force || time_after_eq(jiffies, b->start + LLPOOL_RCU_TIMEOUT)))
+			llpool_rcu_close_block(c, b);
+		else if (b)
 			left = b->start + LLPOOL_RCU_TIMEOUT - jiffies;
-		}
 	}
 	llpool_rcu_release(c);
 	local_irq_restore(flags);
@@ -453,6 +510,7 @@ static const char *const llpool_rcu_counter_names[LLPOOL_RCU_COUNTER_COUNT] = {
 	[LLPOOL_RCU_FALLBACKS]	= "fallbacks",
 	[LLPOOL_RCU_BLOCKS]	= "blocks_submitted",
 	[LLPOOL_RCU_GPS]	= "grace_periods",
+	[LLPOOL_RCU_EARLY]	= "blocks_early",
 	[LLPOOL_RCU_PAGES]	= "pages_in_flight",
 };
 
@@ -480,6 +538,7 @@ void llpool_rcu_get_stats(struct llpool_rcu *r,
 	stats[LLPOOL_RCU_FREED] = atomic_long_read(&r->freed);
 	stats[LLPOOL_RCU_BLOCKS] = atomic_long_read(&r->blocks);
 	stats[LLPOOL_RCU_GPS] = atomic_long_read(&r->gps);
+	stats[LLPOOL_RCU_EARLY] = atomic_long_read(&r->early);
 }
 EXPORT_SYMBOL_GPL(llpool_rcu_get_stats);
 

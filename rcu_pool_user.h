@@ -21,12 +21,19 @@
  *        |  hands closed blocks to the rcu_work: one batch in flight per CPU
  *        v
  *   rcu_work (queue_rcu_work)       process context, after a grace period:
- *           kvfree() every pointer, llpool_free() the block, then hand over
- *           the next batch if blocks closed meanwhile
+ *           kvfree() every pointer, llpool_free() the block; then free the
+ *           blocks closed meanwhile whose own grace period has passed
+ *           (their cookie), and hand the rest over as the next batch
  *
- * queue_rcu_work() rather than polled grace-period cookies: a batch needs
- * exactly one grace period and then process context for kvfree(), which is
- * what rcu_work gives, without a worker polling for the grace period's end.
+ * queue_rcu_work() waits for a batch's grace period: a batch needs exactly
+ * one and then process context for kvfree(), which is what rcu_work gives,
+ * without a worker polling for the grace period's end.  With one batch in
+ * flight per CPU, though, a block closed just after a batch left would wait
+ * for that batch's grace period and then its own; so each block also takes
+ * a grace-period cookie (get_state_synchronize_rcu(), any context) when it
+ * closes, and the end of a batch frees every closed block whose cookie has
+ * expired (poll_state_synchronize_rcu()) without another grace period.
+ * kvfree_rcu() does the same with its per-block gp_snap.
  */
 #ifndef _LLPOOL_RCU_POOL_USER_H
 #define _LLPOOL_RCU_POOL_USER_H
@@ -43,12 +50,16 @@ struct llpool_rcu;
  * grace period
  * @node: link on the closed list and on the batch in flight.
  * @start: jiffies when the first pointer went in.
+ * @gp: RCU grace-period cookie taken when the block was closed, after its
+ *	last pointer went in: once poll_state_synchronize_rcu() says it has
+ *	passed, every pointer in the block may be freed.
  * @nr: pointers in @ptrs.
  * @ptrs: the pointers, as many as fill the page (LLPOOL_RCU_PTRS).
  */
 struct llpool_rcu_block {
 	struct llist_node node;
 	unsigned long start;
+	unsigned long gp;
 	unsigned int nr;
 	void *ptrs[];
 };
@@ -64,6 +75,8 @@ struct llpool_rcu_block {
  *	reachable, or the CPU's state in use by the interrupted context).
  * @LLPOOL_RCU_BLOCKS: blocks handed to a grace period.
  * @LLPOOL_RCU_GPS: grace periods waited for (one per batch of blocks).
+ * @LLPOOL_RCU_EARLY: blocks freed on their own cookie when a batch ended,
+ *	without waiting for another grace period (also in @LLPOOL_RCU_BLOCKS).
  * @LLPOOL_RCU_PAGES: block pages taken from the pool and not yet returned.
  * @LLPOOL_RCU_COUNTER_COUNT: number of counters.
  */
@@ -73,6 +86,7 @@ enum llpool_rcu_counter {
 	LLPOOL_RCU_FALLBACKS,
 	LLPOOL_RCU_BLOCKS,
 	LLPOOL_RCU_GPS,
+	LLPOOL_RCU_EARLY,
 	LLPOOL_RCU_PAGES,
 	LLPOOL_RCU_COUNTER_COUNT,
 };

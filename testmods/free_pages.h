@@ -4,6 +4,7 @@
 #define _LLPOOL_FREE_PAGES_H
 
 #include <linux/cpumask.h>
+#include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
 #include <linux/percpu.h>
