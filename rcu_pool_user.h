@@ -21,12 +21,13 @@
  *        |  hands closed blocks to the rcu_work: one batch in flight per CPU
  *        v
  *   rcu_work (queue_rcu_work)       process context, after a grace period:
- *           kvfree() every pointer, llpool_free() the block; then free the
- *           blocks closed meanwhile whose own grace period has passed
- *           (their cookie), and hand the rest over as the next batch
+ *           free every pointer (kfree_bulk(), vfree() for vmalloc ones),
+ *           llpool_free() the block; then free the blocks closed
+ *           meanwhile whose own grace period has passed (their cookie),
+ *           and hand the rest over as the next batch
  *
  * queue_rcu_work() waits for a batch's grace period: a batch needs exactly
- * one and then process context for kvfree(), which is what rcu_work gives,
+ * one and then process context for the frees, which is what rcu_work gives,
  * without a worker polling for the grace period's end.  With one batch in
  * flight per CPU, though, a block closed just after a batch left would wait
  * for that batch's grace period and then its own; so each block also takes

@@ -97,6 +97,14 @@ static void llpool_expect_balanced(struct kunit *test, struct llpool *pool)
 			    st.counter[LLPOOL_FREES]);
 }
 
+/* The same, once the workers have drained the spill lists. */
+static void llpool_expect_balanced_settled(struct kunit *test,
+					   struct llpool *pool)
+{
+	llpool_wait_for(!llpool_test_spilled(pool));
+	llpool_expect_balanced(test, pool);
+}
+
 /* ==== llpool_functional ================================================== */
 
 static void llpool_create_destroy(struct kunit *test)
@@ -360,8 +368,7 @@ static void llpool_steals_from_own_node_first(struct kunit *test)
 
 	while (s.n)
 		llpool_free(s.pool, s.held[--s.n]);
-	llpool_wait_for(!llpool_test_spilled(s.pool));
-	llpool_expect_balanced(test, s.pool);
+	llpool_expect_balanced_settled(test, s.pool);
 	llpool_destroy(s.pool);
 }
 
@@ -409,7 +416,9 @@ static void llpool_trims_above_high(struct kunit *test)
 	llpool_destroy(pool);
 }
 
-/* A pool takes its pages from the system and destroy gives them back. */
+/* Per-CPU high mark of the pools whose pages the free-page checks count. */
+#define LLPOOL_GIVE_HIGH	256
+
 /*
  * Free pages may drift by this much between two reads on an idle guest
  * (pcplist refills, other CPUs' work); a pool that kept @pages of its own
@@ -421,15 +430,15 @@ static bool llpool_pages_missing(unsigned long before, unsigned long after,
 	return (long)(before - after) > (long)pages / 4;
 }
 
+/* A pool takes its pages from the system and destroy gives them back. */
 static void llpool_destroy_returns_pages(struct kunit *test)
 {
-	const unsigned int high = 256;
-	unsigned long pages = (unsigned long)high * num_possible_cpus();
+	unsigned long pages = (unsigned long)LLPOOL_GIVE_HIGH * num_possible_cpus();
 	unsigned long before, during, after;
 	struct llpool *pool;
 
 	before = llpool_test_free_pages();
-	pool = llpool_test_create(test, "kunit-give", 0, 1, high);
+	pool = llpool_test_create(test, "kunit-give", 0, 1, LLPOOL_GIVE_HIGH);
 	llpool_expect_balanced(test, pool);
 	during = llpool_test_free_pages();
 	llpool_destroy(pool);
@@ -448,7 +457,7 @@ static void llpool_destroy_returns_pages(struct kunit *test)
  */
 static void llpool_leak_check_sees_held_pages(struct kunit *test)
 {
-	unsigned long pages = 256UL * num_possible_cpus();
+	unsigned long pages = (unsigned long)LLPOOL_GIVE_HIGH * num_possible_cpus();
 	unsigned long before, after, i, n = pages / 2;
 	struct page **held;
 
@@ -1024,8 +1033,7 @@ static void llpool_refill_off_cpu_while_offline(struct kunit *test)
 	kunit_info(test, "cpu%u: %u pages after coming back, %llu refill runs",
 		   cpu, llpool_cpu_reserved(pool, cpu),
 		   llpool_test_counter(pool, LLPOOL_REFILL_RUNS));
-	llpool_wait_for(!llpool_test_spilled(pool));
-	llpool_expect_balanced(test, pool);
+	llpool_expect_balanced_settled(test, pool);
 	llpool_destroy(pool);
 }
 
@@ -1083,8 +1091,7 @@ static void llpool_concurrent_cross_cpu(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_ALLOCS), (u64)allocs);
 	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_FREES), (u64)frees);
 	/* Let the workers settle, then every page must be accounted for. */
-	llpool_wait_for(!llpool_test_spilled(pool));
-	llpool_expect_balanced(test, pool);
+	llpool_expect_balanced_settled(test, pool);
 	llpool_destroy(pool);
 }
 

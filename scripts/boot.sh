@@ -63,6 +63,10 @@ run_qemu() {
 		>"$outdir/qemu.log" 2>&1
 }
 
+# timeout's own exits (124, and 137 after -k) mean the guest hung; any other
+# death by signal is QEMU's own.
+qemu_crashed() { [ "$rc" -gt 128 ] && [ "$rc" -ne 137 ]; }
+
 log "booting $variant with plan $(basename "$plan") ($outdir)"
 start=$(date +%s)
 rc=0
@@ -70,9 +74,8 @@ run_qemu || rc=$?
 # QEMU 7.2's TCG has crashed here once (SIGSEGV in the emulator while the
 # guest probed PCI, before any of our code was loaded).  A host emulator
 # crash says nothing about the guest, so it gets one more boot; the first
-# console is kept beside the second and the crash is logged.  timeout's own
-# exits (124, and 137 after -k) are not crashes: the guest hung.
-if [ $rc -gt 128 ] && [ $rc -ne 137 ]; then
+# console is kept beside the second and the crash is logged.
+if qemu_crashed; then
 	log "QEMU itself died (signal $((rc - 128))), not the guest; booting once more"
 	mv "$outdir/console.log" "$outdir/console.qemu-crash.log"
 	: > "$outdir/results.log"
@@ -81,5 +84,5 @@ if [ $rc -gt 128 ] && [ $rc -ne 137 ]; then
 fi
 log "guest exited after $(( $(date +%s) - start )) s (qemu rc=$rc)"
 [ $rc -eq 124 ] && echo "@@ TIMEOUT after ${LLPOOL_BOOT_TIMEOUT:-900} s" >> "$outdir/results.log"
-[ $rc -gt 128 ] && [ $rc -ne 137 ] && echo "@@ QEMU died of signal $((rc - 128)) twice" >> "$outdir/results.log"
+qemu_crashed && echo "@@ QEMU died of signal $((rc - 128)) twice" >> "$outdir/results.log"
 exit 0

@@ -28,8 +28,8 @@ trap 'rm -f "$hdr"' EXIT
 	echo
 	echo "Command: \`BENCH_ROUNDS=$rounds BENCH_THREADS=$threads BENCH_OBJECTS=$objs LLPOOL_VARIANT=$variant make rcu-bench\`"
 	echo "Date: $(date -u +%Y-%m-%d). Kernel: $variant variant of $(sed -n 's/^VERSION = //p;s/^PATCHLEVEL = //p;s/^SUBLEVEL = //p' "$(kernel_source)/Makefile" | paste -sd.),"
-	echo "tinyconfig + configs/$variant.config ('bench': no lockdep, KASAN or other"
-	echo "debug options; its __GFP_NO_LOCKS patch is not used here)."
+	echo "tinyconfig + configs/$variant.config."
+	[ "$variant" != bench ] || echo "No lockdep, KASAN or other debug options; its __GFP_NO_LOCKS patch is not used here."
 	echo "4 vCPUs under QEMU TCG (no KVM): absolute times are emulated time, compare"
 	echo "rows with each other only. Peak KiB is the lowest free memory (pcplists"
 	echo "included) against the start, sampled every ~1 ms; each run allocates its"

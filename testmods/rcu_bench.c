@@ -19,9 +19,10 @@
  *
  * Objects come from a slab cache created for each run and destroyed after
  * it: from a shared kmalloc cache, a run would reuse the slabs the last run
- * emptied, and its footprint would not show in the free pages.  Results go to the kernel log as
- * a Markdown table.  TCG and debug kernels distort absolute times; compare
- * within one boot.
+ * emptied, and its footprint would not show in the free pages.
+ *
+ * Results go to the kernel log as a Markdown table.  TCG and debug kernels
+ * distort absolute times; compare within one boot.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
