@@ -37,73 +37,7 @@
 #include "../pool.h"
 #include "../testmods/free_pages.h"
 #include "../testmods/lockwatch.h"
-
-/* How long the worker gets to refill or trim before a test gives up. */
-#define LLPOOL_TEST_WAIT_MS	5000
-
-static struct llpool *llpool_test_create(struct kunit *test, const char *name,
-					 unsigned int order, unsigned int low,
-					 unsigned int high)
-{
-	struct llpool_params p = {
-		.name = name, .order = order, .low = low, .high = high,
-	};
-	struct llpool *pool = llpool_create(&p);
-
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(pool), "llpool_create(%s): %d",
-			       name, PTR_ERR_OR_ZERO(pool));
-	return pool;
-}
-
-/* Poll @cond every 20 ms for up to LLPOOL_TEST_WAIT_MS; true if it held. */
-#define llpool_wait_for(cond)						\
-({									\
-	unsigned long __end = jiffies + msecs_to_jiffies(LLPOOL_TEST_WAIT_MS); \
-	bool __ok;							\
-	while (!(__ok = (cond)) && time_before(jiffies, __end))		\
-		msleep(20);						\
-	__ok;								\
-})
-
-static u64 llpool_test_counter(struct llpool *pool, enum llpool_counter i)
-{
-	struct llpool_stats st;
-
-	llpool_get_stats(pool, &st);
-	return st.counter[i];
-}
-
-static unsigned long llpool_test_spilled(struct llpool *pool)
-{
-	struct llpool_stats st;
-
-	llpool_get_stats(pool, &st);
-	return st.spilled;
-}
-
-/* REFILLED - TRIMMED == reserved + spilled + (ALLOCS - FREES), quiescent. */
-static void llpool_expect_balanced(struct kunit *test, struct llpool *pool)
-{
-	struct llpool_stats st;
-	s64 owned, where;
-
-	llpool_get_stats(pool, &st);
-	owned = st.counter[LLPOOL_REFILLED] - st.counter[LLPOOL_TRIMMED];
-	where = st.reserved + st.spilled +
-		(s64)(st.counter[LLPOOL_ALLOCS] - st.counter[LLPOOL_FREES]);
-	KUNIT_EXPECT_EQ_MSG(test, owned, where,
-			    "pages owned vs accounted: reserved %lu spilled %lu allocs %llu frees %llu",
-			    st.reserved, st.spilled, st.counter[LLPOOL_ALLOCS],
-			    st.counter[LLPOOL_FREES]);
-}
-
-/* The same, once the workers have drained the spill lists. */
-static void llpool_expect_balanced_settled(struct kunit *test,
-					   struct llpool *pool)
-{
-	llpool_wait_for(!llpool_test_spilled(pool));
-	llpool_expect_balanced(test, pool);
-}
+#include "llpool_test.h"
 
 /* ==== llpool_functional ================================================== */
 
@@ -851,34 +785,6 @@ static struct kunit_suite llpool_zone_lock_suite = {
  */
 #define LLPOOL_CC_MS		2000
 #define LLPOOL_CC_BURST		16
-#define LLPOOL_CC_MAGIC		0x6c6c706f6f6c2121ULL	/* "llpool!!" */
-
-struct llpool_cc_page {
-	struct llist_node node;	/* on a consumer's inbox while in flight */
-	u64 pad[7];
-	u64 stamp;		/* LLPOOL_CC_MAGIC while handed out */
-};
-
-/*
- * The double-handout detector.  Whoever gets a page from the pool stamps
- * it; whoever frees it unstamps it first.  A page the pool hands out while
- * someone holds it is already stamped, and a page freed unstamped was not
- * handed out (or was freed twice).  xchg() because the two holders of a
- * doubly handed-out page may stamp it at the same time on two CPUs.
- */
-static bool llpool_stamp(struct page *page)
-{
-	struct llpool_cc_page *p = page_address(page);
-
-	return xchg(&p->stamp, LLPOOL_CC_MAGIC) != LLPOOL_CC_MAGIC;
-}
-
-static bool llpool_unstamp(struct page *page)
-{
-	struct llpool_cc_page *p = page_address(page);
-
-	return xchg(&p->stamp, 0) == LLPOOL_CC_MAGIC;
-}
 
 struct llpool_cc_thread {
 	struct task_struct *task;
