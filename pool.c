@@ -54,6 +54,7 @@
  * @kick: irq_work that queues @work; see "Kick".
  * @work: refill and trim.
  * @backoff: current refill backoff in jiffies, 0 when refills succeed.
+ * @live: the CPU is online for this pool: it may be refilled and kicked.
  * @stat: event counters, enum llpool_counter.
  * @pool: the pool this reserve belongs to.
  * @cpu: the owning CPU.
@@ -72,6 +73,9 @@
  *   it and may lag by the pages in flight.
  * - @backoff: the worker only (one work item never runs concurrently with
  *   itself).
+ * - @live: written with CPU hotplug held off (llpool_create() under
+ *   cpus_read_lock(), the hotplug callbacks); read by the kick (on the
+ *   owning CPU, IRQs off) and the worker.  See "CPU hotplug".
  */
 struct llpool_cpu {
 	struct page **slots;
@@ -82,6 +86,7 @@ struct llpool_cpu {
 	struct irq_work kick;
 	struct delayed_work work;
 	unsigned long backoff;
+	bool live;
 	local_t stat[LLPOOL_COUNTER_COUNT];
 	struct llpool *pool;
 	unsigned int cpu;
@@ -162,6 +167,15 @@ static void llpool_kick(struct llpool_cpu *c);
 #define LLPOOL_DEPTH_MASK	((1UL << LLPOOL_DEPTH_BITS) - 1)
 static_assert(2 * LLPOOL_HIGH_MAX <= LLPOOL_DEPTH_MASK);
 static_assert(BITS_PER_LONG == 64, "llpool: the versioned top needs a 64-bit long");
+/*
+ * An NMI may pop, push, spill (llist_add()) and count (local_t) on the CPU
+ * it interrupted, in the middle of the same operations: all of them are
+ * cmpxchg or single read-modify-write instructions, which is only enough
+ * where the architecture's cmpxchg is NMI-safe.
+ */
+#ifndef CONFIG_ARCH_HAVE_NMI_SAFE_CMPXCHG
+#error "llpool needs an NMI-safe cmpxchg (ARCH_HAVE_NMI_SAFE_CMPXCHG): its fast path runs in NMI"
+#endif
 
 static __always_inline unsigned int llpool_depth(long top)
 {
@@ -287,9 +301,12 @@ static __always_inline struct page *llpool_node_page(struct llist_node *node)
  * before failing.  The CPUs of this CPU's node come first, so that a caller
  * keeps getting memory of its own node while the node has any; each pass
  * starts after this CPU so that CPUs spread their steals.  Both passes walk
- * the possible CPUs, as an offline CPU's pages are stealable too; a CPU
- * whose node changes meanwhile (physical hot-add) is at worst tried in the
- * wrong pass.  Only the miss path pays for the second pass.
+ * the online CPUs: a CPU that is not online holds nothing once its dead
+ * callback has run (a CPU going down is skipped a little early, which
+ * costs nothing but a possible miss), and a machine with many more
+ * possible than online CPUs should not scan the absent ones.  A CPU whose
+ * node changes meanwhile (physical hot-add) is at worst tried in the wrong
+ * pass.  Only the miss path pays for the second pass.
  */
 static struct page *llpool_steal(struct llpool *pool, struct llpool_cpu *self)
 {
@@ -300,7 +317,7 @@ static struct page *llpool_steal(struct llpool *pool, struct llpool_cpu *self)
 
 	for (pass = 0; pass < passes; pass++) {
 		remote = pass;	/* the second pass visits the other nodes */
-		for_each_cpu_wrap(cpu, cpu_possible_mask, self->cpu + 1) {
+		for_each_cpu_wrap(cpu, cpu_online_mask, self->cpu + 1) {
 			if (cpu == self->cpu || (cpu_to_node(cpu) != node) != remote)
 				continue;
 			page = llpool_pop(per_cpu_ptr(pool->pcpu, cpu));
@@ -485,10 +502,17 @@ EXPORT_SYMBOL_GPL(llpool_free);
  */
 static void llpool_kick(struct llpool_cpu *c)
 {
-	/* A refill that is queued, or waiting out a backoff, will see the new
-	 * level when it runs; a racy read only costs one redundant kick.
+	/*
+	 * Not on a CPU going down: its offline callback, on this CPU, cleared
+	 * @live before its last refill could be queued, so an irq_work raised
+	 * here is one raised before that, which runs on this CPU before it
+	 * dies (at the latest when the dying CPU flushes its irq_work list).
+	 * No kick is ever left pending on a dead CPU for llpool_destroy()'s
+	 * irq_work_sync() to wait on.  A refill that is queued, or waiting out
+	 * a backoff, will see the new level when it runs; a racy read of
+	 * either only costs one redundant kick.
 	 */
-	if (delayed_work_pending(&c->work))
+	if (!READ_ONCE(c->live) || delayed_work_pending(&c->work))
 		return;
 	irq_work_queue(&c->kick);
 }
@@ -497,8 +521,11 @@ static void llpool_kick_fn(struct irq_work *kick)
 {
 	struct llpool_cpu *c = container_of(kick, struct llpool_cpu, kick);
 
-	/* Pairs with WRITE_ONCE() in llpool_destroy() before irq_work_sync(). */
-	if (!READ_ONCE(c->pool->dying))
+	/*
+	 * Pairs with WRITE_ONCE() in llpool_destroy() before irq_work_sync(),
+	 * and with the offline callback, which clears @live on this CPU.
+	 */
+	if (!READ_ONCE(c->pool->dying) && READ_ONCE(c->live))
 		queue_delayed_work_on(c->cpu, llpool_wq, &c->work, 0);
 }
 
@@ -601,29 +628,47 @@ static void llpool_drain_spill(struct llpool_cpu *c)
 	}
 }
 
+/* Pages @c holds for the pool: on its stack and on its spill list. */
+static unsigned int llpool_level(struct llpool_cpu *c)
+{
+	return llpool_reserved(c) + max(atomic_read(&c->nr_spill), 0);
+}
+
 /*
  * Fill @c to @high from its CPU's node.  Returns false when an allocation
  * failed (the caller backs off), true otherwise, including when the stack
- * filled up under us (frees raced the refill) or we are not on @c's CPU.
+ * filled up under us (frees raced the refill), we are not on @c's CPU, or
+ * the run's budget is spent.
+ *
+ * A run takes at most @high pages from the page allocator.  Pages spilled
+ * meanwhile count towards the level and go back on the stack before any
+ * new page is taken: a context that nests inside our pushes (an NMI or a
+ * probe doing an alloc and a free) pops a page and spills one for every
+ * push, so without both rules the stack would never reach @high and the
+ * refill would allocate without end.  With them the CPU holds at most
+ * @high pages plus what nested contexts spill, and the run ends.
  */
 static bool llpool_refill(struct llpool_cpu *c)
 {
 	struct llpool *pool = c->pool;
 	struct page *batch[LLPOOL_BATCH];
 	int node = cpu_to_node(c->cpu);
-	unsigned int want, got, taken, i;
+	unsigned int budget = pool->high, want, got, taken, i;
 	bool counted = false;
 
 	for (;;) {
-		want = pool->high - min(llpool_reserved(c), pool->high);
+		if (atomic_read(&c->nr_spill) > 0)
+			llpool_drain_spill(c);
+		want = pool->high - min(llpool_level(c), pool->high);
+		want = min3(want, LLPOOL_BATCH, budget);
 		if (!want)
 			return true;
-		want = min(want, LLPOOL_BATCH);
 		for (got = 0; got < want; got++) {
 			batch[got] = alloc_pages_node(node, pool->gfp, pool->order);
 			if (!batch[got])
 				break;
 		}
+		budget -= got;
 		if (got && !counted) {
 			llpool_count(pool, LLPOOL_REFILL_RUNS, 1);
 			counted = true;
@@ -650,6 +695,17 @@ static void llpool_work_fn(struct work_struct *work)
 					    struct llpool_cpu, work);
 
 	llpool_drain_spill(c);
+	/*
+	 * A CPU that is down or going down gets nothing new: the run only
+	 * gives back, and does not re-arm.  Its online callback refills it.
+	 * @live is cleared on the CPU before its work is cancelled and before
+	 * the workqueue unbinds it, so a run that sees @live set runs bound to
+	 * its CPU (llpool_put_batch() checks again with IRQs off).
+	 */
+	if (!READ_ONCE(c->live)) {
+		llpool_trim_to(c, 0, ULONG_MAX);
+		return;
+	}
 	llpool_trim_to(c, c->pool->high, ULONG_MAX);
 	if (llpool_refill(c)) {
 		c->backoff = 0;
@@ -661,7 +717,7 @@ static void llpool_work_fn(struct work_struct *work)
 	 */
 	c->backoff = clamp_t(unsigned long, c->backoff * 2,
 			     LLPOOL_BACKOFF_MIN, LLPOOL_BACKOFF_MAX);
-	if (!READ_ONCE(c->pool->dying))
+	if (!READ_ONCE(c->pool->dying) && READ_ONCE(c->live))
 		queue_delayed_work_on(c->cpu, llpool_wq, &c->work, c->backoff);
 }
 
@@ -672,7 +728,8 @@ static void llpool_work_fn(struct work_struct *work)
  *
  * For llpool's tests (namespace LLPOOL_INTERNAL): the work item of an
  * offline CPU runs on whichever CPU the workqueue picks, which is how a
- * test reaches the refill path off its CPU.
+ * test reaches the worker off its CPU.  @cpu must have been online once
+ * (a CPU that never was has no worker to run it).
  *
  * Context: process context; may sleep.
  */
@@ -691,7 +748,7 @@ EXPORT_SYMBOL_NS_GPL(llpool_run_cpu_work, LLPOOL_INTERNAL);
  * Under memory pressure the pages above each CPU's low mark go back.  The
  * reserve below low is what the pool is for, and it stays.  Pops are
  * lock-free, so the shrinker works on every CPU's stack from wherever
- * reclaim runs.
+ * reclaim runs.  Only online CPUs hold pages (see "CPU hotplug").
  */
 static unsigned long llpool_shrink_count(struct shrinker *shrinker,
 					 struct shrink_control *sc)
@@ -700,7 +757,7 @@ static unsigned long llpool_shrink_count(struct shrinker *shrinker,
 	unsigned long n = 0;
 	unsigned int cpu, nr;
 
-	for_each_possible_cpu(cpu) {
+	for_each_online_cpu(cpu) {
 		nr = llpool_reserved(per_cpu_ptr(pool->pcpu, cpu));
 		if (nr > pool->low)
 			n += nr - pool->low;
@@ -715,7 +772,7 @@ static unsigned long llpool_shrink_scan(struct shrinker *shrinker,
 	unsigned long freed = 0;
 	unsigned int cpu;
 
-	for_each_possible_cpu(cpu) {
+	for_each_online_cpu(cpu) {
 		if (freed >= sc->nr_to_scan)
 			break;
 		freed += llpool_trim_to(per_cpu_ptr(pool->pcpu, cpu), pool->low,
@@ -725,26 +782,45 @@ static unsigned long llpool_shrink_scan(struct shrinker *shrinker,
 	return freed ?: SHRINK_STOP;
 }
 
-static enum cpuhp_state llpool_cpuhp_state;
+/*
+ * CPU hotplug.  Only online CPUs hold a reserve, so that a machine with
+ * many more possible than online CPUs (hot-add slots, maxcpus=, VMs sized
+ * for resize) pays for the CPUs it runs.  Three steps, each ordered
+ * against the kick and the worker by @live:
+ *
+ *   online  (on the CPU, CPUHP_AP_ONLINE_DYN, after the workqueue has
+ *           bound its workers): set @live, queue the refill on the CPU.
+ *   offline (on the CPU, the same state going down, before the workqueue
+ *           unbinds them): clear @live, so that no kick queues work and
+ *           no run re-arms, then cancel the work.  The reserve stays
+ *           usable until the CPU stops.
+ *   dead    (on another CPU, CPUHP_BP_PREPARE_DYN, once nothing runs on
+ *           the CPU any more): give its stack and spill list back.  Only
+ *           the dead CPU pushes or spills on them, so they stay empty
+ *           until it comes back.
+ *
+ * The callbacks run with the hotplug lock held for writing; llpool_create()
+ * and llpool_destroy() hold it for reading while they change what the
+ * callbacks see, so a pool is never half known to them.
+ */
+static enum cpuhp_state llpool_cpuhp_online_state;
+static enum cpuhp_state llpool_cpuhp_dead_state;
 
-/* A CPU came online: fill its reserve (it may have been emptied offline). */
 static int llpool_cpu_online(unsigned int cpu)
 {
+	struct llpool_cpu *c;
 	struct llpool *pool;
 
 	mutex_lock(&llpool_list_lock);
-	list_for_each_entry(pool, &llpool_list, list)
-		queue_delayed_work_on(cpu, llpool_wq,
-				      &per_cpu_ptr(pool->pcpu, cpu)->work, 0);
+	list_for_each_entry(pool, &llpool_list, list) {
+		c = per_cpu_ptr(pool->pcpu, cpu);
+		WRITE_ONCE(c->live, true);
+		queue_delayed_work_on(cpu, llpool_wq, &c->work, 0);
+	}
 	mutex_unlock(&llpool_list_lock);
 	return 0;
 }
 
-/*
- * A CPU goes offline: stop its refills and give its pages back, so an
- * offline CPU does not sit on memory.  Runs on that CPU while it can still
- * free; pages freed there afterwards stay stealable and go at teardown.
- */
 static int llpool_cpu_offline(unsigned int cpu)
 {
 	struct llpool_cpu *c;
@@ -753,10 +829,27 @@ static int llpool_cpu_offline(unsigned int cpu)
 	mutex_lock(&llpool_list_lock);
 	list_for_each_entry(pool, &llpool_list, list) {
 		c = per_cpu_ptr(pool->pcpu, cpu);
+		WRITE_ONCE(c->live, false);
 		cancel_delayed_work_sync(&c->work);
-		llpool_drain_spill(c);
-		llpool_trim_to(c, 0, ULONG_MAX);
 	}
+	mutex_unlock(&llpool_list_lock);
+	return 0;
+}
+
+/* Off the dead CPU, whose work is cancelled: nothing can push meanwhile. */
+static void llpool_give_back(struct llpool_cpu *c)
+{
+	llpool_drain_spill(c);		/* off-CPU: pushes nothing, frees all */
+	llpool_trim_to(c, 0, ULONG_MAX);
+}
+
+static int llpool_cpu_dead(unsigned int cpu)
+{
+	struct llpool *pool;
+
+	mutex_lock(&llpool_list_lock);
+	list_for_each_entry(pool, &llpool_list, list)
+		llpool_give_back(per_cpu_ptr(pool->pcpu, cpu));
 	mutex_unlock(&llpool_list_lock);
 	return 0;
 }
@@ -816,8 +909,9 @@ static void llpool_free_cpus(struct llpool *pool)
 
 /*
  * The pool is not published yet, so nothing else can touch a reserve: fill
- * every possible CPU's stack from here with plain stores, then set its top
- * (version 0).  An offline CPU's pages are stealable until it comes online.
+ * every online CPU's stack from here with plain stores, then set its top
+ * (version 0) and mark it live.  Hotplug is held off by the caller; a CPU
+ * that comes online later is filled by its online callback.
  */
 static int llpool_prefill(struct llpool *pool)
 {
@@ -825,7 +919,7 @@ static int llpool_prefill(struct llpool *pool)
 	struct page *page;
 	unsigned int cpu, nr;
 
-	for_each_possible_cpu(cpu) {
+	for_each_online_cpu(cpu) {
 		c = per_cpu_ptr(pool->pcpu, cpu);
 		for (nr = 0; nr < pool->high; nr++) {
 			page = alloc_pages_node(cpu_to_node(cpu), pool->gfp,
@@ -840,6 +934,7 @@ static int llpool_prefill(struct llpool *pool)
 		local_inc(&c->stat[LLPOOL_REFILL_RUNS]);
 		if (nr < pool->high)
 			return -ENOMEM;
+		c->live = true;
 	}
 	return 0;
 }
@@ -859,11 +954,12 @@ static void llpool_debugfs_add(struct llpool *pool);
 static void llpool_release_pages(struct llpool *pool);
 
 /**
- * llpool_create() - create a pool and fill every CPU's reserve
+ * llpool_create() - create a pool and fill every online CPU's reserve
  * @params: what to build; see struct llpool_params
  *
- * Every possible CPU's reserve is filled to @params->high from that CPU's
- * node before the pool is returned.
+ * Every online CPU's reserve is filled to @params->high from that CPU's
+ * node before the pool is returned; a CPU that comes online later is
+ * filled when it does, and a CPU that goes offline gives its reserve back.
  *
  * Context: process context; may sleep.
  * Return: the pool; ERR_PTR(-EINVAL) for invalid @params (the bad field is
@@ -927,8 +1023,14 @@ struct llpool *llpool_create(const struct llpool_params *params)
 		}
 	}
 
+	/*
+	 * From the prefill to the list: no CPU comes or goes, so each online
+	 * CPU is filled here and every later change reaches the callbacks.
+	 */
+	cpus_read_lock();
 	ret = llpool_prefill(pool);
 	if (ret) {
+		cpus_read_unlock();
 		pr_err("create %s: no memory to prefill the reserves\n",
 		       pool->name);
 		goto err_free;
@@ -937,6 +1039,7 @@ struct llpool *llpool_create(const struct llpool_params *params)
 	mutex_lock(&llpool_list_lock);
 	if (llpool_find(pool->name)) {
 		mutex_unlock(&llpool_list_lock);
+		cpus_read_unlock();
 		pr_err("create %s: a pool with this name exists\n",
 		       pool->name);
 		ret = -EEXIST;
@@ -945,6 +1048,7 @@ struct llpool *llpool_create(const struct llpool_params *params)
 	list_add_tail(&pool->list, &llpool_list);
 	llpool_debugfs_add(pool);
 	mutex_unlock(&llpool_list_lock);
+	cpus_read_unlock();
 
 	/* Without a shrinker the pool still works; it just keeps its pages. */
 	pool->shrinker = llpool_shrinker_create(pool->name, pool, llpool_shrink_count,
@@ -1007,18 +1111,25 @@ void llpool_destroy(struct llpool *pool)
 		return;
 	might_sleep();
 
-	/* Off the list: no more hotplug callbacks; no shrinker in flight. */
+	/* No shrinker in flight or to come. */
+	llpool_shrinker_destroy(pool->shrinker);
+
+	/*
+	 * Order matters, and hotplug is held off throughout so that no CPU
+	 * changes state between the steps:
+	 *  - off the list: no hotplug callback will see the pool;
+	 *  - after @dying no irq_work queues new work;
+	 *  - irq_work_sync(): no kick in flight.  A kick is pending only on an
+	 *    online CPU (see llpool_kick()), which runs it;
+	 *  - then the work can be cancelled for good (a running worker checks
+	 *    @dying before re-arming).  Cancelling never runs a work item, so
+	 *    a CPU that was never online is no obstacle.
+	 */
+	cpus_read_lock();
 	mutex_lock(&llpool_list_lock);
 	list_del(&pool->list);
 	debugfs_remove_recursive(pool->dir);
 	mutex_unlock(&llpool_list_lock);
-	llpool_shrinker_destroy(pool->shrinker);
-
-	/*
-	 * Order matters: after @dying no irq_work queues new work; after
-	 * irq_work_sync() none is in flight; then the work can be cancelled
-	 * for good (a running worker checks @dying before requeueing).
-	 */
 	WRITE_ONCE(pool->dying, true);
 	for_each_possible_cpu(cpu)
 		irq_work_sync(&per_cpu_ptr(pool->pcpu, cpu)->kick);
@@ -1026,6 +1137,7 @@ void llpool_destroy(struct llpool *pool)
 		c = per_cpu_ptr(pool->pcpu, cpu);
 		cancel_delayed_work_sync(&c->work);
 	}
+	cpus_read_unlock();
 
 	llpool_release_pages(pool);
 	llpool_get_stats(pool, &st);
@@ -1126,11 +1238,11 @@ static int llpool_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "reserved: %lu\nspill: %lu\n", st.reserved, st.spilled);
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(pool->pcpu, cpu);
-		seq_printf(m, "cpu%u: reserved=%u spill=%d allocs=%ld misses=%ld frees=%ld\n",
+		seq_printf(m, "cpu%u: reserved=%u spill=%d allocs=%ld misses=%ld frees=%ld live=%d\n",
 			   cpu, llpool_reserved(c), atomic_read(&c->nr_spill),
 			   local_read(&c->stat[LLPOOL_ALLOCS]),
 			   local_read(&c->stat[LLPOOL_MISSES]),
-			   local_read(&c->stat[LLPOOL_FREES]));
+			   local_read(&c->stat[LLPOOL_FREES]), READ_ONCE(c->live));
 	}
 	return 0;
 }
@@ -1153,21 +1265,32 @@ static int __init llpool_init(void)
 	if (!llpool_wq)
 		return -ENOMEM;
 	llpool_debugfs_root = debugfs_create_dir("llpool", NULL);
+	/* No pool exists yet: the callbacks need not run for present CPUs. */
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "llpool:dead",
+					NULL, llpool_cpu_dead);
+	if (ret < 0)
+		goto err_dead;
+	llpool_cpuhp_dead_state = ret;
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "llpool:online",
 					llpool_cpu_online, llpool_cpu_offline);
-	if (ret < 0) {
-		debugfs_remove_recursive(llpool_debugfs_root);
-		destroy_workqueue(llpool_wq);
-		return ret;
-	}
-	llpool_cpuhp_state = ret;
+	if (ret < 0)
+		goto err_online;
+	llpool_cpuhp_online_state = ret;
 	return 0;
+
+err_online:
+	cpuhp_remove_state_nocalls(llpool_cpuhp_dead_state);
+err_dead:
+	debugfs_remove_recursive(llpool_debugfs_root);
+	destroy_workqueue(llpool_wq);
+	return ret;
 }
 
 static void __exit llpool_exit(void)
 {
 	/* Every pool is gone: users hold a reference on this module. */
-	cpuhp_remove_state_nocalls(llpool_cpuhp_state);
+	cpuhp_remove_state_nocalls(llpool_cpuhp_online_state);
+	cpuhp_remove_state_nocalls(llpool_cpuhp_dead_state);
 	debugfs_remove_recursive(llpool_debugfs_root);
 	destroy_workqueue(llpool_wq);
 }

@@ -31,11 +31,23 @@
  *        |  queue_delayed_work_on(cpu, llpool_wq)
  *        v
  *   refill/trim work                      process context, bound to the CPU
- *           drains the spill list, fills to @high from the CPU's node,
- *           trims the stack back to @high; backs off when allocation fails
+ *           drains the spill list, fills to @high from the CPU's node
+ *           (at most @high new pages a run), trims the stack back to
+ *           @high; backs off when allocation fails
  *
  *   shrinker: trims every CPU to @low under reclaim.
- *   CPU hotplug: an offlined CPU's reserve goes back, an onlined one fills.
+ *
+ * CPU topology
+ * ============
+ * Only online CPUs hold a reserve: llpool_create() fills the CPUs online
+ * at the time, a CPU coming online is filled by its online callback, and a
+ * CPU going down stops refilling (offline callback, on the CPU) and gives
+ * its pages back once dead (dead callback, on another CPU).  Memory is
+ * therefore proportional to the online CPUs, whatever the possible ones
+ * (maxcpus=, hot-add slots); per possible CPU the pool keeps only its
+ * struct llpool_cpu and a stack of 2 * @high pointers.  No work is ever
+ * queued on a CPU that is not online, so creating, using and destroying a
+ * pool never waits on one.  Steals and the shrinker walk the online CPUs.
  *
  * Fast path rules
  * ===============
@@ -53,8 +65,14 @@
  * The fast path never calls the page allocator, never takes a lock and
  * never sleeps; it holds a lockdep map with a raw-spinlock wait type
  * (llpool_fast_map) so that lockdep reports any spinlock_t, mutex or sleep
- * that creeps into it, whatever context the caller is in.  The versioned
- * top needs a 64-bit long and an NMI-safe cmpxchg.
+ * that creeps into it, whatever context the caller is in.
+ *
+ * What llpool requires of the architecture, checked at build time: an
+ * NMI-safe cmpxchg (CONFIG_ARCH_HAVE_NMI_SAFE_CMPXCHG), because an NMI may
+ * pop, push, spill and count in the middle of the same operations on the
+ * CPU it interrupted; and a 64-bit long, for the depth and 48-bit version
+ * packed in the top word.  x86-64, arm64, powerpc64 and s390 qualify;
+ * riscv, for one, does not select the option in 6.12.
  *
  * The pages stay ordinary page-allocator pages with a reference count of
  * one; order > 0 pages are compound.  A caller owns a page from

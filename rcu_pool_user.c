@@ -6,6 +6,7 @@
  *   Fast path        llpool_rcu_free(): a pointer into this CPU's block
  *   Kick             irq_work -> monitor
  *   Grace period     monitor -> rcu_work -> kvfree + llpool_free
+ *   CPU hotplug      a dead CPU's open block is adopted
  *   Barrier, create and teardown
  *   Stats and the default instance (llpool_kfree_rcu())
  *   Stress load      off by default; module parameters
@@ -14,6 +15,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitops.h>
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -61,8 +64,8 @@
  * Who touches what:
  *
  * - @cur: the owning CPU with IRQs off and @active claimed (the fast path
- *   and @monitor, which is queued on this CPU), or anyone once the CPU is
- *   offline.
+ *   and @monitor when it runs there), or the CPU-dead callback, once
+ *   nothing runs on the owning CPU; see "CPU hotplug".
  * - @closed: llist_add() in any context on the owning CPU; llist_del_all()
  *   by whoever holds LLPOOL_RCU_BUSY.
  * - @inflight: whoever holds LLPOOL_RCU_BUSY (test_and_set_bit_lock).
@@ -92,9 +95,11 @@ struct llpool_rcu_cpu {
  * @early: blocks freed on their own cookie, without a grace period of
  *	their own (also in @blocks).
  * @returned: block pages given back to @pool.
- * @flushing: llpool_rcu_barrier() is closing blocks before their timeout.
+ * @flushing: llpool_rcu_barrier() callers in progress: while non-zero, the
+ *	monitor closes open blocks before their timeout.
  * @dying: teardown: no more work is queued.
  * @dir: debugfs directory.
+ * @cpuhp: entry on the CPU-dead hotplug state's instance list.
  */
 struct llpool_rcu {
 	struct llpool *pool;
@@ -104,13 +109,15 @@ struct llpool_rcu {
 	atomic_long_t gps;
 	atomic_long_t early;
 	atomic_long_t returned;
-	bool flushing;
+	atomic_t flushing;
 	bool dying;
 	struct dentry *dir;
+	struct hlist_node cpuhp;
 };
 
 static struct workqueue_struct *llpool_rcu_wq;
 static struct dentry *llpool_rcu_debugfs;
+static enum cpuhp_state llpool_rcu_cpuhp_state;
 
 /* ==== Fast path ========================================================== */
 
@@ -192,7 +199,13 @@ int llpool_rcu_free(struct llpool_rcu *r, void *ptr)
 out:
 	llpool_rcu_release(c);
 	local_inc(&c->stat[ret ? LLPOOL_RCU_FALLBACKS : LLPOOL_RCU_QUEUED]);
-	if (kick)
+	/*
+	 * A CPU in its last steps down (an NMI after its dying CPU flushed its
+	 * irq_works) is no longer online: a kick raised there would stay
+	 * pending on the dead CPU.  Its blocks need none: the CPU-dead
+	 * callback adopts them.
+	 */
+	if (kick && cpu_online(smp_processor_id()))
 		irq_work_queue(&c->kick);
 	llpool_fast_exit();
 	local_irq_restore(flags);
@@ -329,7 +342,7 @@ static void llpool_rcu_rwork_fn(struct work_struct *work)
 /*
  * Take @c's open block if it has waited long enough (or always, when
  * @force).  Returns the jiffies the open block still has to wait, 0 if none
- * is left open.
+ * is left open or it is not ours to close.
  */
 static unsigned long llpool_rcu_close(struct llpool_rcu_cpu *c, bool force)
 {
@@ -338,22 +351,25 @@ static unsigned long llpool_rcu_close(struct llpool_rcu_cpu *c, bool force)
 
 	local_irq_save(flags);
 	/*
-	 * The monitor is queued on its CPU; it runs elsewhere only while that
-	 * CPU goes offline, and then it leaves the block for the next run.
-	 * Once the CPU is offline no fast path can race with us.
+	 * The monitor is queued on its CPU and runs elsewhere only when that
+	 * CPU is going down (the workqueue unbinds it).  It must then leave
+	 * the open block alone: the CPU may still be adding to it, and once
+	 * it is dead the CPU-dead callback adopts the block.
 	 */
-	if (smp_processor_id() != c->cpu && cpu_online(c->cpu)) {
-		local_irq_restore(flags);
-		return LLPOOL_RCU_TIMEOUT;
+	if (smp_processor_id() == c->cpu) {
+		if (llpool_rcu_claim(c)) {
+			b = c->cur;
+			if (b && (force ||
+				  time_after_eq(jiffies, b->start + LLPOOL_RCU_TIMEOUT)))
+				llpool_rcu_close_block(c, b);
+			else if (b)
+				left = b->start + LLPOOL_RCU_TIMEOUT - jiffies;
+		}
+		llpool_rcu_release(c);
+	} else if (cpu_online(c->cpu) && READ_ONCE(c->cur)) {
+		/* Still up (or its offlining failed): look again later. */
+		left = LLPOOL_RCU_TIMEOUT;
 	}
-	if (llpool_rcu_claim(c)) {
-		b = c->cur;
-		if (b && (force || time_after_eq(jiffies, b->start + LLPOOL_RCU_TIMEOUT)))
-			llpool_rcu_close_block(c, b);
-		else if (b)
-			left = b->start + LLPOOL_RCU_TIMEOUT - jiffies;
-	}
-	llpool_rcu_release(c);
 	local_irq_restore(flags);
 	return left;
 }
@@ -364,10 +380,31 @@ static void llpool_rcu_monitor_fn(struct work_struct *work)
 						struct llpool_rcu_cpu, monitor);
 	unsigned long left;
 
-	left = llpool_rcu_close(c, READ_ONCE(c->r->flushing));
+	left = llpool_rcu_close(c, atomic_read(&c->r->flushing) > 0);
 	llpool_rcu_submit(c);
 	if (left && !READ_ONCE(c->r->dying))
 		queue_delayed_work_on(c->cpu, llpool_rcu_wq, &c->monitor, left);
+}
+
+/* ==== CPU hotplug ======================================================== */
+
+/*
+ * A dead CPU's open block is adopted here, on another CPU, once nothing
+ * runs on the dead one: it is closed (its cookie taken after its last
+ * pointer, as always) and submitted.  The monitor never touches it off its
+ * CPU, so this is the only hand on it.  Blocks it had closed are on
+ * ->closed and go with them; a batch in flight finishes wherever its
+ * rcu_work runs (it is not bound to a CPU).
+ */
+static int llpool_rcu_cpu_dead(unsigned int cpu, struct hlist_node *node)
+{
+	struct llpool_rcu *r = hlist_entry(node, struct llpool_rcu, cpuhp);
+	struct llpool_rcu_cpu *c = per_cpu_ptr(r->pcpu, cpu);
+
+	if (c->cur)
+		llpool_rcu_close_block(c, c->cur);
+	llpool_rcu_submit(c);
+	return 0;
 }
 
 /* ==== Barrier, create and teardown ======================================= */
@@ -392,7 +429,7 @@ static bool llpool_rcu_idle(struct llpool_rcu *r)
  *
  * Closes every open block, waits for their grace periods and frees every
  * object queued before the call.  Callers that keep queueing meanwhile may
- * keep it waiting.
+ * keep it waiting.  Concurrent callers each get a whole barrier.
  *
  * Context: process context; sleeps for at least one grace period.
  */
@@ -402,17 +439,27 @@ void llpool_rcu_barrier(struct llpool_rcu *r)
 	unsigned int cpu;
 
 	might_sleep();
-	WRITE_ONCE(r->flushing, true);
+	atomic_inc(&r->flushing);
 	do {
-		for_each_possible_cpu(cpu) {
+		/*
+		 * Open blocks are closed on their own CPUs, so only online
+		 * CPUs are kicked (work queued on a CPU that was never online
+		 * would never run), with hotplug held off meanwhile.  A CPU
+		 * that is not online has had its blocks adopted by the
+		 * CPU-dead callback.
+		 */
+		cpus_read_lock();
+		for_each_online_cpu(cpu) {
 			c = per_cpu_ptr(r->pcpu, cpu);
 			mod_delayed_work_on(cpu, llpool_rcu_wq, &c->monitor, 0);
 			flush_delayed_work(&c->monitor);
 		}
+		cpus_read_unlock();
+		/* rcu_works are not bound to a CPU. */
 		for_each_possible_cpu(cpu)
 			flush_rcu_work(&per_cpu_ptr(r->pcpu, cpu)->rwork);
 	} while (!llpool_rcu_idle(r));
-	WRITE_ONCE(r->flushing, false);
+	atomic_dec(&r->flushing);
 }
 EXPORT_SYMBOL_GPL(llpool_rcu_barrier);
 
@@ -462,6 +509,8 @@ struct llpool_rcu *llpool_rcu_create(const char *name, unsigned int low,
 		INIT_DELAYED_WORK(&c->monitor, llpool_rcu_monitor_fn);
 		INIT_RCU_WORK(&c->rwork, llpool_rcu_rwork_fn);
 	}
+	/* Cannot fail: the state is multi-instance and has no startup step. */
+	cpuhp_state_add_instance_nocalls(llpool_rcu_cpuhp_state, &r->cpuhp);
 	r->dir = debugfs_create_dir(name, llpool_rcu_debugfs);
 	debugfs_create_file("stats", 0444, r->dir, r, &llpool_rcu_stats_fops);
 	return r;
@@ -484,7 +533,14 @@ void llpool_rcu_destroy(struct llpool_rcu *r)
 		return;
 	debugfs_remove_recursive(r->dir);
 	llpool_rcu_barrier(r);
-	/* As in llpool_destroy(): no new work, no kick in flight, no work. */
+	/*
+	 * No CPU-dead callback for @r from here on; one that ran before
+	 * adopted and submitted its CPU's block, which the flushes below
+	 * finish.  Then, as in llpool_destroy(): no new work, no kick in
+	 * flight (kicks are raised only on online CPUs, which run them), no
+	 * work.
+	 */
+	cpuhp_state_remove_instance_nocalls(llpool_rcu_cpuhp_state, &r->cpuhp);
 	WRITE_ONCE(r->dying, true);
 	for_each_possible_cpu(cpu)
 		irq_work_sync(&per_cpu_ptr(r->pcpu, cpu)->kick);
@@ -864,6 +920,13 @@ static int __init llpool_rcu_init(void)
 	llpool_rcu_wq = alloc_workqueue("llpool_rcu", WQ_MEM_RECLAIM, 0);
 	if (!llpool_rcu_wq)
 		return -ENOMEM;
+	ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "llpool_rcu:dead",
+				      NULL, llpool_rcu_cpu_dead);
+	if (ret < 0) {
+		destroy_workqueue(llpool_rcu_wq);
+		return ret;
+	}
+	llpool_rcu_cpuhp_state = ret;
 	llpool_rcu_debugfs = debugfs_create_dir("rcu_pool_user", NULL);
 	llpool_rcu_default = llpool_rcu_create("rcu_pool_user", pool_low, pool_high);
 	if (IS_ERR(llpool_rcu_default)) {
@@ -881,6 +944,7 @@ static int __init llpool_rcu_init(void)
 	return 0;
 err:
 	debugfs_remove_recursive(llpool_rcu_debugfs);
+	cpuhp_remove_multi_state(llpool_rcu_cpuhp_state);
 	destroy_workqueue(llpool_rcu_wq);
 	return ret;
 }
@@ -890,6 +954,7 @@ static void __exit llpool_rcu_exit(void)
 	stress_stop();
 	llpool_rcu_destroy(llpool_rcu_default);
 	debugfs_remove_recursive(llpool_rcu_debugfs);
+	cpuhp_remove_multi_state(llpool_rcu_cpuhp_state);
 	destroy_workqueue(llpool_rcu_wq);
 }
 
