@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# The README's DKMS path against a harness kernel:
+# The README's DKMS path against a harness kernel, on private trees:
 #   scripts/dkms_check.sh VARIANT OUTDIR
-#   gate:dkms-build     dkms add + dkms build of this tree
-#   gate:dkms-install   dkms install: both modules in
-#                       /lib/modules/RELEASE/updates/dkms, modules.dep
-#                       saying rcu_pool_user needs llpool
-#   VARIANT/dkms:*      a guest boot whose /lib/modules/RELEASE is the
-#                       installed tree: `modprobe rcu_pool_user` pulls in
-#                       llpool, the stats files exist, `modprobe -r` unloads
-#                       both, lockdep and the kernel log stay clean
-# Then dkms remove.  Uses the system's DKMS tree (/usr/src, /var/lib/dkms)
-# and /lib/modules/RELEASE, which it creates for the harness kernel's
-# release if missing and removes again: run as root.
+#   gate:dkms-build      dkms add + dkms build of this tree
+#   gate:dkms-install    dkms install: both modules in
+#                        lib/modules/RELEASE/updates/dkms of a private root,
+#                        modules.dep saying rcu_pool_user needs llpool
+#   gate:host-untouched  nothing changed under /usr/src, /var/lib/dkms,
+#                        /lib/modules or /etc/dkms: a user's own llpool
+#                        install (DKMS or not) is left as it was
+#   VARIANT/dkms:*       a guest boot whose /lib/modules/RELEASE is the
+#                        installed tree: `modprobe rcu_pool_user` pulls in
+#                        llpool, the stats files exist, `modprobe -r` unloads
+#                        both, lockdep and the kernel log stay clean
+#
+# dkms gets its own source tree, DKMS tree and install tree under OUTDIR
+# (--sourcetree, --dkmstree, --installtree) and runs no depmod of its own
+# (--no-depmod): depmod -b runs on the private root instead.  Nothing is
+# removed from the system's DKMS state, because nothing was put there.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -24,50 +29,73 @@ name=$(sed -n 's/^PACKAGE_NAME="\(.*\)"/\1/p' "$LLPOOL_REPO/dkms.conf")
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$LLPOOL_REPO/dkms.conf")
 kver=$(cat "$kdir/include/config/kernel.release" 2>/dev/null) ||
 	{ echo "FAIL gate:dkms-build -- kernel $variant not built"; exit 0; }
-src=/usr/src/$name-$ver
-moddir=/lib/modules/$kver
-made_moddir=""
-log=$(mktemp)
-tree=$(mktemp -d)
 
-cleanup() {
-	dkms remove -m "$name" -v "$ver" --all >/dev/null 2>&1
-	rm -rf "$src" "$log"
+priv=$outdir/dkms
+rm -rf "$priv"
+mkdir -p "$priv/source/$name-$ver" "$priv/tree" "$priv/root/lib/modules/$kver"
+log=$priv/dkms.log
+dkms_priv() {
+	dkms "$@" -m "$name" -v "$ver" --sourcetree "$priv/source" \
+		--dkmstree "$priv/tree" --installtree "$priv/root/lib/modules"
 }
-cleanup
-trap 'cleanup; rm -rf "$tree"; [ -z "$made_moddir" ] || rm -rf "$moddir"' EXIT
-mkdir -p "$src"
-copy_module_sources "$src" dkms.conf
+
+# What the host holds where DKMS and module installs live, before and
+# after: paths, sizes and mtimes.
+HOST_DIRS=(/usr/src /var/lib/dkms /lib/modules /etc/dkms)
+tree_state() {
+	find "$@" -xdev -printf '%p %s %T@\n' 2>/dev/null | sort
+}
+host_state() { tree_state "${HOST_DIRS[@]}"; }
+host_state > "$priv/host-before"
+
+# The detector's positive control, on a scratch tree standing in for
+# /var/lib/dkms: an install written there must show as a change.
+mkdir -p "$priv/control/var/lib/dkms/other/1.0"
+tree_state "$priv/control" > "$priv/control-before"
+mkdir -p "$priv/control/var/lib/dkms/$name/$ver"
+echo x > "$priv/control/var/lib/dkms/other/1.0/source"
+if cmp -s "$priv/control-before" <(tree_state "$priv/control"); then
+	echo "FAIL gate:host-untouched-control -- a write to the scratch tree went unseen"
+else
+	echo "PASS gate:host-untouched-control -- a write to the scratch tree is seen"
+fi
+
+host_check() {
+	host_state > "$priv/host-after"
+	if cmp -s "$priv/host-before" "$priv/host-after"; then
+		echo "PASS gate:host-untouched -- /usr/src /var/lib/dkms /lib/modules /etc/dkms: $(wc -l < "$priv/host-after") entries unchanged"
+	else
+		echo "FAIL gate:host-untouched -- $(diff "$priv/host-before" "$priv/host-after" | grep -c '^[<>]') entries changed: $(diff "$priv/host-before" "$priv/host-after" | grep '^[<>]' | head -3 | tr '\n' ' ')"
+	fi
+}
+trap host_check EXIT
+
+copy_module_sources "$priv/source/$name-$ver" dkms.conf
 built=""
-if dkms add -m "$name" -v "$ver" >"$log" 2>&1 &&
-   dkms build -m "$name" -v "$ver" -k "$kver" --kernelsourcedir "$kdir" >>"$log" 2>&1; then
-	built=$(find "/var/lib/dkms/$name/$ver/$kver" -path '*/module/*' \
+if dkms_priv add >"$log" 2>&1 &&
+   dkms_priv build -k "$kver" --kernelsourcedir "$kdir" >>"$log" 2>&1; then
+	built=$(find "$priv/tree/$name/$ver/$kver" -path '*/module/*' \
 		\( -name 'llpool.ko*' -o -name 'rcu_pool_user.ko*' \) | wc -l)
 fi
 if [ "$built" != 2 ]; then
 	echo "FAIL gate:dkms-build -- $(tail -5 "$log" | tr '\n' ' ')"
-	find /var/lib/dkms/"$name" -name make.log -exec tail -5 {} \; >&2
+	find "$priv/tree/$name" -name make.log -exec tail -5 {} \; >&2
 	exit 0
 fi
-echo "PASS gate:dkms-build -- $name $ver for $kver: llpool, rcu_pool_user"
+echo "PASS gate:dkms-build -- $name $ver for $kver: llpool, rcu_pool_user (private DKMS tree)"
 
-# dkms install refuses a kernel without /lib/modules/RELEASE; the harness
-# kernel is not installed on this host, so give it an empty one.
-if [ ! -d "$moddir" ]; then
-	mkdir -p "$moddir"
-	made_moddir=1
-fi
-if dkms install -m "$name" -v "$ver" -k "$kver" >>"$log" 2>&1 &&
+moddir=$priv/root/lib/modules/$kver
+if dkms_priv install -k "$kver" --no-depmod >>"$log" 2>&1 &&
+   depmod -b "$priv/root" "$kver" >>"$log" 2>&1 &&
    [ -f "$moddir/updates/dkms/llpool.ko" ] &&
    [ -f "$moddir/updates/dkms/rcu_pool_user.ko" ] &&
    grep -q '^updates/dkms/rcu_pool_user.ko: updates/dkms/llpool.ko' "$moddir/modules.dep"; then
-	echo "PASS gate:dkms-install -- $moddir/updates/dkms, modules.dep: rcu_pool_user needs llpool"
+	echo "PASS gate:dkms-install -- $(find "$moddir/updates" -name '*.ko' | wc -l) modules in the private root, modules.dep: rcu_pool_user needs llpool"
 else
 	echo "FAIL gate:dkms-install -- $(tail -5 "$log" | tr '\n' ' ')"
 	exit 0
 fi
 # The guest gets the installed tree alone: only what dkms put there.
-cp -a "$moddir" "$tree/"
-LLPOOL_GUEST_MODULES=$tree/$kver "$LLPOOL_REPO/scripts/boot.sh" "$variant" dkms "$outdir" >&2
+LLPOOL_GUEST_MODULES=$moddir "$LLPOOL_REPO/scripts/boot.sh" "$variant" dkms "$outdir" >&2
 "$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$(kernel_source)/tools/testing/kunit/kunit.py" \
 	"$outdir" "$variant/dkms"
