@@ -145,6 +145,9 @@ EXPORT_SYMBOL_NS_GPL(llpool_fast_map, LLPOOL_INTERNAL);
 
 static void llpool_kick(struct llpool_cpu *c);
 
+#define CREATE_TRACE_POINTS
+#include "llpool_trace.h"
+
 /* ==== Reserve ============================================================ */
 
 /*
@@ -326,6 +329,7 @@ static struct page *llpool_steal(struct llpool *pool, struct llpool_cpu *self)
 			local_inc(&self->stat[LLPOOL_STEALS]);
 			if (remote)
 				local_inc(&self->stat[LLPOOL_REMOTE_STEALS]);
+			trace_llpool_steal(pool, self->cpu, cpu, remote);
 			return page;
 		}
 	}
@@ -356,6 +360,8 @@ struct page *__llpool_alloc(struct llpool *pool)
 	} else {
 		llpool_kick(c);
 		page = llpool_steal(pool, c);
+		if (!page)
+			trace_llpool_miss(pool, c->cpu);
 	}
 	local_inc(&c->stat[page ? LLPOOL_ALLOCS : LLPOOL_MISSES]);
 	llpool_fast_exit();
@@ -597,6 +603,8 @@ static unsigned long llpool_trim_to(struct llpool_cpu *c, unsigned int limit,
 		freed += n;
 		cond_resched();
 	} while (n == LLPOOL_BATCH);
+	if (freed)
+		trace_llpool_trim(c->pool, c->cpu, freed, limit);
 	return freed;
 }
 
@@ -606,7 +614,7 @@ static void llpool_drain_spill(struct llpool_cpu *c)
 	struct llpool *pool = c->pool;
 	struct page *batch[LLPOOL_BATCH];
 	struct llist_node *node, *next;
-	unsigned int n = 0, taken;
+	unsigned int n = 0, taken, drained = 0, kept = 0;
 
 	node = llist_del_all(&c->spill);
 	while (node) {
@@ -622,10 +630,14 @@ static void llpool_drain_spill(struct llpool_cpu *c)
 		 */
 		llpool_count(pool, LLPOOL_TRIMMED, n);
 		taken = llpool_put_batch(c, batch, n, pool->high, LLPOOL_REFILLED);
+		drained += n;
+		kept += taken;
 		while (n > taken)
 			llpool_page_release(pool, batch[--n]);
 		n = 0;
 	}
+	if (drained)
+		trace_llpool_spill_drain(pool, c->cpu, drained, kept);
 }
 
 /* Pages @c holds for the pool: on its stack and on its spill list. */
@@ -654,7 +666,7 @@ static bool llpool_refill(struct llpool_cpu *c)
 	struct page *batch[LLPOOL_BATCH];
 	int node = cpu_to_node(c->cpu);
 	unsigned int budget = pool->high, want, got, taken, i;
-	bool counted = false;
+	bool failed = false;
 
 	for (;;) {
 		if (atomic_read(&c->nr_spill) > 0)
@@ -662,17 +674,15 @@ static bool llpool_refill(struct llpool_cpu *c)
 		want = pool->high - min(llpool_level(c), pool->high);
 		want = min3(want, LLPOOL_BATCH, budget);
 		if (!want)
-			return true;
+			break;
 		for (got = 0; got < want; got++) {
 			batch[got] = alloc_pages_node(node, pool->gfp, pool->order);
 			if (!batch[got])
 				break;
 		}
-		budget -= got;
-		if (got && !counted) {
+		if (got && budget == pool->high)
 			llpool_count(pool, LLPOOL_REFILL_RUNS, 1);
-			counted = true;
-		}
+		budget -= got;
 		taken = llpool_put_batch(c, batch, got, pool->high, LLPOOL_REFILLED);
 		for (i = taken; i < got; i++)
 			__free_pages(batch[i], pool->order);	/* never tagged */
@@ -681,12 +691,17 @@ static bool llpool_refill(struct llpool_cpu *c)
 			 * its first (the fault-injection selftest relies on it).
 			 */
 			llpool_count(pool, LLPOOL_REFILL_FAILS, 1);
-			return false;
+			failed = true;
+			break;
 		}
 		if (taken < got)
-			return true;
+			break;
 		cond_resched();
 	}
+	if (budget < pool->high || failed)
+		trace_llpool_refill(pool, c->cpu, pool->high - budget,
+				    llpool_level(c), failed);
+	return !failed;
 }
 
 static void llpool_work_fn(struct work_struct *work)

@@ -41,6 +41,9 @@
 #include "pool.h"
 #include "rcu_pool_user.h"
 
+#define CREATE_TRACE_POINTS
+#include "rcu_pool_user_trace.h"
+
 /* A partly filled block waits at most this long for more pointers. */
 #define LLPOOL_RCU_TIMEOUT	(HZ / 50)
 
@@ -168,7 +171,7 @@ int llpool_rcu_free(struct llpool_rcu *r, void *ptr)
 	struct llpool_rcu_block *b;
 	unsigned long flags;
 	struct page *page;
-	bool kick = false;
+	bool kick = false, nested = false;
 	int ret = -ENOMEM;
 
 	if (!ptr)
@@ -176,8 +179,10 @@ int llpool_rcu_free(struct llpool_rcu *r, void *ptr)
 	local_irq_save(flags);
 	llpool_fast_enter();
 	c = this_cpu_ptr(r->pcpu);
-	if (!llpool_rcu_claim(c))
+	if (!llpool_rcu_claim(c)) {
+		nested = true;
 		goto out;
+	}
 	b = c->cur;
 	if (!b) {
 		page = __llpool_alloc(r->pool);
@@ -199,6 +204,8 @@ int llpool_rcu_free(struct llpool_rcu *r, void *ptr)
 out:
 	llpool_rcu_release(c);
 	local_inc(&c->stat[ret ? LLPOOL_RCU_FALLBACKS : LLPOOL_RCU_QUEUED]);
+	if (ret)
+		trace_llpool_rcu_fallback(ptr, c->cpu, nested);
 	/*
 	 * A CPU in its last steps down (an NMI after its dying CPU flushed its
 	 * irq_works) is no longer online: a kick raised there would stay
