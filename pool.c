@@ -55,6 +55,8 @@
  * @work: refill and trim.
  * @backoff: current refill backoff in jiffies, 0 when refills succeed.
  * @live: the CPU is online for this pool: it may be refilled and kicked.
+ * @batching: the worker is pushing a batch on this CPU (IRQs off): a
+ *	context nested in it (NMI, probe) does not kick.
  * @stat: event counters, enum llpool_counter.
  * @pool: the pool this reserve belongs to.
  * @cpu: the owning CPU.
@@ -73,9 +75,11 @@
  *   it and may lag by the pages in flight.
  * - @backoff: the worker only (one work item never runs concurrently with
  *   itself).
- * - @live: written with CPU hotplug held off (llpool_create() under
- *   cpus_read_lock(), the hotplug callbacks); read by the kick (on the
- *   owning CPU, IRQs off) and the worker.  See "CPU hotplug".
+ * - @live: written by the hotplug callbacks on the owning CPU; read by
+ *   the kick (on the owning CPU, IRQs off) and the worker.  See "CPU
+ *   hotplug".
+ * - @batching: the owning CPU with IRQs off and the guard claimed; read
+ *   by contexts nested in it on the same CPU.
  */
 struct llpool_cpu {
 	struct page **slots;
@@ -87,6 +91,7 @@ struct llpool_cpu {
 	struct delayed_work work;
 	unsigned long backoff;
 	bool live;
+	bool batching;
 	local_t stat[LLPOOL_COUNTER_COUNT];
 	struct llpool *pool;
 	unsigned int cpu;
@@ -105,6 +110,8 @@ struct llpool_cpu {
  * @dir: debugfs directory.
  * @shrinker: gives pages above @low back under memory pressure.
  * @list: entry in llpool_list.
+ * @cpuhp_online: instance of the online/offline hotplug state.
+ * @cpuhp_dead: instance of the CPU-dead hotplug state.
  *
  * Everything but @dying and @pcpu's contents is written before the pool is
  * published by llpool_create() and is read-only afterwards.
@@ -121,6 +128,8 @@ struct llpool {
 	struct dentry *dir;
 	struct shrinker *shrinker;
 	struct list_head list;
+	struct hlist_node cpuhp_online;
+	struct hlist_node cpuhp_dead;
 };
 
 /* Refill and trim run here: WQ_MEM_RECLAIM gives them a rescuer, so a refill
@@ -516,9 +525,12 @@ static void llpool_kick(struct llpool_cpu *c)
 	 * No kick is ever left pending on a dead CPU for llpool_destroy()'s
 	 * irq_work_sync() to wait on.  A refill that is queued, or waiting out
 	 * a backoff, will see the new level when it runs; a racy read of
-	 * either only costs one redundant kick.
+	 * either only costs one redundant kick.  A context nested in the
+	 * worker's own pushes does not kick: the worker looks at the level
+	 * when it ends (see llpool_work_fn()).
 	 */
-	if (!READ_ONCE(c->live) || delayed_work_pending(&c->work))
+	if (!READ_ONCE(c->live) || READ_ONCE(c->batching) ||
+	    delayed_work_pending(&c->work))
 		return;
 	irq_work_queue(&c->kick);
 }
@@ -553,9 +565,12 @@ static unsigned int llpool_put_batch(struct llpool_cpu *c, struct page **batch,
 	local_irq_save(flags);
 	/* The guard is c->cpu's own local_t: never touch it from elsewhere. */
 	if (smp_processor_id() == c->cpu) {
-		if (llpool_claim(c))
+		if (llpool_claim(c)) {
+			WRITE_ONCE(c->batching, true);
 			while (taken < n && llpool_push(c, batch[taken], limit))
 				taken++;
+			WRITE_ONCE(c->batching, false);
+		}
 		llpool_release(c);
 		local_add(taken, &c->stat[counter]);
 	}
@@ -724,6 +739,17 @@ static void llpool_work_fn(struct work_struct *work)
 	llpool_trim_to(c, c->pool->high, ULONG_MAX);
 	if (llpool_refill(c)) {
 		c->backoff = 0;
+		/*
+		 * Contexts nested in our pushes did not kick: if they left
+		 * pages spilled or the reserve low, look again shortly, not
+		 * at once, so that a probe nesting in every push cannot keep
+		 * the worker running back to back.
+		 */
+		if ((atomic_read(&c->nr_spill) > 0 ||
+		     llpool_reserved(c) < c->pool->low) &&
+		    !READ_ONCE(c->pool->dying) && READ_ONCE(c->live))
+			queue_delayed_work_on(c->cpu, llpool_wq, &c->work,
+					      LLPOOL_BACKOFF_MIN);
 		return;
 	}
 	/* Memory is short: retry later, less often each time, and do not let
@@ -800,54 +826,48 @@ static unsigned long llpool_shrink_scan(struct shrinker *shrinker,
 /*
  * CPU hotplug.  Only online CPUs hold a reserve, so that a machine with
  * many more possible than online CPUs (hot-add slots, maxcpus=, VMs sized
- * for resize) pays for the CPUs it runs.  Three steps, each ordered
- * against the kick and the worker by @live:
+ * for resize) pays for the CPUs it runs.  Each pool is an instance of two
+ * multi-instance hotplug states, so the hotplug core, not a walk of
+ * cpu_online_mask, decides which CPUs a pool serves:
  *
- *   online  (on the CPU, CPUHP_AP_ONLINE_DYN, after the workqueue has
- *           bound its workers): set @live, queue the refill on the CPU.
- *   offline (on the CPU, the same state going down, before the workqueue
- *           unbinds them): clear @live, so that no kick queues work and
- *           no run re-arms, then cancel the work.  The reserve stays
- *           usable until the CPU stops.
- *   dead    (on another CPU, CPUHP_BP_PREPARE_DYN, once nothing runs on
+ *   online  (CPUHP_AP_ONLINE_DYN, on the CPU, after the workqueue has
+ *           bound its workers; also for every CPU already up when
+ *           llpool_create() adds the instance): fill the CPU to @high,
+ *           then set @live.  If memory is short, the worker retries.
+ *   offline (the same state going down, on the CPU, before the workqueue
+ *           unbinds its workers; also for every CPU when llpool_destroy()
+ *           removes the instance): clear @live, so that no kick queues
+ *           work and no run re-arms, then cancel the work.  The reserve
+ *           stays usable until the CPU stops.
+ *   dead    (CPUHP_BP_PREPARE_DYN, on another CPU, once nothing runs on
  *           the CPU any more): give its stack and spill list back.  Only
  *           the dead CPU pushes or spills on them, so they stay empty
  *           until it comes back.
- *
- * The callbacks run with the hotplug lock held for writing; llpool_create()
- * and llpool_destroy() hold it for reading while they change what the
- * callbacks see, so a pool is never half known to them.
  */
 static enum cpuhp_state llpool_cpuhp_online_state;
 static enum cpuhp_state llpool_cpuhp_dead_state;
 
-static int llpool_cpu_online(unsigned int cpu)
+static int llpool_cpu_online(unsigned int cpu, struct hlist_node *node)
 {
-	struct llpool_cpu *c;
-	struct llpool *pool;
+	struct llpool *pool = hlist_entry(node, struct llpool, cpuhp_online);
+	struct llpool_cpu *c = per_cpu_ptr(pool->pcpu, cpu);
+	bool filled;
 
-	mutex_lock(&llpool_list_lock);
-	list_for_each_entry(pool, &llpool_list, list) {
-		c = per_cpu_ptr(pool->pcpu, cpu);
-		WRITE_ONCE(c->live, true);
-		queue_delayed_work_on(cpu, llpool_wq, &c->work, 0);
-	}
-	mutex_unlock(&llpool_list_lock);
+	/* The hotplug thread of @cpu: llpool_put_batch() pushes from here. */
+	filled = llpool_refill(c);
+	WRITE_ONCE(c->live, true);
+	if (!filled)
+		queue_delayed_work_on(cpu, llpool_wq, &c->work, LLPOOL_BACKOFF_MIN);
 	return 0;
 }
 
-static int llpool_cpu_offline(unsigned int cpu)
+static int llpool_cpu_offline(unsigned int cpu, struct hlist_node *node)
 {
-	struct llpool_cpu *c;
-	struct llpool *pool;
+	struct llpool *pool = hlist_entry(node, struct llpool, cpuhp_online);
+	struct llpool_cpu *c = per_cpu_ptr(pool->pcpu, cpu);
 
-	mutex_lock(&llpool_list_lock);
-	list_for_each_entry(pool, &llpool_list, list) {
-		c = per_cpu_ptr(pool->pcpu, cpu);
-		WRITE_ONCE(c->live, false);
-		cancel_delayed_work_sync(&c->work);
-	}
-	mutex_unlock(&llpool_list_lock);
+	WRITE_ONCE(c->live, false);
+	cancel_delayed_work_sync(&c->work);
 	return 0;
 }
 
@@ -858,15 +878,21 @@ static void llpool_give_back(struct llpool_cpu *c)
 	llpool_trim_to(c, 0, ULONG_MAX);
 }
 
-static int llpool_cpu_dead(unsigned int cpu)
+static int llpool_cpu_dead(unsigned int cpu, struct hlist_node *node)
 {
-	struct llpool *pool;
+	struct llpool *pool = hlist_entry(node, struct llpool, cpuhp_dead);
 
-	mutex_lock(&llpool_list_lock);
-	list_for_each_entry(pool, &llpool_list, list)
-		llpool_give_back(per_cpu_ptr(pool->pcpu, cpu));
-	mutex_unlock(&llpool_list_lock);
+	llpool_give_back(per_cpu_ptr(pool->pcpu, cpu));
 	return 0;
+}
+
+/* The pool leaves both states; the offline callback runs on each CPU. */
+static void llpool_stop_cpus(struct llpool *pool)
+{
+	cpuhp_state_remove_instance(llpool_cpuhp_online_state,
+				    &pool->cpuhp_online);
+	cpuhp_state_remove_instance_nocalls(llpool_cpuhp_dead_state,
+					    &pool->cpuhp_dead);
 }
 
 /* ==== Create ============================================================= */
@@ -923,35 +949,43 @@ static void llpool_free_cpus(struct llpool *pool)
 }
 
 /*
- * The pool is not published yet, so nothing else can touch a reserve: fill
- * every online CPU's stack from here with plain stores, then set its top
- * (version 0) and mark it live.  Hotplug is held off by the caller; a CPU
- * that comes online later is filled by its online callback.
+ * Serve every CPU that is up: the hotplug core runs the online callback on
+ * each, which fills it, and from now on on every CPU that comes up; the
+ * dead callback gives a CPU's pages back.  The dead instance goes first,
+ * so that a CPU dying in between has its (empty) reserve looked after.
+ * Returns -ENOMEM unless every live CPU was filled to @high.
  */
-static int llpool_prefill(struct llpool *pool)
+static int llpool_start_cpus(struct llpool *pool)
 {
 	struct llpool_cpu *c;
-	struct page *page;
-	unsigned int cpu, nr;
+	unsigned int cpu;
+	int ret;
 
-	for_each_online_cpu(cpu) {
+	ret = cpuhp_state_add_instance_nocalls(llpool_cpuhp_dead_state,
+					       &pool->cpuhp_dead);
+	if (ret)
+		return ret;
+	ret = cpuhp_state_add_instance(llpool_cpuhp_online_state,
+				       &pool->cpuhp_online);
+	if (ret)
+		goto err_dead;
+	/* No online callback is half done while we look. */
+	cpus_read_lock();
+	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(pool->pcpu, cpu);
-		for (nr = 0; nr < pool->high; nr++) {
-			page = alloc_pages_node(cpu_to_node(cpu), pool->gfp,
-						pool->order);
-			if (!page)
-				break;
-			llpool_tag(pool, page, true);
-			c->slots[nr] = page;
-		}
-		atomic_long_set(&c->top, nr);
-		local_add(nr, &c->stat[LLPOOL_REFILLED]);
-		local_inc(&c->stat[LLPOOL_REFILL_RUNS]);
-		if (nr < pool->high)
-			return -ENOMEM;
-		c->live = true;
+		if (READ_ONCE(c->live) && llpool_reserved(c) < pool->high)
+			ret = -ENOMEM;
 	}
-	return 0;
+	cpus_read_unlock();
+	if (!ret)
+		return 0;
+	llpool_stop_cpus(pool);
+	return ret;
+
+err_dead:
+	cpuhp_state_remove_instance_nocalls(llpool_cpuhp_dead_state,
+					    &pool->cpuhp_dead);
+	return ret;
 }
 
 static struct llpool *llpool_find(const char *name)
@@ -976,7 +1010,8 @@ static void llpool_release_pages(struct llpool *pool);
  * node before the pool is returned; a CPU that comes online later is
  * filled when it does, and a CPU that goes offline gives its reserve back.
  *
- * Context: process context; may sleep.
+ * Context: process context, not under cpus_read_lock() nor in a CPU
+ * hotplug callback (it registers with CPU hotplug); may sleep.
  * Return: the pool; ERR_PTR(-EINVAL) for invalid @params (the bad field is
  * named in the kernel log), ERR_PTR(-EEXIST) when the name is taken,
  * ERR_PTR(-ENOMEM) when memory for the pool or its prefill is short.
@@ -992,19 +1027,6 @@ struct llpool *llpool_create(const struct llpool_params *params)
 	ret = llpool_check_params(params);
 	if (ret)
 		return ERR_PTR(ret);
-	/*
-	 * Refuse a taken name before paying for a prefill; the check is done
-	 * again at insertion.  The list lock is not held across the prefill:
-	 * its allocations may enter reclaim.
-	 */
-	mutex_lock(&llpool_list_lock);
-	ret = llpool_find(params->name) ? -EEXIST : 0;
-	mutex_unlock(&llpool_list_lock);
-	if (ret) {
-		pr_err("create %s: a pool with this name exists\n", params->name);
-		return ERR_PTR(ret);
-	}
-
 	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
@@ -1038,32 +1060,27 @@ struct llpool *llpool_create(const struct llpool_params *params)
 		}
 	}
 
-	/*
-	 * From the prefill to the list: no CPU comes or goes, so each online
-	 * CPU is filled here and every later change reaches the callbacks.
-	 */
-	cpus_read_lock();
-	ret = llpool_prefill(pool);
-	if (ret) {
-		cpus_read_unlock();
-		pr_err("create %s: no memory to prefill the reserves\n",
-		       pool->name);
-		goto err_free;
-	}
-
+	/* The name is taken before any page is: a duplicate costs nothing. */
 	mutex_lock(&llpool_list_lock);
 	if (llpool_find(pool->name)) {
 		mutex_unlock(&llpool_list_lock);
-		cpus_read_unlock();
-		pr_err("create %s: a pool with this name exists\n",
-		       pool->name);
+		pr_err("create %s: a pool with this name exists\n", pool->name);
 		ret = -EEXIST;
 		goto err_free;
 	}
 	list_add_tail(&pool->list, &llpool_list);
-	llpool_debugfs_add(pool);
 	mutex_unlock(&llpool_list_lock);
-	cpus_read_unlock();
+
+	ret = llpool_start_cpus(pool);
+	if (ret) {
+		pr_err("create %s: cannot fill the online CPUs' reserves: %d\n",
+		       pool->name, ret);
+		mutex_lock(&llpool_list_lock);
+		list_del(&pool->list);
+		mutex_unlock(&llpool_list_lock);
+		goto err_free;
+	}
+	llpool_debugfs_add(pool);
 
 	/* Without a shrinker the pool still works; it just keeps its pages. */
 	pool->shrinker = llpool_shrinker_create(pool->name, pool, llpool_shrink_count,
@@ -1113,7 +1130,8 @@ static void llpool_release_pages(struct llpool *pool)
  * late llpool_free() cannot turn into a double free of a page the page
  * allocator has handed to someone else; those pages are leaked.
  *
- * Context: process context; may sleep.
+ * Context: process context, not under cpus_read_lock() nor in a CPU
+ * hotplug callback (it registers with CPU hotplug); may sleep.
  */
 void llpool_destroy(struct llpool *pool)
 {
@@ -1128,23 +1146,23 @@ void llpool_destroy(struct llpool *pool)
 
 	/* No shrinker in flight or to come. */
 	llpool_shrinker_destroy(pool->shrinker);
-
-	/*
-	 * Order matters, and hotplug is held off throughout so that no CPU
-	 * changes state between the steps:
-	 *  - off the list: no hotplug callback will see the pool;
-	 *  - after @dying no irq_work queues new work;
-	 *  - irq_work_sync(): no kick in flight.  A kick is pending only on an
-	 *    online CPU (see llpool_kick()), which runs it;
-	 *  - then the work can be cancelled for good (a running worker checks
-	 *    @dying before re-arming).  Cancelling never runs a work item, so
-	 *    a CPU that was never online is no obstacle.
-	 */
-	cpus_read_lock();
 	mutex_lock(&llpool_list_lock);
 	list_del(&pool->list);
 	debugfs_remove_recursive(pool->dir);
 	mutex_unlock(&llpool_list_lock);
+
+	/*
+	 * Order matters:
+	 *  - the hotplug instances go: the offline callback runs on every CPU
+	 *    the pool serves (clears @live, cancels the work there), and no
+	 *    hotplug callback sees the pool afterwards;
+	 *  - after @dying no irq_work queues new work, whatever it read;
+	 *  - irq_work_sync(): no kick in flight.  A kick is raised only while
+	 *    @live is set, and so runs on its CPU before that CPU can die;
+	 *  - then the work can be cancelled for good.  Cancelling never runs
+	 *    a work item, so a CPU that was never online is no obstacle.
+	 */
+	llpool_stop_cpus(pool);
 	WRITE_ONCE(pool->dying, true);
 	for_each_possible_cpu(cpu)
 		irq_work_sync(&per_cpu_ptr(pool->pcpu, cpu)->kick);
@@ -1152,7 +1170,6 @@ void llpool_destroy(struct llpool *pool)
 		c = per_cpu_ptr(pool->pcpu, cpu);
 		cancel_delayed_work_sync(&c->work);
 	}
-	cpus_read_unlock();
 
 	llpool_release_pages(pool);
 	llpool_get_stats(pool, &st);
@@ -1280,21 +1297,20 @@ static int __init llpool_init(void)
 	if (!llpool_wq)
 		return -ENOMEM;
 	llpool_debugfs_root = debugfs_create_dir("llpool", NULL);
-	/* No pool exists yet: the callbacks need not run for present CPUs. */
-	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "llpool:dead",
-					NULL, llpool_cpu_dead);
+	ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "llpool:dead",
+				      NULL, llpool_cpu_dead);
 	if (ret < 0)
 		goto err_dead;
 	llpool_cpuhp_dead_state = ret;
-	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "llpool:online",
-					llpool_cpu_online, llpool_cpu_offline);
+	ret = cpuhp_setup_state_multi(CPUHP_AP_ONLINE_DYN, "llpool:online",
+				      llpool_cpu_online, llpool_cpu_offline);
 	if (ret < 0)
 		goto err_online;
 	llpool_cpuhp_online_state = ret;
 	return 0;
 
 err_online:
-	cpuhp_remove_state_nocalls(llpool_cpuhp_dead_state);
+	cpuhp_remove_multi_state(llpool_cpuhp_dead_state);
 err_dead:
 	debugfs_remove_recursive(llpool_debugfs_root);
 	destroy_workqueue(llpool_wq);
@@ -1304,8 +1320,8 @@ err_dead:
 static void __exit llpool_exit(void)
 {
 	/* Every pool is gone: users hold a reference on this module. */
-	cpuhp_remove_state_nocalls(llpool_cpuhp_online_state);
-	cpuhp_remove_state_nocalls(llpool_cpuhp_dead_state);
+	cpuhp_remove_multi_state(llpool_cpuhp_online_state);
+	cpuhp_remove_multi_state(llpool_cpuhp_dead_state);
 	debugfs_remove_recursive(llpool_debugfs_root);
 	destroy_workqueue(llpool_wq);
 }

@@ -102,7 +102,8 @@ struct llpool_rcu_cpu {
  *	monitor closes open blocks before their timeout.
  * @dying: teardown: no more work is queued.
  * @dir: debugfs directory.
- * @cpuhp: entry on the CPU-dead hotplug state's instance list.
+ * @cpuhp_dead: instance of the CPU-dead hotplug state.
+ * @cpuhp_online: instance of the CPU-online hotplug state.
  */
 struct llpool_rcu {
 	struct llpool *pool;
@@ -115,12 +116,14 @@ struct llpool_rcu {
 	atomic_t flushing;
 	bool dying;
 	struct dentry *dir;
-	struct hlist_node cpuhp;
+	struct hlist_node cpuhp_dead;
+	struct hlist_node cpuhp_online;
 };
 
 static struct workqueue_struct *llpool_rcu_wq;
 static struct dentry *llpool_rcu_debugfs;
-static enum cpuhp_state llpool_rcu_cpuhp_state;
+static enum cpuhp_state llpool_rcu_cpuhp_dead;
+static enum cpuhp_state llpool_rcu_cpuhp_online;
 
 /* ==== Fast path ========================================================== */
 
@@ -360,8 +363,11 @@ static unsigned long llpool_rcu_close(struct llpool_rcu_cpu *c, bool force)
 	/*
 	 * The monitor is queued on its CPU and runs elsewhere only when that
 	 * CPU is going down (the workqueue unbinds it).  It must then leave
-	 * the open block alone: the CPU may still be adding to it, and once
-	 * it is dead the CPU-dead callback adopts the block.
+	 * the open block alone, and not re-arm (a timer added on a CPU that
+	 * dies meanwhile would wait for its return): the CPU may still be
+	 * adding to the block, and once it is dead the CPU-dead callback
+	 * adopts it.  If the CPU stays up after all (a failed offline), its
+	 * online callback runs again and restarts the monitor.
 	 */
 	if (smp_processor_id() == c->cpu) {
 		if (llpool_rcu_claim(c)) {
@@ -373,9 +379,6 @@ static unsigned long llpool_rcu_close(struct llpool_rcu_cpu *c, bool force)
 				left = b->start + LLPOOL_RCU_TIMEOUT - jiffies;
 		}
 		llpool_rcu_release(c);
-	} else if (cpu_online(c->cpu) && READ_ONCE(c->cur)) {
-		/* Still up (or its offlining failed): look again later. */
-		left = LLPOOL_RCU_TIMEOUT;
 	}
 	local_irq_restore(flags);
 	return left;
@@ -396,6 +399,22 @@ static void llpool_rcu_monitor_fn(struct work_struct *work)
 /* ==== CPU hotplug ======================================================== */
 
 /*
+ * On the CPU, once its workers are bound: a block opened before the CPU
+ * counted as online raised no kick, and a monitor that ran off the CPU
+ * (an offline that failed) did not re-arm, so look at the blocks now.
+ */
+static int llpool_rcu_cpu_online(unsigned int cpu, struct hlist_node *node)
+{
+	struct llpool_rcu *r = hlist_entry(node, struct llpool_rcu, cpuhp_online);
+	struct llpool_rcu_cpu *c = per_cpu_ptr(r->pcpu, cpu);
+
+	if (!READ_ONCE(r->dying) &&
+	    (READ_ONCE(c->cur) || !llist_empty(&c->closed)))
+		mod_delayed_work_on(cpu, llpool_rcu_wq, &c->monitor, 0);
+	return 0;
+}
+
+/*
  * A dead CPU's open block is adopted here, on another CPU, once nothing
  * runs on the dead one: it is closed (its cookie taken after its last
  * pointer, as always) and submitted.  The monitor never touches it off its
@@ -405,7 +424,7 @@ static void llpool_rcu_monitor_fn(struct work_struct *work)
  */
 static int llpool_rcu_cpu_dead(unsigned int cpu, struct hlist_node *node)
 {
-	struct llpool_rcu *r = hlist_entry(node, struct llpool_rcu, cpuhp);
+	struct llpool_rcu *r = hlist_entry(node, struct llpool_rcu, cpuhp_dead);
 	struct llpool_rcu_cpu *c = per_cpu_ptr(r->pcpu, cpu);
 
 	if (c->cur)
@@ -438,7 +457,9 @@ static bool llpool_rcu_idle(struct llpool_rcu *r)
  * object queued before the call.  Callers that keep queueing meanwhile may
  * keep it waiting.  Concurrent callers each get a whole barrier.
  *
- * Context: process context; sleeps for at least one grace period.
+ * Context: process context, not under cpus_read_lock() nor in a CPU
+ * hotplug callback (it holds off hotplug); sleeps for at least one grace
+ * period.
  */
 void llpool_rcu_barrier(struct llpool_rcu *r)
 {
@@ -479,7 +500,8 @@ DEFINE_SHOW_ATTRIBUTE(llpool_rcu_stats);
  * @low: the pool's per-CPU low mark
  * @high: the pool's per-CPU high mark
  *
- * Context: process context; may sleep.
+ * Context: process context, not under cpus_read_lock() nor in a CPU
+ * hotplug callback (it registers with CPU hotplug); may sleep.
  * Return: the instance, or an ERR_PTR() from llpool_create() (-EINVAL for
  * bad parameters, -EEXIST, -ENOMEM).
  */
@@ -490,22 +512,20 @@ struct llpool_rcu *llpool_rcu_create(const char *name, unsigned int low,
 	struct llpool_rcu_cpu *c;
 	struct llpool_rcu *r;
 	unsigned int cpu;
+	int ret;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return ERR_PTR(-ENOMEM);
 	r->pcpu = alloc_percpu(struct llpool_rcu_cpu);
 	if (!r->pcpu) {
-		kfree(r);
-		return ERR_PTR(-ENOMEM);
+		ret = -ENOMEM;
+		goto err_free;
 	}
 	r->pool = llpool_create(&p);
 	if (IS_ERR(r->pool)) {
-		long err = PTR_ERR(r->pool);
-
-		free_percpu(r->pcpu);
-		kfree(r);
-		return ERR_PTR(err);
+		ret = PTR_ERR(r->pool);
+		goto err_free;
 	}
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(r->pcpu, cpu);
@@ -516,11 +536,27 @@ struct llpool_rcu *llpool_rcu_create(const char *name, unsigned int low,
 		INIT_DELAYED_WORK(&c->monitor, llpool_rcu_monitor_fn);
 		INIT_RCU_WORK(&c->rwork, llpool_rcu_rwork_fn);
 	}
-	/* Cannot fail: the state is multi-instance and has no startup step. */
-	cpuhp_state_add_instance_nocalls(llpool_rcu_cpuhp_state, &r->cpuhp);
+	/* Nothing is queued yet: no callback needs to run now. */
+	ret = cpuhp_state_add_instance_nocalls(llpool_rcu_cpuhp_dead, &r->cpuhp_dead);
+	if (ret)
+		goto err_pool;
+	ret = cpuhp_state_add_instance_nocalls(llpool_rcu_cpuhp_online,
+					       &r->cpuhp_online);
+	if (ret) {
+		cpuhp_state_remove_instance_nocalls(llpool_rcu_cpuhp_dead,
+						    &r->cpuhp_dead);
+		goto err_pool;
+	}
 	r->dir = debugfs_create_dir(name, llpool_rcu_debugfs);
 	debugfs_create_file("stats", 0444, r->dir, r, &llpool_rcu_stats_fops);
 	return r;
+
+err_pool:
+	llpool_destroy(r->pool);
+err_free:
+	free_percpu(r->pcpu);
+	kfree(r);
+	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_GPL(llpool_rcu_create);
 
@@ -530,7 +566,9 @@ EXPORT_SYMBOL_GPL(llpool_rcu_create);
  *
  * The caller must have stopped calling llpool_rcu_free() on @r.
  *
- * Context: process context; sleeps for at least one grace period.
+ * Context: process context, not under cpus_read_lock() nor in a CPU
+ * hotplug callback (it holds off hotplug); sleeps for at least one grace
+ * period.
  */
 void llpool_rcu_destroy(struct llpool_rcu *r)
 {
@@ -547,7 +585,9 @@ void llpool_rcu_destroy(struct llpool_rcu *r)
 	 * flight (kicks are raised only on online CPUs, which run them), no
 	 * work.
 	 */
-	cpuhp_state_remove_instance_nocalls(llpool_rcu_cpuhp_state, &r->cpuhp);
+	cpuhp_state_remove_instance_nocalls(llpool_rcu_cpuhp_online,
+					    &r->cpuhp_online);
+	cpuhp_state_remove_instance_nocalls(llpool_rcu_cpuhp_dead, &r->cpuhp_dead);
 	WRITE_ONCE(r->dying, true);
 	for_each_possible_cpu(cpu)
 		irq_work_sync(&per_cpu_ptr(r->pcpu, cpu)->kick);
@@ -643,7 +683,9 @@ EXPORT_SYMBOL_GPL(llpool_kfree_rcu);
 /**
  * llpool_kfree_rcu_barrier() - llpool_rcu_barrier() on the default instance
  *
- * Context: process context; sleeps for at least one grace period.
+ * Context: process context, not under cpus_read_lock() nor in a CPU
+ * hotplug callback (it holds off hotplug); sleeps for at least one grace
+ * period.
  */
 void llpool_kfree_rcu_barrier(void)
 {
@@ -933,7 +975,15 @@ static int __init llpool_rcu_init(void)
 		destroy_workqueue(llpool_rcu_wq);
 		return ret;
 	}
-	llpool_rcu_cpuhp_state = ret;
+	llpool_rcu_cpuhp_dead = ret;
+	ret = cpuhp_setup_state_multi(CPUHP_AP_ONLINE_DYN, "llpool_rcu:online",
+				      llpool_rcu_cpu_online, NULL);
+	if (ret < 0) {
+		cpuhp_remove_multi_state(llpool_rcu_cpuhp_dead);
+		destroy_workqueue(llpool_rcu_wq);
+		return ret;
+	}
+	llpool_rcu_cpuhp_online = ret;
 	llpool_rcu_debugfs = debugfs_create_dir("rcu_pool_user", NULL);
 	llpool_rcu_default = llpool_rcu_create("rcu_pool_user", pool_low, pool_high);
 	if (IS_ERR(llpool_rcu_default)) {
@@ -951,7 +1001,8 @@ static int __init llpool_rcu_init(void)
 	return 0;
 err:
 	debugfs_remove_recursive(llpool_rcu_debugfs);
-	cpuhp_remove_multi_state(llpool_rcu_cpuhp_state);
+	cpuhp_remove_multi_state(llpool_rcu_cpuhp_online);
+	cpuhp_remove_multi_state(llpool_rcu_cpuhp_dead);
 	destroy_workqueue(llpool_rcu_wq);
 	return ret;
 }
@@ -961,7 +1012,8 @@ static void __exit llpool_rcu_exit(void)
 	stress_stop();
 	llpool_rcu_destroy(llpool_rcu_default);
 	debugfs_remove_recursive(llpool_rcu_debugfs);
-	cpuhp_remove_multi_state(llpool_rcu_cpuhp_state);
+	cpuhp_remove_multi_state(llpool_rcu_cpuhp_online);
+	cpuhp_remove_multi_state(llpool_rcu_cpuhp_dead);
 	destroy_workqueue(llpool_rcu_wq);
 }
 
