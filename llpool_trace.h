@@ -29,26 +29,22 @@
  * @failed: an allocation failed; the worker backs off
  */
 TRACE_EVENT(llpool_refill,
-	TP_PROTO(const struct llpool *pool, unsigned int cpu, unsigned int taken,
-		 unsigned int level, bool failed),
-	TP_ARGS(pool, cpu, taken, level, failed),
-	TP_STRUCT__entry(
-		LLPOOL_TP_NAME
-		__field(unsigned int, cpu)
-		__field(unsigned int, taken)
-		__field(unsigned int, level)
-		__field(bool, failed)
-	),
-	TP_fast_assign(
-		LLPOOL_TP_NAME_SET(pool);
-		__entry->cpu = cpu;
-		__entry->taken = taken;
-		__entry->level = level;
-		__entry->failed = failed;
-	),
-	TP_printk("pool=%s cpu=%u taken=%u level=%u failed=%d",
-		  __entry->name, __entry->cpu, __entry->taken, __entry->level,
-		  __entry->failed)
+	    TP_PROTO(const struct llpool *pool, unsigned int cpu, unsigned int taken,
+		     unsigned int level, bool failed),
+	    TP_ARGS(pool, cpu, taken, level, failed),
+	    TP_STRUCT__entry(LLPOOL_TP_NAME
+			     __field(unsigned int, cpu)
+			     __field(unsigned int, taken)
+			     __field(unsigned int, level)
+			     __field(bool, failed)),
+	    TP_fast_assign(LLPOOL_TP_NAME_SET(pool);
+			   __entry->cpu = cpu;
+			   __entry->taken = taken;
+			   __entry->level = level;
+			   __entry->failed = failed;),
+	    TP_printk("pool=%s cpu=%u taken=%u level=%u failed=%d",
+		      __entry->name, __entry->cpu, __entry->taken, __entry->level,
+		      __entry->failed)
 );
 
 /**
@@ -60,23 +56,19 @@ TRACE_EVENT(llpool_refill,
  *	0 (a CPU gone offline, teardown)
  */
 TRACE_EVENT(llpool_trim,
-	TP_PROTO(const struct llpool *pool, unsigned int cpu, unsigned long pages,
-		 unsigned int limit),
-	TP_ARGS(pool, cpu, pages, limit),
-	TP_STRUCT__entry(
-		LLPOOL_TP_NAME
-		__field(unsigned int, cpu)
-		__field(unsigned long, pages)
-		__field(unsigned int, limit)
-	),
-	TP_fast_assign(
-		LLPOOL_TP_NAME_SET(pool);
-		__entry->cpu = cpu;
-		__entry->pages = pages;
-		__entry->limit = limit;
-	),
-	TP_printk("pool=%s cpu=%u pages=%lu limit=%u",
-		  __entry->name, __entry->cpu, __entry->pages, __entry->limit)
+	    TP_PROTO(const struct llpool *pool, unsigned int cpu, unsigned long pages,
+		     unsigned int limit),
+	    TP_ARGS(pool, cpu, pages, limit),
+	    TP_STRUCT__entry(LLPOOL_TP_NAME
+			     __field(unsigned int, cpu)
+			     __field(unsigned long, pages)
+			     __field(unsigned int, limit)),
+	    TP_fast_assign(LLPOOL_TP_NAME_SET(pool);
+			   __entry->cpu = cpu;
+			   __entry->pages = pages;
+			   __entry->limit = limit;),
+	    TP_printk("pool=%s cpu=%u pages=%lu limit=%u",
+		      __entry->name, __entry->cpu, __entry->pages, __entry->limit)
 );
 
 /**
@@ -88,23 +80,19 @@ TRACE_EVENT(llpool_trim,
  *	back to the page allocator)
  */
 TRACE_EVENT(llpool_spill_drain,
-	TP_PROTO(const struct llpool *pool, unsigned int cpu, unsigned int drained,
-		 unsigned int kept),
-	TP_ARGS(pool, cpu, drained, kept),
-	TP_STRUCT__entry(
-		LLPOOL_TP_NAME
-		__field(unsigned int, cpu)
-		__field(unsigned int, drained)
-		__field(unsigned int, kept)
-	),
-	TP_fast_assign(
-		LLPOOL_TP_NAME_SET(pool);
-		__entry->cpu = cpu;
-		__entry->drained = drained;
-		__entry->kept = kept;
-	),
-	TP_printk("pool=%s cpu=%u drained=%u kept=%u",
-		  __entry->name, __entry->cpu, __entry->drained, __entry->kept)
+	    TP_PROTO(const struct llpool *pool, unsigned int cpu, unsigned int drained,
+		     unsigned int kept),
+	    TP_ARGS(pool, cpu, drained, kept),
+	    TP_STRUCT__entry(LLPOOL_TP_NAME
+			     __field(unsigned int, cpu)
+			     __field(unsigned int, drained)
+			     __field(unsigned int, kept)),
+	    TP_fast_assign(LLPOOL_TP_NAME_SET(pool);
+			   __entry->cpu = cpu;
+			   __entry->drained = drained;
+			   __entry->kept = kept;),
+	    TP_printk("pool=%s cpu=%u drained=%u kept=%u",
+		      __entry->name, __entry->cpu, __entry->drained, __entry->kept)
 );
 
 /**
@@ -117,23 +105,19 @@ TRACE_EVENT(llpool_spill_drain,
  * Fires in the allocating context, which may be NMI.
  */
 TRACE_EVENT(llpool_steal,
-	TP_PROTO(const struct llpool *pool, unsigned int cpu, unsigned int from,
-		 bool remote),
-	TP_ARGS(pool, cpu, from, remote),
-	TP_STRUCT__entry(
-		LLPOOL_TP_NAME
-		__field(unsigned int, cpu)
-		__field(unsigned int, from)
-		__field(bool, remote)
-	),
-	TP_fast_assign(
-		LLPOOL_TP_NAME_SET(pool);
-		__entry->cpu = cpu;
-		__entry->from = from;
-		__entry->remote = remote;
-	),
-	TP_printk("pool=%s cpu=%u from=%u remote=%d",
-		  __entry->name, __entry->cpu, __entry->from, __entry->remote)
+	    TP_PROTO(const struct llpool *pool, unsigned int cpu, unsigned int from,
+		     bool remote),
+	    TP_ARGS(pool, cpu, from, remote),
+	    TP_STRUCT__entry(LLPOOL_TP_NAME
+			     __field(unsigned int, cpu)
+			     __field(unsigned int, from)
+			     __field(bool, remote)),
+	    TP_fast_assign(LLPOOL_TP_NAME_SET(pool);
+			   __entry->cpu = cpu;
+			   __entry->from = from;
+			   __entry->remote = remote;),
+	    TP_printk("pool=%s cpu=%u from=%u remote=%d",
+		      __entry->name, __entry->cpu, __entry->from, __entry->remote)
 );
 
 /**
@@ -144,17 +128,13 @@ TRACE_EVENT(llpool_steal,
  * Fires in the allocating context, which may be NMI.
  */
 TRACE_EVENT(llpool_miss,
-	TP_PROTO(const struct llpool *pool, unsigned int cpu),
-	TP_ARGS(pool, cpu),
-	TP_STRUCT__entry(
-		LLPOOL_TP_NAME
-		__field(unsigned int, cpu)
-	),
-	TP_fast_assign(
-		LLPOOL_TP_NAME_SET(pool);
-		__entry->cpu = cpu;
-	),
-	TP_printk("pool=%s cpu=%u", __entry->name, __entry->cpu)
+	    TP_PROTO(const struct llpool *pool, unsigned int cpu),
+	    TP_ARGS(pool, cpu),
+	    TP_STRUCT__entry(LLPOOL_TP_NAME
+			     __field(unsigned int, cpu)),
+	    TP_fast_assign(LLPOOL_TP_NAME_SET(pool);
+			   __entry->cpu = cpu;),
+	    TP_printk("pool=%s cpu=%u", __entry->name, __entry->cpu)
 );
 
 #endif /* _LLPOOL_TRACE_H */

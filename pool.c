@@ -950,7 +950,7 @@ static void llpool_free_cpus(struct llpool *pool)
 
 /*
  * Serve every CPU that is up: the hotplug core runs the online callback on
- * each, which fills it, and from now on on every CPU that comes up; the
+ * each, which fills it, and from then on that of every CPU that comes up; the
  * dead callback gives a CPU's pages back.  The dead instance goes first,
  * so that a CPU dying in between has its (empty) reserve looked after.
  * Returns -ENOMEM unless every live CPU was filled to @high.

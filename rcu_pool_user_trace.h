@@ -22,20 +22,16 @@
  * Fires in the caller's context, which may be NMI.
  */
 TRACE_EVENT(llpool_rcu_fallback,
-	TP_PROTO(const void *ptr, unsigned int cpu, bool nested),
-	TP_ARGS(ptr, cpu, nested),
-	TP_STRUCT__entry(
-		__field(const void *, ptr)
-		__field(unsigned int, cpu)
-		__field(bool, nested)
-	),
-	TP_fast_assign(
-		__entry->ptr = ptr;
-		__entry->cpu = cpu;
-		__entry->nested = nested;
-	),
-	TP_printk("ptr=%p cpu=%u nested=%d", __entry->ptr, __entry->cpu,
-		  __entry->nested)
+	    TP_PROTO(const void *ptr, unsigned int cpu, bool nested),
+	    TP_ARGS(ptr, cpu, nested),
+	    TP_STRUCT__entry(__field(const void *, ptr)
+			     __field(unsigned int, cpu)
+			     __field(bool, nested)),
+	    TP_fast_assign(__entry->ptr = ptr;
+			   __entry->cpu = cpu;
+			   __entry->nested = nested;),
+	    TP_printk("ptr=%p cpu=%u nested=%d", __entry->ptr, __entry->cpu,
+		      __entry->nested)
 );
 
 #endif /* _RCU_POOL_USER_TRACE_H */
