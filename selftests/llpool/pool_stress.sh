@@ -20,6 +20,8 @@ ST=$DBG/llpool/stress/stats
 
 stat() { sed -n "s/^$1: //p" $ST; }
 cpu_reserved() { sed -n "s/^cpu$1: reserved=\([0-9]*\).*/\1/p" $ST; }
+# The CPUs the pool serves (online ones): only they hold a reserve.
+live_cpus() { sed -n 's/^cpu\([0-9]*\):.* live=1.*/\1/p' $ST; }
 memfree() { sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
 # Free memory in kB counting the per-CPU page lists, where freed pages land
 # first and which MemFree leaves out.
@@ -65,7 +67,7 @@ sleep 1
 before=$(stat reserved)
 echo 2 > /proc/sys/vm/drop_caches
 ok=0
-for c in $(sed -n 's/^cpu\([0-9]*\):.*/\1/p' $ST); do
+for c in $(live_cpus); do
 	[ "$(cpu_reserved "$c")" -le 16 ] || ok=1
 done
 [ "$(stat shrunk)" -gt 0 ] && [ $ok = 0 ]
@@ -113,7 +115,7 @@ if [ -d $FI ] && [ -f $FI/require-start ]; then
 	wait_done 60
 	sleep 2
 	ok=0
-	for c in $(sed -n 's/^cpu\([0-9]*\):.*/\1/p' $ST); do
+	for c in $(live_cpus); do
 		[ "$(cpu_reserved "$c")" -ge 8 ] || ok=1
 	done
 	[ $ok = 0 ]
@@ -147,22 +149,33 @@ sleep 2
 ktap_result "hotplug_under_load_balanced" $? "$cycles cycles, $errs errors, $(books)"
 rmmod llpool_stress
 
-# 5. A memory hog (unreclaimable ramfs file) while the load runs: no OOM
-# kill, clean NULLs once the reserve is spent, service back afterwards.
+# 5. A memory hog while the load runs: no OOM kill, clean NULLs once the
+# reserve is spent, service back afterwards.  The hog is a file on a ramfs
+# of its own (RAM that reclaim cannot take, on every machine: never the
+# root filesystem's disk), removed and unmounted on every way out.
 log_start=$(dmesg | wc -l)
 insmod "$MODDIR/llpool_stress.ko" seconds=8
 hog=$(( $(memfree) / 1024 - 64 ))
-dd if=/dev/zero of=/hog bs=1M count=$hog 2>/dev/null
+hogdir=$(mktemp -d /tmp/llpool-hog.XXXXXX)
+unhog() {
+	rm -f "$hogdir/hog"
+	umount "$hogdir" 2>/dev/null
+	rmdir "$hogdir" 2>/dev/null
+}
+trap unhog EXIT INT TERM
+mount -t ramfs llpool-hog "$hogdir" &&
+	dd if=/dev/zero of="$hogdir/hog" bs=1M count=$hog 2>/dev/null
 f0=$(stat refill_fails)
 sleep 3
-rm -f /hog
+unhog
+trap - EXIT INT TERM
 wait_done 60
 sleep 2
 oom=$(dmesg | tail -n +$((log_start + 1)) | grep -c 'Out of memory\|oom-kill')
 [ "$oom" = 0 ]
 ktap_result "memory_hog_no_oom" $? "$oom OOM messages; hog ${hog} MiB; refill_fails $f0 -> $(stat refill_fails), misses $(stat misses)"
 ok=0
-for c in $(sed -n 's/^cpu\([0-9]*\):.*/\1/p' $ST); do
+for c in $(live_cpus); do
 	[ "$(cpu_reserved "$c")" -ge 8 ] || ok=1
 done
 [ $ok = 0 ] && balanced
