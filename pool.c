@@ -1329,4 +1329,5 @@ static void __exit llpool_exit(void)
 module_init(llpool_init);
 module_exit(llpool_exit);
 MODULE_DESCRIPTION("llpool: a per-CPU page reserve usable in any context");
+MODULE_VERSION(LLPOOL_VERSION);
 MODULE_LICENSE("GPL");

@@ -90,6 +90,9 @@
 struct llpool;
 struct page;
 
+/* The release, as MODULE_VERSION() and dkms.conf's PACKAGE_VERSION give it. */
+#define LLPOOL_VERSION		"0.1"
+
 /* Largest @high: bounds the per-CPU stack at 2 * 512 pointers (8 KiB). */
 #define LLPOOL_HIGH_MAX		512
 /* Largest order: order-3 is PAGE_ALLOC_COSTLY_ORDER; above it refill would

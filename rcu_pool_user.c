@@ -1021,4 +1021,5 @@ module_init(llpool_rcu_init);
 module_exit(llpool_rcu_exit);
 MODULE_IMPORT_NS(LLPOOL_INTERNAL);
 MODULE_DESCRIPTION("rcu_pool_user: deferred free after a grace period, from any context, on llpool");
+MODULE_VERSION(LLPOOL_VERSION);
 MODULE_LICENSE("GPL");

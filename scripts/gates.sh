@@ -5,6 +5,7 @@
 #   gate:kernel-doc   scripts/kernel-doc -none -Wall on every .c/.h
 #   gate:sparse       make C=2 (sparse) against the VARIANT kernel: no warning
 #                     in our files
+#   gate:version      MODULE_VERSION (pool.h) and dkms.conf agree
 #   gate:docs         docutils parses every Documentation/*.rst without a
 #                     warning (scripts/rstcheck.py)
 # (W=1 is modules.sh's test "VARIANT:modules-W=1".)  Prints PASS/FAIL lines.
@@ -54,6 +55,16 @@ if [ -d "$mod" ] && command -v sparse >/dev/null; then
 	gate sparse "$tmp/sparse"
 else
 	echo "FAIL gate:sparse -- no sparse or no module tree for $variant"
+fi
+
+# One version: pool.h's LLPOOL_VERSION (MODULE_VERSION of both modules)
+# is dkms.conf's PACKAGE_VERSION.
+modver=$(sed -n 's/^#define LLPOOL_VERSION[[:space:]]*"\(.*\)"/\1/p' pool.h)
+dkmsver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+if [ -n "$modver" ] && [ "$modver" = "$dkmsver" ]; then
+	echo "PASS gate:version -- $modver"
+else
+	echo "FAIL gate:version -- pool.h says '$modver', dkms.conf says '$dkmsver'"
 fi
 
 if ls Documentation/*.rst >/dev/null 2>&1; then

@@ -118,3 +118,46 @@ selftest() {
 	*) result "$name:exit" fail "exit $rc" ;;
 	esac
 }
+
+# Tracepoints: one tracefs instance per event, holding only that event, in
+# a buffer that keeps its first entries (overwrite off), so that an event
+# that fired once shows however busy the others were.  Check an event
+# before the module that defines it is unloaded.
+TRACEFS=/sys/kernel/tracing
+
+# tp_arm SYSTEM/EVENT...: create the instances (the module that defines
+# the events must be loaded).  An event tracefs does not know fails.
+tp_arm() {
+	local ev inst
+	[ -d $TRACEFS/instances ] || mount -t tracefs nodev $TRACEFS 2>/dev/null
+	for ev in "$@"; do
+		inst=$TRACEFS/instances/llpool-${ev##*/}
+		mkdir -p "$inst" 2>/dev/null
+		echo 0 > "$inst/options/overwrite"
+		echo 64 > "$inst/buffer_size_kb"
+		if [ -w "$inst/events/$ev/enable" ]; then
+			echo 1 > "$inst/events/$ev/enable"
+		else
+			result "tracepoint:${ev##*/}" fail "no event $ev in tracefs"
+			rmdir "$inst"
+		fi
+	done
+}
+
+# tp_check SYSTEM/EVENT...: each fired at least once (its first line is
+# shown); the instances go.
+tp_check() {
+	local ev inst first
+	for ev in "$@"; do
+		inst=$TRACEFS/instances/llpool-${ev##*/}
+		[ -d "$inst" ] || continue
+		first=$(grep -v '^#' "$inst/trace" | head -1 | sed 's/^ *//')
+		if [ -n "$first" ]; then
+			result "tracepoint:${ev##*/}" pass "$first"
+		else
+			result "tracepoint:${ev##*/}" fail "never fired"
+		fi
+		echo 0 > "$inst/events/$ev/enable"
+		rmdir "$inst"
+	done
+}
