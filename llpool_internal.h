@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * llpool internals shared with its test modules (namespace LLPOOL_INTERNAL).
- * Not an API: nothing outside this repository may include it.
+ * llpool internals shared by its modules: inline helpers for any fast path
+ * built like llpool's (rcu_pool_user's too), and the hooks its tests use
+ * (namespace LLPOOL_INTERNAL, which no production module imports).  Not an
+ * API: nothing outside this repository may include it.
  */
 #ifndef _LLPOOL_INTERNAL_H
 #define _LLPOOL_INTERNAL_H
@@ -14,34 +16,48 @@
 /*
  * The fast-path lockdep annotation.
  *
- * llpool_fast_map has the wait types of a raw spinlock (outer FREE, inner
- * SPIN), like rcu_sched_lock_map.  While the fast path holds it, lockdep's
+ * A fast-path map has the wait types of a raw spinlock (outer FREE, inner
+ * SPIN), like rcu_sched_lock_map.  While a fast path holds it, lockdep's
  * wait-context check (PROVE_RAW_LOCK_NESTING) reports any spinlock_t (a
  * sleeping lock on PREEMPT_RT), mutex or other sleeping lock taken inside,
  * even when the caller itself is in plain task context where that lock
  * would be legal.  It is acquired like rcu_read_lock(): recursive-read and
  * unchecked, so holding it can neither deadlock nor be illegal anywhere.
+ * llpool's is llpool_fast_map (exported to the tests, namespace
+ * LLPOOL_INTERNAL); a user with a fast path of its own (rcu_pool_user)
+ * defines its own map with LLPOOL_FAST_MAP_INIT().
  *
  * It is skipped in NMI: lockdep's held-lock bookkeeping is not NMI-safe
  * (lock_acquire() only verifies an NMI trylock, it does not track it).
  */
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
+#define LLPOOL_FAST_MAP_INIT(map_name, map_key) {		\
+	.name = map_name,					\
+	.key = map_key,						\
+	.wait_type_outer = LD_WAIT_FREE,			\
+	.wait_type_inner = LD_WAIT_SPIN,			\
+}
+
+static __always_inline void llpool_fast_map_enter(struct lockdep_map *map)
+{
+	if (!in_nmi())
+		lock_acquire(map, 0, 0, 2, 0, NULL, _THIS_IP_);
+}
+
+static __always_inline void llpool_fast_map_exit(struct lockdep_map *map)
+{
+	if (!in_nmi())
+		lock_release(map, _THIS_IP_);
+}
+
 extern struct lockdep_map llpool_fast_map;
-
-static __always_inline void llpool_fast_enter(void)
-{
-	if (!in_nmi())
-		lock_acquire(&llpool_fast_map, 0, 0, 2, 0, NULL, _THIS_IP_);
-}
-
-static __always_inline void llpool_fast_exit(void)
-{
-	if (!in_nmi())
-		lock_release(&llpool_fast_map, _THIS_IP_);
-}
+#define llpool_fast_enter()	llpool_fast_map_enter(&llpool_fast_map)
+#define llpool_fast_exit()	llpool_fast_map_exit(&llpool_fast_map)
 #else
-static __always_inline void llpool_fast_enter(void) { }
-static __always_inline void llpool_fast_exit(void) { }
+static __always_inline void llpool_fast_map_enter(struct lockdep_map *map) { }
+static __always_inline void llpool_fast_map_exit(struct lockdep_map *map) { }
+#define llpool_fast_enter()	do { } while (0)
+#define llpool_fast_exit()	do { } while (0)
 #endif
 
 /*

@@ -143,12 +143,8 @@ static DEFINE_MUTEX(llpool_list_lock);
 
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 static struct lock_class_key llpool_fast_key;
-struct lockdep_map llpool_fast_map = {
-	.name = "llpool_fast_path",
-	.key = &llpool_fast_key,
-	.wait_type_outer = LD_WAIT_FREE,
-	.wait_type_inner = LD_WAIT_SPIN,
-};
+struct lockdep_map llpool_fast_map =
+	LLPOOL_FAST_MAP_INIT("llpool_fast_path", &llpool_fast_key);
 EXPORT_SYMBOL_NS_GPL(llpool_fast_map, LLPOOL_INTERNAL);
 #endif
 

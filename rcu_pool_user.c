@@ -121,6 +121,15 @@ struct llpool_rcu {
 };
 
 static struct workqueue_struct *llpool_rcu_wq;
+/* llpool_rcu_free()'s own fast-path annotation (see llpool_internal.h). */
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+static struct lock_class_key llpool_rcu_fast_key;
+static struct lockdep_map llpool_rcu_fast_map =
+	LLPOOL_FAST_MAP_INIT("llpool_rcu_fast_path", &llpool_rcu_fast_key);
+#define LLPOOL_RCU_FAST_MAP	(&llpool_rcu_fast_map)
+#else
+#define LLPOOL_RCU_FAST_MAP	NULL
+#endif
 static struct dentry *llpool_rcu_debugfs;
 static enum cpuhp_state llpool_rcu_cpuhp_dead;
 static enum cpuhp_state llpool_rcu_cpuhp_online;
@@ -180,7 +189,7 @@ int llpool_rcu_free(struct llpool_rcu *r, void *ptr)
 	if (!ptr)
 		return 0;
 	local_irq_save(flags);
-	llpool_fast_enter();
+	llpool_fast_map_enter(LLPOOL_RCU_FAST_MAP);
 	c = this_cpu_ptr(r->pcpu);
 	if (!llpool_rcu_claim(c)) {
 		nested = true;
@@ -217,7 +226,7 @@ out:
 	 */
 	if (kick && cpu_online(smp_processor_id()))
 		irq_work_queue(&c->kick);
-	llpool_fast_exit();
+	llpool_fast_map_exit(LLPOOL_RCU_FAST_MAP);
 	local_irq_restore(flags);
 	return ret;
 }
@@ -1019,7 +1028,6 @@ static void __exit llpool_rcu_exit(void)
 
 module_init(llpool_rcu_init);
 module_exit(llpool_rcu_exit);
-MODULE_IMPORT_NS(LLPOOL_INTERNAL);
 MODULE_DESCRIPTION("rcu_pool_user: deferred free after a grace period, from any context, on llpool");
 MODULE_VERSION(LLPOOL_VERSION);
 MODULE_LICENSE("GPL");
