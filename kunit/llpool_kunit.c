@@ -47,13 +47,17 @@ static void llpool_create_destroy(struct kunit *test)
 	struct llpool_stats st;
 	unsigned int cpu;
 
+	/* Online CPUs only are filled (a guest may have more possible). */
+	cpus_read_lock();
 	for_each_possible_cpu(cpu)
-		KUNIT_EXPECT_EQ_MSG(test, llpool_cpu_reserved(pool, cpu), 16U,
-				    "cpu%u not prefilled", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, llpool_cpu_reserved(pool, cpu),
+				    cpu_online(cpu) ? 16U : 0U,
+				    "cpu%u (online %d)", cpu, cpu_online(cpu));
 	llpool_get_stats(pool, &st);
-	KUNIT_EXPECT_EQ(test, st.reserved, 16UL * num_possible_cpus());
+	KUNIT_EXPECT_EQ(test, st.reserved, 16UL * num_online_cpus());
 	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_REFILLED],
-			16ULL * num_possible_cpus());
+			16ULL * num_online_cpus());
+	cpus_read_unlock();
 	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_ALLOCS], 0ULL);
 	llpool_destroy(pool);
 	/* NULL and error pointers are ignored. */
@@ -172,7 +176,7 @@ static void llpool_higher_orders(struct kunit *test)
 static void llpool_steal_then_miss_then_refill(struct kunit *test)
 {
 	const unsigned int high = 2;
-	unsigned int total = high * num_possible_cpus(), n = 0, cpu, i;
+	unsigned int total = high * num_online_cpus(), n = 0, cpu, i;
 	struct llpool *pool = llpool_test_create(test, "kunit-ex", 0, 1, high);
 	struct page **held, *page;
 	struct llpool_stats st;
@@ -236,7 +240,7 @@ static void llpool_numa_fn(void *arg)
 
 	s->node = cpu_to_node(cpu);
 	s->own = llpool_cpu_reserved(s->pool, cpu);
-	for_each_possible_cpu(other)
+	for_each_online_cpu(other)
 		if (other != cpu && cpu_to_node(other) == s->node)
 			s->local += llpool_cpu_reserved(s->pool, other);
 	for (i = 0; i < s->own + s->local; i++) {
@@ -271,10 +275,10 @@ static void llpool_steals_from_own_node_first(struct kunit *test)
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
 		/* The first CPU llpool_steal() tries after this one. */
-		unsigned int next = cpumask_next(cpu, cpu_possible_mask);
+		unsigned int next = cpumask_next(cpu, cpu_online_mask);
 
 		if (next >= nr_cpu_ids)
-			next = cpumask_first(cpu_possible_mask);
+			next = cpumask_first(cpu_online_mask);
 		if (cpu_to_node(next) != cpu_to_node(cpu) &&
 		    cpumask_weight(cpumask_of_node(cpu_to_node(cpu))) >= 2) {
 			target = cpu;
@@ -367,7 +371,7 @@ static bool llpool_pages_missing(unsigned long before, unsigned long after,
 /* A pool takes its pages from the system and destroy gives them back. */
 static void llpool_destroy_returns_pages(struct kunit *test)
 {
-	unsigned long pages = (unsigned long)LLPOOL_GIVE_HIGH * num_possible_cpus();
+	unsigned long pages = (unsigned long)LLPOOL_GIVE_HIGH * num_online_cpus();
 	unsigned long before, during, after;
 	struct llpool *pool;
 
@@ -391,7 +395,7 @@ static void llpool_destroy_returns_pages(struct kunit *test)
  */
 static void llpool_leak_check_sees_held_pages(struct kunit *test)
 {
-	unsigned long pages = (unsigned long)LLPOOL_GIVE_HIGH * num_possible_cpus();
+	unsigned long pages = (unsigned long)LLPOOL_GIVE_HIGH * num_online_cpus();
 	unsigned long before, after, i, n = pages / 2;
 	struct page **held;
 
@@ -879,11 +883,13 @@ static void llpool_stamp_catches_double_handout(struct kunit *test)
 
 /*
  * A CPU's refill work runs on another CPU while that CPU is offline (the
- * workqueue unbinds it).  Such a run must leave the CPU's reserve and its
- * reentrancy guard alone: a guard left unbalanced would make every later
- * push on that CPU look nested, so once back online the CPU would never be
- * refilled and every free there would spill.  Frees in an IPI on the CPU
- * afterwards must push, not nest.
+ * workqueue unbinds it).  Such a run only drains and trims: it takes no
+ * page from the page allocator (LLPOOL_REFILL_RUNS and LLPOOL_REFILLED stay
+ * put), as the CPU's online callback is what refills it.  It must also
+ * leave the CPU's reserve and its reentrancy guard alone: a guard left
+ * unbalanced would make every later push on that CPU look nested, so once
+ * back online the CPU would never be refilled and every free there would
+ * spill.  Frees in an IPI on the CPU afterwards must push, not nest.
  */
 static void llpool_hotplug_free_fn(void *arg)
 {
@@ -896,16 +902,14 @@ static void llpool_hotplug_free_fn(void *arg)
 static void llpool_refill_off_cpu_while_offline(struct kunit *test)
 {
 	const unsigned int high = 16;
-	unsigned int cpu = nr_cpu_ids, c, i;
+	unsigned int cpu, i;
 	struct llpool *pool;
-	u64 nested, runs;
+	u64 nested, runs, refilled;
 	int ret;
 
 	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU) || num_online_cpus() < 2)
 		kunit_skip(test, "needs CPU hotplug and two CPUs");
-	for_each_online_cpu(c)
-		if (c != raw_smp_processor_id() && c != cpumask_first(cpu_online_mask))
-			cpu = c;
+	cpu = llpool_test_pick_cpu();
 	if (cpu >= nr_cpu_ids)
 		kunit_skip(test, "no CPU to take offline");
 	pool = llpool_test_create(test, "kunit-offline", 0, 4, high);
@@ -917,11 +921,14 @@ static void llpool_refill_off_cpu_while_offline(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ_MSG(test, llpool_cpu_reserved(pool, cpu), 0U,
 			    "offline cpu%u kept its pages", cpu);
-	/* Each run allocates a batch, finds it is not on @cpu, frees it. */
+	/* Off its CPU a run only drains and trims: nothing is allocated. */
 	runs = llpool_test_counter(pool, LLPOOL_REFILL_RUNS);
+	refilled = llpool_test_counter(pool, LLPOOL_REFILLED);
 	for (i = 0; i < 3; i++)
 		llpool_run_cpu_work(pool, cpu);
-	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_REFILL_RUNS), runs + 3);
+	KUNIT_EXPECT_EQ_MSG(test, llpool_test_counter(pool, LLPOOL_REFILL_RUNS), runs,
+			    "a run off cpu%u took pages from the page allocator", cpu);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_REFILLED), refilled);
 	KUNIT_EXPECT_EQ(test, llpool_cpu_reserved(pool, cpu), 0U);
 	llpool_expect_balanced(test, pool);
 
@@ -1261,4 +1268,5 @@ kunit_test_suites(&llpool_functional_suite, &llpool_contexts_suite,
 
 MODULE_DESCRIPTION("KUnit suites for llpool");
 MODULE_IMPORT_NS(LLPOOL_INTERNAL);
+MODULE_IMPORT_NS(LLPOOL);
 MODULE_LICENSE("GPL");

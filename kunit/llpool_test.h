@@ -1,19 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Fixtures shared by llpool's KUnit suites: pool creation, waiting for the
- * worker, the pool's books, and the page stamp that catches a page handed
- * out twice.
+ * worker, the pool's books, the page stamp that catches a page handed out
+ * twice, and CPU hotplug (picking a CPU, bringing it back, a kthread that
+ * takes a CPU offline and online in a loop).
  */
 #ifndef _LLPOOL_KUNIT_TEST_H
 #define _LLPOOL_KUNIT_TEST_H
 
 #include <kunit/test.h>
 #include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/slab.h>
 
 #include "../pool.h"
 
@@ -36,15 +43,18 @@ static inline struct llpool *llpool_test_create(struct kunit *test,
 	return pool;
 }
 
-/* Poll @cond every 20 ms for up to LLPOOL_TEST_WAIT_MS; true if it held. */
-#define llpool_wait_for(cond)						\
+/* Poll @cond every 20 ms for up to @ms milliseconds; true if it held. */
+#define llpool_wait_for_ms(cond, ms)					\
 ({									\
-	unsigned long __end = jiffies + msecs_to_jiffies(LLPOOL_TEST_WAIT_MS); \
+	unsigned long __end = jiffies + msecs_to_jiffies(ms);		\
 	bool __ok;							\
 	while (!(__ok = (cond)) && time_before(jiffies, __end))		\
 		msleep(20);						\
 	__ok;								\
 })
+
+/* Poll @cond every 20 ms for up to LLPOOL_TEST_WAIT_MS; true if it held. */
+#define llpool_wait_for(cond)	llpool_wait_for_ms(cond, LLPOOL_TEST_WAIT_MS)
 
 static inline u64 llpool_test_counter(struct llpool *pool,
 				      enum llpool_counter i)
@@ -61,6 +71,18 @@ static inline unsigned long llpool_test_spilled(struct llpool *pool)
 
 	llpool_get_stats(pool, &st);
 	return st.spilled;
+}
+
+/*
+ * Pages the pool owns: taken from the page allocator and not given back
+ * (REFILLED - TRIMMED).  Any context.
+ */
+static inline s64 llpool_test_owned(struct llpool *pool)
+{
+	struct llpool_stats st;
+
+	llpool_get_stats(pool, &st);
+	return (s64)(st.counter[LLPOOL_REFILLED] - st.counter[LLPOOL_TRIMMED]);
 }
 
 /* REFILLED - TRIMMED == reserved + spilled + (ALLOCS - FREES), quiescent. */
@@ -116,6 +138,181 @@ static inline bool llpool_unstamp(struct page *page)
 	struct llpool_cc_page *p = page_address(page);
 
 	return xchg(&p->stamp, 0) == LLPOOL_CC_MAGIC;
+}
+
+/* ==== CPU hotplug ======================================================= */
+
+/*
+ * A CPU a hotplug test may take offline: online, not CPU 0 (x86 cannot
+ * offline it) nor the first online CPU, and preferably not the caller's.
+ * Returns nr_cpu_ids when there is none: the test skips.
+ */
+static inline unsigned int llpool_test_pick_cpu(void)
+{
+	unsigned int cpu, self = raw_smp_processor_id();
+	unsigned int pick = nr_cpu_ids, fallback = nr_cpu_ids;
+
+	for_each_online_cpu(cpu) {
+		if (!cpu || cpu == cpumask_first(cpu_online_mask))
+			continue;
+		if (cpu == self)
+			fallback = cpu;
+		else
+			pick = cpu;
+	}
+	return pick < nr_cpu_ids ? pick : fallback;
+}
+
+/*
+ * A possible CPU that is not online (maxcpus=, hot-add slots) and can be
+ * brought up, or nr_cpu_ids.
+ */
+static inline unsigned int llpool_test_offline_cpu(void)
+{
+	unsigned int cpu;
+
+	for_each_present_cpu(cpu)
+		if (!cpu_online(cpu))
+			return cpu;
+	return nr_cpu_ids;
+}
+
+/*
+ * Bring @cpu (back) online.  add_cpu() can fail transiently (-EBUSY while
+ * another hotplug operation is in flight), so it is retried for a while.
+ * Returns 0 or add_cpu()'s last error.
+ */
+static inline int llpool_test_cpu_up(unsigned int cpu)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < 50 && !cpu_online(cpu); i++) {
+		ret = add_cpu(cpu);
+		if (!ret || cpu_online(cpu))
+			return 0;
+		msleep(20);
+	}
+	return cpu_online(cpu) ? 0 : ret;
+}
+
+/*
+ * Take @cpu offline; returns remove_cpu()'s result (-EPERM without
+ * CONFIG_HOTPLUG_CPU).  The caller skips the test on an error, after its
+ * own cleanup: kunit_skip() does not return.
+ */
+static inline int llpool_test_cpu_down(unsigned int cpu)
+{
+	return remove_cpu(cpu);
+}
+
+/**
+ * struct llpool_test_flip - a kthread that takes a CPU offline and online
+ * @cpu: the CPU.
+ * @ms: for how long to keep flipping it.
+ * @down: called by the kthread right after each successful remove_cpu(),
+ *	with the CPU dead and hotplug not held; may be NULL.
+ * @arg: for @down.
+ * @cycles: offline/online cycles completed.
+ * @err: the first remove_cpu() or add_cpu() failure, 0 if none.
+ * @finished: completed by the kthread when it is done, with @cpu online
+ *	again (unless @err says add_cpu() failed).
+ *
+ * Allocated with kzalloc() by llpool_test_flip_start(): if the kthread hangs
+ * in hotplug, llpool_test_flip_wait() fails the test and leaves it (and
+ * this struct) behind instead of hanging the test too.
+ */
+struct llpool_test_flip {
+	unsigned int cpu;
+	unsigned int ms;
+	void (*down)(struct llpool_test_flip *f);
+	void *arg;
+	unsigned int cycles;
+	int err;
+	struct completion finished;
+};
+
+static inline int llpool_test_flip_fn(void *arg)
+{
+	struct llpool_test_flip *f = arg;
+	unsigned long end = jiffies + msecs_to_jiffies(f->ms);
+	int ret;
+
+	while (time_before(jiffies, end)) {
+		ret = remove_cpu(f->cpu);
+		if (ret) {
+			f->err = ret;
+			break;
+		}
+		if (f->down)
+			f->down(f);
+		/* Vary how long it stays down and up: 1..10 ms each. */
+		msleep(1 + get_random_u32_below(10));
+		ret = llpool_test_cpu_up(f->cpu);
+		if (ret) {
+			f->err = ret;
+			break;
+		}
+		f->cycles++;
+		msleep(1 + get_random_u32_below(10));
+	}
+	if (!f->err && llpool_test_cpu_up(f->cpu))
+		f->err = -EIO;
+	/* The completion is the last thing the kthread touches in @f. */
+	kthread_complete_and_exit(&f->finished, 0);
+}
+
+/*
+ * Start flipping @cpu for @ms milliseconds, calling @down(@f) after each
+ * offline.  Returns NULL (and fails the test) if the kthread cannot start.
+ */
+static inline struct llpool_test_flip *
+llpool_test_flip_start(struct kunit *test, unsigned int cpu, unsigned int ms,
+		       void (*down)(struct llpool_test_flip *f), void *arg)
+{
+	struct llpool_test_flip *f = kzalloc(sizeof(*f), GFP_KERNEL);
+	struct task_struct *task;
+
+	if (!f) {
+		KUNIT_FAIL(test, "no memory for the hotplug kthread");
+		return NULL;
+	}
+	f->cpu = cpu;
+	f->ms = ms;
+	f->down = down;
+	f->arg = arg;
+	init_completion(&f->finished);
+	task = kthread_run(llpool_test_flip_fn, f, "llpool_flip/%u", cpu);
+	if (IS_ERR(task)) {
+		KUNIT_FAIL(test, "hotplug kthread: %ld", PTR_ERR(task));
+		kfree(f);
+		return NULL;
+	}
+	return f;
+}
+
+/*
+ * Wait for the flipper, at most @f->ms + 60 s (one hotplug operation takes
+ * well under a second even under TCG).  On success fills in @cycles and
+ * returns the flipper's error (0: @cpu is online again); on a timeout
+ * fails the test, leaves @f to the stuck kthread and returns -ETIMEDOUT.
+ */
+static inline int llpool_test_flip_wait(struct kunit *test,
+					struct llpool_test_flip *f,
+					unsigned int *cycles)
+{
+	unsigned long timeout = msecs_to_jiffies(f->ms + 60000);
+	int err;
+
+	if (!wait_for_completion_timeout(&f->finished, timeout)) {
+		KUNIT_FAIL(test, "cpu%u: hotplug kthread still running %u ms after its end",
+			   f->cpu, 60000);
+		return -ETIMEDOUT;
+	}
+	*cycles = f->cycles;
+	err = f->err;
+	kfree(f);
+	return err;
 }
 
 #endif /* _LLPOOL_KUNIT_TEST_H */

@@ -1,0 +1,948 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite llpool_hotplug (llpool_hotplug_kunit.ko): llpool on a machine
+ * whose CPUs come and go, and under re-entry into its refill.
+ *
+ *   CPU hotplug  only online CPUs hold a reserve; a CPU is filled when it
+ *                comes online and gives everything back once it is dead,
+ *                also while it is loaded from other CPUs and flaps
+ *   re-entry     a kprobe allocating and freeing from inside the refill's
+ *                push, the free path's push and every instruction of the
+ *                pop: the pool's memory stays bounded, no page is handed
+ *                out twice, the refill ends, the books balance
+ *
+ * The hotplug tests need CONFIG_HOTPLUG_CPU and a second CPU that can go
+ * offline (never CPU 0), and skip without them; they always bring the CPU
+ * back.  Every wait has a deadline: a hang fails the test instead of the
+ * boot.
+ */
+
+#include <kunit/test.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/jiffies.h>
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
+#include <linux/kthread.h>
+#include <linux/llist.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+
+#include "../compat.h"
+#include "../pool.h"
+#include "llpool_test.h"
+
+/* ==== CPU hotplug ======================================================== */
+
+/**
+ * llpool_fills_online_cpus_only() - only online CPUs are prefilled
+ * @test: the test
+ *
+ * Proves that llpool_create() fills exactly the online CPUs (a VM with many
+ * more possible than online CPUs must not pay for the absent ones) and
+ * that a CPU coming online later is filled to @high by its online callback
+ * within the wait.  With a CPU offline at create (one that never came up,
+ * under maxcpus=, or one taken down here): that CPU holds 0 pages, every
+ * online CPU @high, and LLPOOL_REFILLED is exactly online CPUs * @high.
+ * Fails on a pool that prefills every possible CPU.
+ */
+static void llpool_fills_online_cpus_only(struct kunit *test)
+{
+	const unsigned int high = 16;
+	unsigned int cpu, x = llpool_test_offline_cpu(), online;
+	bool was_down = x < nr_cpu_ids;
+	struct llpool *pool;
+	int ret;
+
+	if (!was_down) {
+		x = llpool_test_pick_cpu();
+		if (x >= nr_cpu_ids)
+			kunit_skip(test, "needs a second CPU that can go offline");
+		ret = llpool_test_cpu_down(x);
+		if (ret)
+			kunit_skip(test, "remove_cpu(%u): %d", x, ret);
+	}
+	pool = llpool_test_create(test, "kunit-hp-fill", 0, 4, high);
+	online = num_online_cpus();
+	for_each_possible_cpu(cpu)
+		KUNIT_EXPECT_EQ_MSG(test, llpool_cpu_reserved(pool, cpu),
+				    cpu_online(cpu) ? high : 0U,
+				    "cpu%u (%s) after create", cpu,
+				    cpu_online(cpu) ? "online" : "offline");
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_REFILLED),
+			(u64)online * high);
+
+	ret = llpool_test_cpu_up(x);
+	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "add_cpu(%u)", x);
+	if (!ret) {
+		KUNIT_EXPECT_TRUE_MSG(test,
+				      llpool_wait_for(llpool_cpu_reserved(pool, x) == high),
+				      "cpu%u holds %u pages %d ms after coming online",
+				      x, llpool_cpu_reserved(pool, x),
+				      LLPOOL_TEST_WAIT_MS);
+		KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_REFILLED),
+				(u64)(online + 1) * high);
+	}
+	kunit_info(test, "cpu%u (%s at create): %u pages once online; %u of %u possible CPUs online at create",
+		   x, was_down ? "never up" : "taken down", llpool_cpu_reserved(pool, x),
+		   online, num_possible_cpus());
+	/* A CPU that was never up goes back to how the boot left it. */
+	if (was_down && !ret) {
+		ret = llpool_test_cpu_down(x);
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "remove_cpu(%u)", x);
+		KUNIT_EXPECT_EQ(test, llpool_cpu_reserved(pool, x), 0U);
+	}
+	llpool_expect_balanced_settled(test, pool);
+	llpool_destroy(pool);
+}
+
+/*
+ * The hammer: a kthread that allocates a page on its own CPU and frees it
+ * on the target CPU in an IPI, as fast as it can, so that pages keep
+ * landing on the target's reserve until the moment it stops (an IPI is
+ * sent only to an online CPU, and the dying CPU runs the ones in flight).
+ */
+struct llpool_hammer {
+	struct llpool *pool;
+	unsigned int cpu;		/* the target */
+	unsigned long ipis, local;	/* frees on the target, frees at home */
+	bool stop, done;
+};
+
+struct llpool_hammer_ipi {
+	struct llpool *pool;
+	struct page *page;
+};
+
+static void llpool_hammer_ipi_fn(void *arg)
+{
+	struct llpool_hammer_ipi *h = arg;
+
+	__llpool_free(h->pool, h->page);
+}
+
+static int llpool_hammer_fn(void *arg)
+{
+	struct llpool_hammer *h = arg;
+	struct llpool_hammer_ipi ipi = { .pool = h->pool };
+
+	while (!READ_ONCE(h->stop)) {
+		ipi.page = llpool_alloc(h->pool);
+		if (!ipi.page) {
+			cond_resched();
+			continue;
+		}
+		if (!smp_call_function_single(h->cpu, llpool_hammer_ipi_fn, &ipi, 1)) {
+			h->ipis++;
+		} else {
+			llpool_free(h->pool, ipi.page);
+			h->local++;
+		}
+		cond_resched();
+	}
+	WRITE_ONCE(h->done, true);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+/**
+ * llpool_offline_gives_back() - a dead CPU holds nothing
+ * @test: the test
+ *
+ * Proves that once remove_cpu() returns, the CPU's stack and spill list
+ * are empty and every page is accounted for, even though pages kept being
+ * freed on it (IPIs from a kthread on another CPU) until it stopped: the
+ * pages freed there after its offline callback ran must be given back by
+ * the CPU-dead callback.  Fails on a pool that empties the CPU only in its
+ * offline callback, while the CPU still runs.  Back online, the CPU is
+ * filled again.
+ */
+static void llpool_offline_gives_back(struct kunit *test)
+{
+	const unsigned int high = 16;
+	struct llpool_hammer *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	unsigned int x = llpool_test_pick_cpu(), kept;
+	struct task_struct *task;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	if (x >= nr_cpu_ids)
+		kunit_skip(test, "needs a second CPU that can go offline");
+	h->pool = llpool_test_create(test, "kunit-hp-give", 0, 4, high);
+	h->cpu = x;
+	/* The hammer lives on the first online CPU, which never goes down. */
+	task = kthread_run_on_cpu(llpool_hammer_fn, h, cpumask_first(cpu_online_mask),
+				  "llpool_hammer/%u");
+	if (IS_ERR(task)) {
+		llpool_destroy(h->pool);
+		KUNIT_FAIL(test, "hammer kthread: %ld", PTR_ERR(task));
+		return;
+	}
+	/* Let the hammer get going, then take the target down under it. */
+	llpool_wait_for(READ_ONCE(h->ipis) >= 50);
+	ret = llpool_test_cpu_down(x);
+	kept = llpool_cpu_reserved(h->pool, x);
+	WRITE_ONCE(h->stop, true);
+	KUNIT_EXPECT_TRUE_MSG(test, llpool_wait_for(READ_ONCE(h->done)),
+			      "hammer still running");
+	if (READ_ONCE(h->done))
+		kthread_stop(task);
+	if (ret) {
+		llpool_destroy(h->pool);
+		kunit_skip(test, "remove_cpu(%u): %d", x, ret);
+	}
+
+	kunit_info(test, "cpu%u: %lu frees on it by IPI, then %lu at home; %u pages on it once dead",
+		   x, h->ipis, h->local, kept);
+	KUNIT_EXPECT_GT(test, h->ipis, 0UL);
+	KUNIT_EXPECT_EQ_MSG(test, kept, 0U, "dead cpu%u kept %u pages", x, kept);
+	KUNIT_EXPECT_EQ(test, llpool_cpu_reserved(h->pool, x), 0U);
+	/* The home CPU only allocates: any spill left is the dead CPU's. */
+	KUNIT_EXPECT_TRUE_MSG(test, llpool_wait_for(!llpool_test_spilled(h->pool)),
+			      "%lu pages left on spill lists",
+			      llpool_test_spilled(h->pool));
+	llpool_expect_balanced(test, h->pool);
+
+	ret = llpool_test_cpu_up(x);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "add_cpu(%u)", x);
+	KUNIT_EXPECT_TRUE_MSG(test,
+			      llpool_wait_for(llpool_cpu_reserved(h->pool, x) == high),
+			      "cpu%u holds %u pages once back", x,
+			      llpool_cpu_reserved(h->pool, x));
+	llpool_expect_balanced_settled(test, h->pool);
+	llpool_destroy(h->pool);
+}
+
+/*
+ * The storm: one kthread per online CPU but the flapping one allocates
+ * bursts of pages and stamps them; half go to the next thread's inbox to
+ * be freed on its CPU, half to the flapping CPU, where an IPI frees them
+ * and allocates as many there, for the next thread.  Meanwhile another
+ * kthread takes the flapping CPU offline and online in a loop, and after
+ * each offline checks that the dead CPU holds no page.
+ */
+#define LLPOOL_STORM_MS		2000
+#define LLPOOL_STORM_BURST	8
+
+struct llpool_storm {
+	struct llpool *pool;
+	unsigned int cpu;		/* the flapping CPU */
+	unsigned long deadline;
+	atomic_t offlines, kept;	/* offlines; those after which pages stayed */
+	unsigned int kept_max;
+};
+
+struct llpool_storm_thread {
+	struct task_struct *task;
+	struct llpool_storm *s;
+	struct llist_head inbox;	/* pages to free here */
+	struct llist_head to_cpu;	/* pages for the IPI to free there */
+	struct llpool_storm_thread *next;
+	/* Written by the thread, and by its IPI while the thread waits. */
+	unsigned long allocs, frees, misses, doubles, bad_stamps, ipis;
+	bool done;
+};
+
+/* Free @list's pages here, checking and clearing their stamps. */
+static void llpool_storm_free_list(struct llpool_storm_thread *t,
+				   struct llist_node *list)
+{
+	struct llist_node *next;
+	struct page *page;
+
+	for (; list; list = next) {
+		next = list->next;
+		page = virt_to_page(list);
+		if (!llpool_unstamp(page))
+			t->bad_stamps++;
+		llpool_free(t->s->pool, page);
+		t->frees++;
+	}
+}
+
+/* Allocate a page, stamp it, count it; NULL on a miss. */
+static struct llpool_cc_page *llpool_storm_get(struct llpool_storm_thread *t)
+{
+	struct page *page = llpool_alloc(t->s->pool);
+
+	if (!page) {
+		t->misses++;
+		return NULL;
+	}
+	t->allocs++;
+	if (!llpool_stamp(page))
+		t->doubles++;
+	return page_address(page);
+}
+
+/* On the flapping CPU, in hardirq: free what we were given, allocate there. */
+static void llpool_storm_ipi(void *arg)
+{
+	struct llpool_storm_thread *t = arg;
+	struct llpool_cc_page *p;
+	unsigned int i;
+
+	llpool_storm_free_list(t, llist_del_all(&t->to_cpu));
+	for (i = 0; i < LLPOOL_STORM_BURST / 2; i++) {
+		p = llpool_storm_get(t);
+		if (p)
+			llist_add(&p->node, &t->next->inbox);
+	}
+	t->ipis++;
+}
+
+static int llpool_storm_fn(void *arg)
+{
+	struct llpool_storm_thread *t = arg;
+	struct llpool_cc_page *p;
+	unsigned int i;
+
+	while (time_before(jiffies, t->s->deadline)) {
+		for (i = 0; i < LLPOOL_STORM_BURST; i++) {
+			p = llpool_storm_get(t);
+			if (p)
+				llist_add(&p->node, i & 1 ? &t->next->inbox : &t->to_cpu);
+		}
+		/* An offline CPU gets no IPI: then its pages are freed here. */
+		if (smp_call_function_single(t->s->cpu, llpool_storm_ipi, t, 1))
+			llpool_storm_free_list(t, llist_del_all(&t->to_cpu));
+		llpool_storm_free_list(t, llist_del_all(&t->inbox));
+		cond_resched();
+	}
+	WRITE_ONCE(t->done, true);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+/* From the flipper, right after each offline: the dead CPU must be empty. */
+static void llpool_storm_down(struct llpool_test_flip *f)
+{
+	struct llpool_storm *s = f->arg;
+	unsigned int kept = llpool_cpu_reserved(s->pool, f->cpu);
+
+	atomic_inc(&s->offlines);
+	if (kept) {
+		atomic_inc(&s->kept);
+		s->kept_max = max(s->kept_max, kept);
+	}
+}
+
+/**
+ * llpool_hotplug_storm() - a CPU flaps while every CPU allocates and frees
+ * @test: the test
+ *
+ * Proves that CPU hotplug under load loses no page and hands none out
+ * twice: kthreads on the other online CPUs allocate and free stamped
+ * pages, on their CPUs and (by IPI) on a CPU that goes offline and online
+ * in a loop for LLPOOL_STORM_MS.  No page is handed out twice (stamps),
+ * allocs == frees, the books balance once settled, after every offline
+ * the dead CPU holds no page, every CPU still offline at the end holds
+ * none, and the flapping CPU is refilled once it is back.
+ */
+static void llpool_hotplug_storm(struct kunit *test)
+{
+	const unsigned int low = 8, high = 32;
+	unsigned int x = llpool_test_pick_cpu(), n = 0, i, cpu, cycles = 0;
+	unsigned long allocs = 0, frees = 0, misses = 0, ipis = 0;
+	struct llpool_storm_thread *th;
+	struct llpool_test_flip *f;
+	struct llpool_storm *s;
+	int ret;
+
+	if (x >= nr_cpu_ids)
+		kunit_skip(test, "needs a second CPU that can go offline");
+	ret = llpool_test_cpu_down(x);
+	if (ret)
+		kunit_skip(test, "remove_cpu(%u): %d", x, ret);
+	ret = llpool_test_cpu_up(x);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "add_cpu(%u)", x);
+
+	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	th = kunit_kcalloc(test, nr_cpu_ids, sizeof(*th), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, th);
+	s->pool = llpool_test_create(test, "kunit-hp-storm", 0, low, high);
+	s->cpu = x;
+	s->deadline = jiffies + msecs_to_jiffies(LLPOOL_STORM_MS);
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		struct llpool_storm_thread *t = &th[n];
+
+		if (cpu == x)
+			continue;
+		t->s = s;
+		init_llist_head(&t->inbox);
+		init_llist_head(&t->to_cpu);
+		t->task = kthread_create_on_cpu(llpool_storm_fn, t, cpu, "llpool_storm/%u");
+		if (IS_ERR(t->task)) {
+			t->task = NULL;
+			break;
+		}
+		n++;
+	}
+	cpus_read_unlock();
+	for (i = 0; i < n; i++)
+		th[i].next = &th[(i + 1) % n];
+	for (i = 0; i < n; i++)
+		wake_up_process(th[i].task);
+	f = llpool_test_flip_start(test, x, LLPOOL_STORM_MS, llpool_storm_down, s);
+	if (f)
+		ret = llpool_test_flip_wait(test, f, &cycles);
+
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_TRUE_MSG(test,
+				      llpool_wait_for_ms(READ_ONCE(th[i].done), 30000),
+				      "storm thread %u still running", i);
+		if (READ_ONCE(th[i].done))
+			kthread_stop(th[i].task);
+	}
+	/* Pages still in flight to a thread that had finished. */
+	for (i = 0; i < n; i++) {
+		llpool_storm_free_list(&th[i], llist_del_all(&th[i].to_cpu));
+		llpool_storm_free_list(&th[i], llist_del_all(&th[i].inbox));
+	}
+
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, th[i].doubles, 0UL, "thread %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, th[i].bad_stamps, 0UL, "thread %u", i);
+		allocs += th[i].allocs;
+		frees += th[i].frees;
+		misses += th[i].misses;
+		ipis += th[i].ipis;
+	}
+	kunit_info(test, "cpu%u: %u offline/online cycles; %u threads: %lu allocs, %lu frees, %lu misses, %lu IPIs; %d of %d offlines left pages (max %u)",
+		   x, cycles, n, allocs, frees, misses, ipis, atomic_read(&s->kept),
+		   atomic_read(&s->offlines), s->kept_max);
+	KUNIT_EXPECT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "hotplug of cpu%u failed", x);
+	KUNIT_EXPECT_GT(test, cycles, 0U);
+	KUNIT_EXPECT_GT(test, n, 0U);
+	KUNIT_EXPECT_GT(test, ipis, 0UL);
+	KUNIT_EXPECT_GT(test, allocs, 0UL);
+	KUNIT_EXPECT_EQ(test, allocs, frees);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(s->pool, LLPOOL_ALLOCS), (u64)allocs);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(s->pool, LLPOOL_FREES), (u64)frees);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&s->kept), 0,
+			    "a dead cpu%u held up to %u pages", x, s->kept_max);
+	for_each_possible_cpu(cpu)
+		if (!cpu_online(cpu))
+			KUNIT_EXPECT_EQ_MSG(test, llpool_cpu_reserved(s->pool, cpu), 0U,
+					    "offline cpu%u", cpu);
+	if (cpu_online(x))
+		KUNIT_EXPECT_TRUE_MSG(test,
+				      llpool_wait_for(llpool_cpu_reserved(s->pool, x) >= low),
+				      "cpu%u holds %u pages once back", x,
+				      llpool_cpu_reserved(s->pool, x));
+	llpool_expect_balanced_settled(test, s->pool);
+	llpool_destroy(s->pool);
+}
+
+/* ==== Re-entry =========================================================== */
+
+#ifdef CONFIG_KPROBES
+/*
+ * The valve: a re-entry test's probe stops nesting once the pool owns more
+ * than LLPOOL_VALVE_PAGES (64 MiB of order-0 pages), so that a pool whose
+ * refill does not end gives the guest its memory back and the test fails
+ * instead of the boot; or after LLPOOL_VALVE_HITS hits, so that a worker
+ * that its own nested spills keep running back to back gives the CPU back.
+ * A refill with a budget, re-armed at a pace, stays far below both: about
+ * 2000 hits in the test's second here.
+ */
+#define LLPOOL_VALVE_PAGES	16384
+#define LLPOOL_VALVE_HITS	20000
+/* How long the probes keep nesting while the test watches the pool. */
+#define LLPOOL_REENTRY_MS	1000
+/* The re-entry tests' pools. */
+#define LLPOOL_RE_LOW		8
+#define LLPOOL_RE_HIGH		32
+
+/**
+ * struct llpool_push_probe - a kprobe on llpool_push() that nests
+ * @kp: the probe.
+ * @pool: the test's pool; NULL disarms the probe.
+ * @cpu: the only CPU it nests on.
+ * @task: the only task it nests in, or NULL for any workqueue worker.
+ * @hits: armed hits.
+ * @nested: hits that got a page and gave it back.
+ * @max_owned: the most pages the pool owned at a hit.
+ * @valve: set when the pool owned more than LLPOOL_VALVE_PAGES or the
+ *	probe was hit more than LLPOOL_VALVE_HITS times; it stops nesting.
+ *
+ * llpool_push() runs with the push guard claimed, in the free path and in
+ * the worker's batch push (refill and spill drain).  The handler does an
+ * llpool_alloc() and an llpool_free() on the same pool from there, as an
+ * NMI landing in the push would: the alloc pops a page, the free finds the
+ * guard taken and spills it.  The test's pool is the only pool in use
+ * while it is armed, on its CPU.
+ */
+struct llpool_push_probe {
+	struct kprobe kp;
+	struct llpool *pool;
+	unsigned int cpu;
+	struct task_struct *task;
+	atomic_t hits, nested;
+	s64 max_owned;
+	bool valve;
+};
+
+static int llpool_push_probe_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct llpool_push_probe *p = container_of(kp, struct llpool_push_probe, kp);
+	struct llpool *pool = READ_ONCE(p->pool);
+	struct task_struct *task = READ_ONCE(p->task);
+	struct page *page;
+	s64 owned;
+
+	if (!pool || READ_ONCE(p->valve) || smp_processor_id() != p->cpu)
+		return 0;
+	if (task ? current != task : !(current->flags & PF_WQ_WORKER))
+		return 0;
+	owned = llpool_test_owned(pool);
+	if (owned > READ_ONCE(p->max_owned))
+		WRITE_ONCE(p->max_owned, owned);
+	if (atomic_inc_return(&p->hits) > LLPOOL_VALVE_HITS ||
+	    owned > LLPOOL_VALVE_PAGES) {
+		WRITE_ONCE(p->valve, true);
+		return 0;
+	}
+	page = llpool_alloc(pool);
+	if (page) {
+		atomic_inc(&p->nested);
+		llpool_free(pool, page);
+	}
+	return 0;
+}
+
+/*
+ * Arm @p on this CPU (the caller has migration disabled) for @pool, in
+ * @task or (NULL) in workqueue workers.  Returns register_kprobe()'s error.
+ */
+static int llpool_push_probe_arm(struct llpool_push_probe *p,
+				 struct llpool *pool, struct task_struct *task)
+{
+	int ret;
+
+	p->kp.symbol_name = "llpool_push";
+	p->kp.pre_handler = llpool_push_probe_pre;
+	p->cpu = smp_processor_id();
+	p->task = task;
+	ret = register_kprobe(&p->kp);
+	if (!ret)
+		WRITE_ONCE(p->pool, pool);
+	return ret;
+}
+
+/* Disarm and unregister; no handler runs once this returns. */
+static void llpool_push_probe_disarm(struct llpool_push_probe *p)
+{
+	WRITE_ONCE(p->pool, NULL);
+	unregister_kprobe(&p->kp);
+}
+
+/*
+ * Sample the pool's owned pages every 10 ms for LLPOOL_REENTRY_MS, calling
+ * @work (if any) between samples; returns the largest seen here or by the
+ * probe.
+ */
+static s64 llpool_watch_owned(struct llpool *pool, struct llpool_push_probe *p,
+			      void (*work)(void *arg), void *arg)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(LLPOOL_REENTRY_MS);
+	s64 max = 0;
+
+	while (time_before(jiffies, end)) {
+		max = max(max, llpool_test_owned(pool));
+		if (work)
+			work(arg);
+		usleep_range(10000, 11000);
+	}
+	return max(max, READ_ONCE(p->max_owned));
+}
+
+/*
+ * After the probe is gone and the test has given its pages back: the
+ * spill lists drain, @cpu's reserve settles at @high, and then no refill
+ * takes pages any more (LLPOOL_REFILL_RUNS stays put for 500 ms).  True if
+ * the pool went idle.
+ */
+static bool llpool_goes_idle(struct kunit *test, struct llpool *pool,
+			     unsigned int cpu, unsigned int high)
+{
+	u64 runs;
+
+	if (!llpool_wait_for(!llpool_test_spilled(pool) &&
+			     llpool_cpu_reserved(pool, cpu) == high)) {
+		KUNIT_FAIL(test, "not settled: %lu spilled, cpu%u holds %u",
+			   llpool_test_spilled(pool), cpu,
+			   llpool_cpu_reserved(pool, cpu));
+		return false;
+	}
+	runs = llpool_test_counter(pool, LLPOOL_REFILL_RUNS);
+	msleep(500);
+	return llpool_test_counter(pool, LLPOOL_REFILL_RUNS) == runs;
+}
+
+/* Pages the refill test takes from its CPU: leaves it at low - 1. */
+#define LLPOOL_RB_TAKE		(LLPOOL_RE_HIGH - LLPOOL_RE_LOW + 1)
+
+/**
+ * llpool_refill_bounded_under_reentry() - a refill ends within its budget
+ * @test: the test
+ *
+ * Proves that a refill whose every push is interrupted by a context that
+ * allocates and frees on the same pool (a kprobe in llpool_push() acting
+ * only in the worker, as an NMI could) takes a bounded number of pages
+ * from the page allocator and ends.  Each nested free spills a page while
+ * the stack stays where it was, so a refill that counted only its stack
+ * and had no budget would allocate without end.  This CPU is taken below
+ * @low so that its refill runs; for LLPOOL_REENTRY_MS the pool's owned
+ * pages (REFILLED - TRIMMED) must stay within online CPUs * 2 * @high plus
+ * the pages the test holds, the valve must never trip (the pool never owns
+ * LLPOOL_VALVE_PAGES, the worker does not run back to back into
+ * LLPOOL_VALVE_HITS nested pushes), and once the probe is gone the pool
+ * must go idle with its books balanced and nothing leaked.
+ */
+static void llpool_refill_bounded_under_reentry(struct kunit *test)
+{
+	const unsigned int low = LLPOOL_RE_LOW, high = LLPOOL_RE_HIGH;
+	struct llpool_push_probe *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct page *held[LLPOOL_RB_TAKE];
+	unsigned int n = 0, cpu;
+	struct llpool *pool;
+	s64 bound, max;
+	bool idle;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	pool = llpool_test_create(test, "kunit-hp-refill", 0, low, high);
+	bound = (s64)num_online_cpus() * 2 * high + LLPOOL_RB_TAKE;
+
+	migrate_disable();
+	cpu = smp_processor_id();
+	ret = llpool_push_probe_arm(p, pool, NULL);
+	if (ret) {
+		migrate_enable();
+		llpool_destroy(pool);
+		KUNIT_FAIL(test, "register_kprobe(llpool_push): %d", ret);
+		return;
+	}
+	/*
+	 * Leave this CPU low - 1 pages, not none: a nested alloc must find a
+	 * page on the stack it interrupts (on an empty one it would steal,
+	 * and the push would win).  The alloc that goes below low kicks.
+	 */
+	while (n < LLPOOL_RB_TAKE) {
+		held[n] = llpool_alloc(pool);
+		if (!held[n])
+			break;
+		n++;
+	}
+	max = llpool_watch_owned(pool, p, NULL, NULL);
+	llpool_push_probe_disarm(p);
+	while (n)
+		llpool_free(pool, held[--n]);
+	migrate_enable();
+	idle = llpool_goes_idle(test, pool, cpu, high);
+
+	kunit_info(test, "cpu%u: %d probe hits in the worker, %d nested pairs; pool owned at most %lld pages (bound %lld); valve %s; %llu refill runs, %llu pages refilled",
+		   cpu, atomic_read(&p->hits), atomic_read(&p->nested), max, bound,
+		   p->valve ? "TRIPPED" : "not tripped",
+		   llpool_test_counter(pool, LLPOOL_REFILL_RUNS),
+		   llpool_test_counter(pool, LLPOOL_REFILLED));
+	KUNIT_EXPECT_GT_MSG(test, atomic_read(&p->nested), 0,
+			    "the probe never nested inside the refill");
+	KUNIT_EXPECT_LE_MSG(test, max, bound,
+			    "the refill took pages without bound");
+	KUNIT_EXPECT_FALSE_MSG(test, p->valve,
+			       "valve: the pool passed %d pages or the probe %d hits",
+			       LLPOOL_VALVE_PAGES, LLPOOL_VALVE_HITS);
+	KUNIT_EXPECT_TRUE_MSG(test, idle, "refills went on after the probe was gone");
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_ALLOCS),
+			llpool_test_counter(pool, LLPOOL_FREES));
+	llpool_expect_balanced_settled(test, pool);
+	llpool_destroy(pool);
+}
+
+#define LLPOOL_FB_BURST		16
+
+/* One burst on this CPU: allocate, then free, every free a push. */
+static void llpool_free_burst(void *arg)
+{
+	struct llpool *pool = arg;
+	struct page *pages[LLPOOL_FB_BURST];
+	unsigned int i;
+
+	for (i = 0; i < LLPOOL_FB_BURST; i++)
+		pages[i] = llpool_alloc(pool);
+	for (i = 0; i < LLPOOL_FB_BURST; i++)
+		llpool_free(pool, pages[i]);
+}
+
+/**
+ * llpool_free_reentry_bounded() - nested frees on the free path spill and
+ * come back
+ * @test: the test
+ *
+ * Proves that re-entry into the free path's push (the kprobe nesting only
+ * in this test's task, every 10 ms a burst of allocations and frees on one
+ * CPU for LLPOOL_REENTRY_MS) costs no memory: every nested free spills,
+ * the worker takes the spilled pages back, the pool's owned pages stay
+ * within online CPUs * 2 * @high plus a burst, and once the probe is gone
+ * the pool goes idle with its books balanced.
+ */
+static void llpool_free_reentry_bounded(struct kunit *test)
+{
+	const unsigned int low = LLPOOL_RE_LOW, high = LLPOOL_RE_HIGH;
+	struct llpool_push_probe *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct llpool *pool;
+	unsigned int cpu;
+	s64 bound, max;
+	bool idle;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	pool = llpool_test_create(test, "kunit-hp-free", 0, low, high);
+	bound = (s64)num_online_cpus() * 2 * high + LLPOOL_FB_BURST;
+
+	migrate_disable();
+	cpu = smp_processor_id();
+	ret = llpool_push_probe_arm(p, pool, current);
+	if (ret) {
+		migrate_enable();
+		llpool_destroy(pool);
+		KUNIT_FAIL(test, "register_kprobe(llpool_push): %d", ret);
+		return;
+	}
+	max = llpool_watch_owned(pool, p, llpool_free_burst, pool);
+	llpool_push_probe_disarm(p);
+	migrate_enable();
+	idle = llpool_goes_idle(test, pool, cpu, high);
+
+	kunit_info(test, "cpu%u: %d probe hits in frees, %d nested pairs, %llu nested frees counted; pool owned at most %lld pages (bound %lld); valve %s",
+		   cpu, atomic_read(&p->hits), atomic_read(&p->nested),
+		   llpool_test_counter(pool, LLPOOL_NESTED), max, bound,
+		   p->valve ? "TRIPPED" : "not tripped");
+	KUNIT_EXPECT_GT(test, atomic_read(&p->nested), 0);
+	KUNIT_EXPECT_GE(test, llpool_test_counter(pool, LLPOOL_NESTED),
+			(u64)atomic_read(&p->nested));
+	KUNIT_EXPECT_LE(test, max, bound);
+	KUNIT_EXPECT_FALSE(test, p->valve);
+	KUNIT_EXPECT_TRUE_MSG(test, idle, "refills went on after the probe was gone");
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_ALLOCS),
+			llpool_test_counter(pool, LLPOOL_FREES));
+	llpool_expect_balanced_settled(test, pool);
+	llpool_destroy(pool);
+}
+
+/*
+ * Probes on every instruction of llpool_pop().  Each outer allocation by
+ * the test sets a countdown of probe hits; where it runs out, the handler
+ * nests an ABA: it allocates two pages A and B and frees A then B, which
+ * leaves the same number of pages on the stack, with A one slot lower and
+ * B where A was.  An outer pop that read the top and A before the nesting
+ * and then moved the top down anyway would hand out A while A is still on
+ * the stack: the stamp catches its second handout.
+ */
+#define LLPOOL_POP_PROBES	256	/* llpool_pop() has about 60 instructions */
+#define LLPOOL_POP_BYTES	1024
+#define LLPOOL_POP_BURST	4
+
+struct llpool_pop_probes {
+	struct kprobe *kp[LLPOOL_POP_PROBES];
+	unsigned int n;
+	unsigned long size;
+	struct llpool *pool;		/* NULL: disarmed */
+	struct task_struct *task;
+	int countdown;			/* hits before nesting; < 0: done */
+	unsigned int nested, aba;
+	DECLARE_BITMAP(where, LLPOOL_POP_BYTES);	/* offsets nested at */
+};
+
+static struct llpool_pop_probes *llpool_pop_probes;
+
+static int llpool_pop_probe_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct llpool_pop_probes *pp = READ_ONCE(llpool_pop_probes);
+	struct page *a, *b;
+
+	if (!pp || !READ_ONCE(pp->pool) || current != pp->task ||
+	    pp->countdown < 0 || pp->countdown-- > 0)
+		return 0;
+	/* Our own pops below do not come back here: kprobes do not nest. */
+	a = llpool_alloc(pp->pool);
+	b = llpool_alloc(pp->pool);
+	llpool_free(pp->pool, a);
+	llpool_free(pp->pool, b);
+	pp->nested++;
+	if (a && b)
+		pp->aba++;
+	if (kp->offset < LLPOOL_POP_BYTES)
+		__set_bit(kp->offset, pp->where);
+	return 0;
+}
+
+/* Register a probe at @off in llpool_pop(); 0 if that is an instruction. */
+static int llpool_pop_probe_add(struct llpool_pop_probes *pp, unsigned int off)
+{
+	struct kprobe *kp = kzalloc(sizeof(*kp), GFP_KERNEL);
+	int ret;
+
+	if (!kp)
+		return -ENOMEM;
+	kp->symbol_name = "llpool_pop";
+	kp->offset = off;
+	kp->pre_handler = llpool_pop_probe_pre;
+	ret = register_kprobe(kp);
+	if (ret) {
+		kfree(kp);
+		return ret;
+	}
+	pp->kp[pp->n++] = kp;
+	return 0;
+}
+
+static void llpool_pop_probes_remove(struct llpool_pop_probes *pp)
+{
+	unsigned int i;
+
+	unregister_kprobes(pp->kp, pp->n);
+	for (i = 0; i < pp->n; i++)
+		kfree(pp->kp[i]);
+	pp->n = 0;
+}
+
+/*
+ * A probe on every instruction of llpool_pop(): its size comes from
+ * kallsyms ("llpool_pop+0x0/0x164 [llpool]"), its instruction boundaries
+ * from register_kprobe(), which refuses any other offset (-EILSEQ).
+ */
+static int llpool_pop_probes_add(struct llpool_pop_probes *pp)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned int off;
+	const char *size;
+	int ret;
+
+	ret = llpool_pop_probe_add(pp, 0);
+	if (ret)
+		return ret;
+	sprint_symbol(sym, (unsigned long)pp->kp[0]->addr);
+	size = strchr(sym, '/');
+	if (!size || sscanf(size, "/%lx", &pp->size) != 1 ||
+	    pp->size > LLPOOL_POP_BYTES) {
+		llpool_pop_probes_remove(pp);
+		return -ERANGE;
+	}
+	for (off = 1; off < pp->size && pp->n < LLPOOL_POP_PROBES; off++)
+		llpool_pop_probe_add(pp, off);
+	return 0;
+}
+
+/**
+ * llpool_reentry_inside_pop() - an ABA nested at every instruction of a pop
+ * @test: the test
+ *
+ * Proves that the lock-free pop is safe against a context that interrupts
+ * it anywhere, including between its read of the top and its cmpxchg, and
+ * reorders the stack under it (an NMI doing two allocs and two frees):
+ * with a kprobe on every instruction of llpool_pop() and the nesting moved
+ * one instruction further on each allocation, no page is handed out twice
+ * (stamps), the nested allocations get pages, and the books balance.  TCG
+ * delivers real NMIs only between translated blocks, so this is how a
+ * window of a few instructions is reached (see platform notes).
+ */
+static void llpool_reentry_inside_pop(struct kunit *test)
+{
+	struct llpool_pop_probes *pp = kunit_kzalloc(test, sizeof(*pp), GFP_KERNEL);
+	struct page *pages[LLPOOL_POP_BURST];
+	unsigned int i, r, rounds, probes, doubles = 0, bad = 0;
+	struct llpool *pool;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, pp);
+	pool = llpool_test_create(test, "kunit-hp-pop", 0, LLPOOL_RE_LOW, LLPOOL_RE_HIGH);
+	ret = llpool_pop_probes_add(pp);
+	if (ret) {
+		llpool_destroy(pool);
+		KUNIT_FAIL(test, "kprobes on llpool_pop: %d", ret);
+		return;
+	}
+	pp->task = current;
+	pp->countdown = -1;
+	WRITE_ONCE(llpool_pop_probes, pp);
+	WRITE_ONCE(pp->pool, pool);
+
+	/*
+	 * Countdowns from 0 to twice the probes (a retry goes through the
+	 * pop again), each twice.
+	 */
+	rounds = pp->n + 1;
+	migrate_disable();
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < LLPOOL_POP_BURST; i++) {
+			pp->countdown = (r * LLPOOL_POP_BURST + i) % (2 * pp->n);
+			pages[i] = llpool_alloc(pool);
+			pp->countdown = -1;
+			if (pages[i] && !llpool_stamp(pages[i]))
+				doubles++;
+		}
+		for (i = 0; i < LLPOOL_POP_BURST; i++) {
+			if (!pages[i])
+				continue;
+			if (!llpool_unstamp(pages[i]))
+				bad++;
+			llpool_free(pool, pages[i]);
+		}
+		cond_resched();
+	}
+	migrate_enable();
+	WRITE_ONCE(pp->pool, NULL);
+	probes = pp->n;
+	llpool_pop_probes_remove(pp);
+	WRITE_ONCE(llpool_pop_probes, NULL);
+
+	kunit_info(test, "%u probes over %lu bytes of llpool_pop; %u allocations; %u nested (%u with two pages) at %u distinct instructions",
+		   probes, pp->size, rounds * LLPOOL_POP_BURST, pp->nested, pp->aba,
+		   bitmap_weight(pp->where, LLPOOL_POP_BYTES));
+	KUNIT_EXPECT_EQ_MSG(test, doubles, 0U, "a page was handed out twice");
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0U, "a page was freed twice");
+	KUNIT_EXPECT_GT(test, pp->aba, 0U);
+	/* Most instructions are on the path of a successful pop. */
+	KUNIT_EXPECT_GE(test, bitmap_weight(pp->where, LLPOOL_POP_BYTES) * 2, probes);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_ALLOCS),
+			llpool_test_counter(pool, LLPOOL_FREES));
+	llpool_expect_balanced_settled(test, pool);
+	llpool_destroy(pool);
+}
+#endif /* CONFIG_KPROBES */
+
+static struct kunit_case llpool_hotplug_cases[] = {
+	KUNIT_CASE(llpool_fills_online_cpus_only),
+	KUNIT_CASE(llpool_offline_gives_back),
+	KUNIT_CASE_SLOW(llpool_hotplug_storm),
+#ifdef CONFIG_KPROBES
+	KUNIT_CASE_SLOW(llpool_refill_bounded_under_reentry),
+	KUNIT_CASE_SLOW(llpool_free_reentry_bounded),
+	KUNIT_CASE_SLOW(llpool_reentry_inside_pop),
+#endif
+	{}
+};
+
+static struct kunit_suite llpool_hotplug_suite = {
+	.name = "llpool_hotplug",
+	.test_cases = llpool_hotplug_cases,
+};
+
+kunit_test_suites(&llpool_hotplug_suite);
+
+MODULE_DESCRIPTION("KUnit suite for llpool: CPU hotplug and re-entry");
+MODULE_IMPORT_NS(LLPOOL);
+MODULE_LICENSE("GPL");
