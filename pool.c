@@ -372,7 +372,7 @@ struct page *__llpool_alloc(struct llpool *pool)
 	llpool_fast_exit();
 	return page;
 }
-EXPORT_SYMBOL_GPL(__llpool_alloc);
+EXPORT_SYMBOL_NS_GPL(__llpool_alloc, LLPOOL);
 
 /**
  * llpool_alloc() - take a page from the pool
@@ -398,7 +398,7 @@ struct page *llpool_alloc(struct llpool *pool)
 	local_irq_restore(flags);
 	return page;
 }
-EXPORT_SYMBOL_GPL(llpool_alloc);
+EXPORT_SYMBOL_NS_GPL(llpool_alloc, LLPOOL);
 
 /*
  * CONFIG_DEBUG_VM: refuse a page of the wrong order, from another pool or
@@ -473,7 +473,7 @@ void __llpool_free(struct llpool *pool, struct page *page)
 out:
 	llpool_fast_exit();
 }
-EXPORT_SYMBOL_GPL(__llpool_free);
+EXPORT_SYMBOL_NS_GPL(__llpool_free, LLPOOL);
 
 /**
  * llpool_free() - give a page back to this CPU's reserve
@@ -499,7 +499,7 @@ void llpool_free(struct llpool *pool, struct page *page)
 	__llpool_free(pool, page);
 	local_irq_restore(flags);
 }
-EXPORT_SYMBOL_GPL(llpool_free);
+EXPORT_SYMBOL_NS_GPL(llpool_free, LLPOOL);
 
 /* ==== Kick =============================================================== */
 
@@ -1089,7 +1089,7 @@ err_free:
 	kfree(pool);
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_GPL(llpool_create);
+EXPORT_SYMBOL_NS_GPL(llpool_create, LLPOOL);
 
 /* ==== Teardown =========================================================== */
 
@@ -1176,7 +1176,7 @@ void llpool_destroy(struct llpool *pool)
 	llpool_free_cpus(pool);
 	kfree(pool);
 }
-EXPORT_SYMBOL_GPL(llpool_destroy);
+EXPORT_SYMBOL_NS_GPL(llpool_destroy, LLPOOL);
 
 /* ==== Stats ============================================================== */
 
@@ -1209,7 +1209,7 @@ const char *llpool_counter_name(enum llpool_counter counter)
 		return "?";
 	return llpool_counter_names[counter];
 }
-EXPORT_SYMBOL_GPL(llpool_counter_name);
+EXPORT_SYMBOL_NS_GPL(llpool_counter_name, LLPOOL);
 
 /**
  * llpool_cpu_reserved() - pages on one CPU's reserve
@@ -1226,7 +1226,7 @@ unsigned int llpool_cpu_reserved(struct llpool *pool, unsigned int cpu)
 		return 0;
 	return llpool_reserved(per_cpu_ptr(pool->pcpu, cpu));
 }
-EXPORT_SYMBOL_GPL(llpool_cpu_reserved);
+EXPORT_SYMBOL_NS_GPL(llpool_cpu_reserved, LLPOOL);
 
 /**
  * llpool_get_stats() - snapshot a pool's counters and levels
@@ -1249,7 +1249,7 @@ void llpool_get_stats(struct llpool *pool, struct llpool_stats *stats)
 		stats->spilled += max(atomic_read(&c->nr_spill), 0);
 	}
 }
-EXPORT_SYMBOL_GPL(llpool_get_stats);
+EXPORT_SYMBOL_NS_GPL(llpool_get_stats, LLPOOL);
 
 static int llpool_stats_show(struct seq_file *m, void *v)
 {

@@ -230,7 +230,7 @@ out:
 	local_irq_restore(flags);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(llpool_rcu_free);
+EXPORT_SYMBOL_NS_GPL(llpool_rcu_free, LLPOOL);
 
 /* ==== Kick =============================================================== */
 
@@ -498,7 +498,7 @@ void llpool_rcu_barrier(struct llpool_rcu *r)
 	} while (!llpool_rcu_idle(r));
 	atomic_dec(&r->flushing);
 }
-EXPORT_SYMBOL_GPL(llpool_rcu_barrier);
+EXPORT_SYMBOL_NS_GPL(llpool_rcu_barrier, LLPOOL);
 
 static int llpool_rcu_stats_show(struct seq_file *m, void *v);
 DEFINE_SHOW_ATTRIBUTE(llpool_rcu_stats);
@@ -567,7 +567,7 @@ err_free:
 	kfree(r);
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_GPL(llpool_rcu_create);
+EXPORT_SYMBOL_NS_GPL(llpool_rcu_create, LLPOOL);
 
 /**
  * llpool_rcu_destroy() - free everything queued and destroy the instance
@@ -612,7 +612,7 @@ void llpool_rcu_destroy(struct llpool_rcu *r)
 	free_percpu(r->pcpu);
 	kfree(r);
 }
-EXPORT_SYMBOL_GPL(llpool_rcu_destroy);
+EXPORT_SYMBOL_NS_GPL(llpool_rcu_destroy, LLPOOL);
 
 /* ==== Stats and the default instance ===================================== */
 
@@ -652,7 +652,7 @@ void llpool_rcu_get_stats(struct llpool_rcu *r,
 	stats[LLPOOL_RCU_GPS] = atomic_long_read(&r->gps);
 	stats[LLPOOL_RCU_EARLY] = atomic_long_read(&r->early);
 }
-EXPORT_SYMBOL_GPL(llpool_rcu_get_stats);
+EXPORT_SYMBOL_NS_GPL(llpool_rcu_get_stats, LLPOOL);
 
 static int llpool_rcu_stats_show(struct seq_file *m, void *v)
 {
@@ -687,7 +687,7 @@ int llpool_kfree_rcu(void *ptr)
 {
 	return llpool_rcu_free(llpool_rcu_default, ptr);
 }
-EXPORT_SYMBOL_GPL(llpool_kfree_rcu);
+EXPORT_SYMBOL_NS_GPL(llpool_kfree_rcu, LLPOOL);
 
 /**
  * llpool_kfree_rcu_barrier() - llpool_rcu_barrier() on the default instance
@@ -700,7 +700,7 @@ void llpool_kfree_rcu_barrier(void)
 {
 	llpool_rcu_barrier(llpool_rcu_default);
 }
-EXPORT_SYMBOL_GPL(llpool_kfree_rcu_barrier);
+EXPORT_SYMBOL_NS_GPL(llpool_kfree_rcu_barrier, LLPOOL);
 
 /* Write 1: llpool_kfree_rcu_barrier().  Anything else is refused. */
 static ssize_t llpool_rcu_barrier_write(struct file *file, const char __user *ubuf,
@@ -1030,4 +1030,5 @@ module_init(llpool_rcu_init);
 module_exit(llpool_rcu_exit);
 MODULE_DESCRIPTION("rcu_pool_user: deferred free after a grace period, from any context, on llpool");
 MODULE_VERSION(LLPOOL_VERSION);
+MODULE_IMPORT_NS(LLPOOL);
 MODULE_LICENSE("GPL");

@@ -620,4 +620,5 @@ static void __exit bench_exit(void)
 module_init(bench_init);
 module_exit(bench_exit);
 MODULE_DESCRIPTION("llpool against GFP_NOWAIT, GFP_ATOMIC, __GFP_NO_LOCKS, objpool and mempool");
+MODULE_IMPORT_NS(LLPOOL);
 MODULE_LICENSE("GPL");

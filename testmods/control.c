@@ -223,4 +223,5 @@ module_init(control_init);
 module_exit(control_exit);
 MODULE_IMPORT_NS(LLPOOL_INTERNAL);
 MODULE_DESCRIPTION("llpool negative controls: deliberate lock mistakes");
+MODULE_IMPORT_NS(LLPOOL);
 MODULE_LICENSE("GPL");

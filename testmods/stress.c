@@ -250,4 +250,5 @@ static void __exit stress_exit(void)
 module_init(stress_init);
 module_exit(stress_exit);
 MODULE_DESCRIPTION("llpool load generator for make run");
+MODULE_IMPORT_NS(LLPOOL);
 MODULE_LICENSE("GPL");
