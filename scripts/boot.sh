@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Boot a harness kernel (4 vCPUs in 2 sockets, one NUMA node each) with a test plan: scripts/boot.sh VARIANT PLAN OUTDIR [VAR=VALUE...]
+# Boot a harness kernel with a test plan: scripts/boot.sh VARIANT PLAN OUTDIR [VAR=VALUE...]
 #
 # PLAN is scripts/guest/plan-PLAN.sh.  VAR=VALUE pairs go on the kernel
-# command line, which hands them to the guest's init as environment.
+# command line, which hands them to the guest's init as environment (the
+# kernel keeps its own parameters, maxcpus=2 say, to itself).
+# LLPOOL_SMP=N sets the guest's CPU shape: N vCPUs (default 4) in 2 sockets
+# of N/2 cores, one NUMA node (1 GiB) each; LLPOOL_SMP=1 is one vCPU in one
+# node (2 GiB).  N must be 1 or even, and at most the kernel's NR_CPUS.
 # OUTDIR gets console.log (the whole kernel log), results.log (the guest's
 # result channel) and qemu.log.  The guest has LLPOOL_BOOT_TIMEOUT seconds
 # (default 900) before it is killed; a killed guest has no "@@ END" line,
@@ -20,6 +24,31 @@ shift 3
 kdir=$LLPOOL_CACHE/build/$variant
 ko=$LLPOOL_CACHE/mod/$variant/ko
 [ -f "$kdir/arch/x86/boot/bzImage" ] || die "kernel $variant is not built"
+
+# The CPU and NUMA shape.  Two nodes whenever there are two CPUs to split,
+# so that every shape keeps a remote node to steal from; the default (4 vCPUs,
+# nodes 0-1 and 2-3) is the shape every other test was written for.
+smp=${LLPOOL_SMP:-4}
+case $smp in
+''|*[!0-9]*) die "LLPOOL_SMP=$smp: want a number of vCPUs" ;;
+esac
+nr_cpus=$(sed -n 's/^CONFIG_NR_CPUS=//p' "$kdir/.config" 2>/dev/null || true)
+# A guest with more vCPUs than NR_CPUS would boot fewer, silently.
+[ -z "$nr_cpus" ] || [ "$smp" -le "$nr_cpus" ] ||
+	die "LLPOOL_SMP=$smp: kernel $variant has NR_CPUS=$nr_cpus"
+if [ "$smp" -eq 1 ]; then
+	smp_arg=1
+	numa=(-object memory-backend-ram,id=m0,size=2G -numa node,nodeid=0,cpus=0,memdev=m0)
+elif [ "$smp" -ge 2 ] && [ $((smp % 2)) -eq 0 ]; then
+	half=$((smp / 2))
+	cpus0=0 cpus1=$half
+	[ "$half" -gt 1 ] && cpus0=0-$((half - 1)) cpus1=$half-$((smp - 1))
+	smp_arg=$smp,sockets=2,cores=$half,threads=1
+	numa=(-object memory-backend-ram,id=m0,size=1G -numa "node,nodeid=0,cpus=$cpus0,memdev=m0"
+		-object memory-backend-ram,id=m1,size=1G -numa "node,nodeid=1,cpus=$cpus1,memdev=m1")
+else
+	die "LLPOOL_SMP=$smp: want 1 or an even number of vCPUs (two NUMA nodes)"
+fi
 
 mkdir -p "$outdir"
 stage=$(mktemp -d)
@@ -53,9 +82,7 @@ cmdline="console=ttyS0 loglevel=7 panic=-1 oops=panic nokaslr $*"
 # One guest run.  -vga none: the serial ports are the only I/O we use.
 run_qemu() {
 	timeout --foreground -k 10 "${LLPOOL_BOOT_TIMEOUT:-900}" \
-		qemu-system-x86_64 -machine q35 -cpu max,la57=off -smp 4,sockets=2,cores=2,threads=1 -m 2G \
-		-object memory-backend-ram,id=m0,size=1G -numa node,nodeid=0,cpus=0-1,memdev=m0 \
-		-object memory-backend-ram,id=m1,size=1G -numa node,nodeid=1,cpus=2-3,memdev=m1 \
+		qemu-system-x86_64 -machine q35 -cpu max,la57=off -smp "$smp_arg" -m 2G "${numa[@]}" \
 		-display none -vga none -monitor none -no-reboot ${LLPOOL_QEMU_EXTRA:-} \
 		-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$outdir/initramfs.cpio.gz" \
 		-append "$cmdline" \
@@ -67,7 +94,7 @@ run_qemu() {
 # death by signal is QEMU's own.
 qemu_crashed() { [ "$rc" -gt 128 ] && [ "$rc" -ne 137 ]; }
 
-log "booting $variant with plan $(basename "$plan") ($outdir)"
+log "booting $variant with plan $(basename "$plan"), $smp vCPUs${*:+, $*} ($outdir)"
 start=$(date +%s)
 rc=0
 run_qemu || rc=$?

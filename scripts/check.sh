@@ -7,6 +7,8 @@
 #   boot the main test plan: KUnit suites, the stress load, lockdep's and
 #   kmemleak's verdicts, and a scan of the whole kernel log for splats;
 #   boot each negative control and require its report (debug only);
+#   boot the other CPU shapes in LLPOOL_TOPOS (debug only; default
+#   "maxcpus 1cpu 16cpu", see topo_boot below);
 # then the hygiene gates (scripts/gates.sh).
 # LLPOOL_INJECT=raw_alloc adds a deliberate mistake to the main boot, to see
 # `make check` fail on it.  Logs: $LLPOOL_OUT (default ./out/check).
@@ -33,6 +35,36 @@ declare -A controls=(
 	[destroy_held]='llpool: ctl-held destroyed with 3 pages still allocated'
 )
 
+# The CPU shapes users run besides the main boot's 4 online vCPUs in 2 NUMA
+# nodes, each booted with scripts/guest/plan-topo.sh: load llpool,
+# llpool_stress and rcu_pool_user, drive them from every online CPU, read
+# the per-CPU reserves, unload each module with a deadline.
+#   maxcpus  -smp 4 with maxcpus=2: possible > online.  cpu2 is brought
+#            online under load, cpu3 never is; CPUs not online must hold no
+#            reserve, and a hot-added one must be filled.
+#   1cpu     one vCPU, one node: nothing to steal from.
+#   16cpu    two nodes of 8.  TCG runs 16 vCPUs on this machine's cores
+#            slowly: a 2 s load, the essentials.
+# A boot's timeout covers a healthy run at least twice over plus two hung
+# unloads (60 s each), so a hang shows as the unload's failure, not the
+# boot's.
+topos=${LLPOOL_TOPOS-maxcpus 1cpu 16cpu}
+topo_boot() {
+	local v=$1 t=$2 smp tmo args
+	case $t in
+	maxcpus) smp=4 tmo=420 args=(maxcpus=2 TOPO_POSSIBLE=4 TOPO_ONLINE=2 TOPO_HOTADD=2 TOPO_SECONDS=20) ;;
+	1cpu) smp=1 tmo=300 args=(TOPO_POSSIBLE=1 TOPO_ONLINE=1 TOPO_SECONDS=3) ;;
+	16cpu) smp=16 tmo=600 args=(TOPO_POSSIBLE=16 TOPO_ONLINE=16 TOPO_SECONDS=2) ;;
+	*)
+		record "FAIL $v/topo-$t:boot -- no such shape in LLPOOL_TOPOS (maxcpus 1cpu 16cpu)"
+		return ;;
+	esac
+	LLPOOL_SMP=$smp LLPOOL_BOOT_TIMEOUT=$tmo "$LLPOOL_REPO/scripts/boot.sh" \
+		"$v" topo "$outroot/$v-topo-$t" "${args[@]}"
+	"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
+		"$outroot/$v-topo-$t" "$v/topo-$t" | tee -a "$summary"
+}
+
 ensure_packages
 src=$(kernel_source)
 kunit_py=$src/tools/testing/kunit/kunit.py
@@ -55,8 +87,12 @@ for v in $variants; do
 	"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
 		"$outroot/$v-check" "$v/check" | tee -a "$summary"
 
-	# The controls prove the detectors; they need run on one kernel only.
+	# The controls prove the detectors, and the CPU shapes vary the guest,
+	# not the kernel: they need run on one kernel only.
 	[ "$v" = debug ] || continue
+	for t in $topos; do
+		topo_boot "$v" "$t"
+	done
 	for c in "${!controls[@]}"; do
 		"$LLPOOL_REPO/scripts/boot.sh" "$v" control "$outroot/$v-control-$c" \
 			"CONTROL_CASE=$c"

@@ -1,12 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
 # The main test boot of `make check`.
 load llpool || exit 1
+# Every slow-path tracepoint must fire during the suites below.
+LLPOOL_TPS="llpool/llpool_refill llpool/llpool_trim llpool/llpool_spill_drain
+llpool/llpool_steal llpool/llpool_miss"
+tp_arm $LLPOOL_TPS
 load llpool_lockwatch
 # KUnit suites run at insmod.
 load llpool_kunit
 for s in llpool_functional llpool_contexts llpool_zone_lock llpool_concurrency; do
 	ktap "$s"
 done
+# CPU hotplug and re-entry into the refill (its own module: one suite).
+load llpool_hotplug_kunit && ktap llpool_hotplug
+unload llpool_hotplug_kunit
+tp_check $LLPOOL_TPS
 # The silent half of the annotation control: a spinlock_t in task context
 # without llpool's fast-path annotation is legal, and must stay silent.
 load llpool_control case=plain_spinlock && unload llpool_control
@@ -35,8 +43,10 @@ fi
 unload llpool_kunit
 unload llpool_lockwatch
 # rcu_pool_user and its KUnit suite.
-load rcu_pool_user && load llpool_rcu_kunit && ktap llpool_rcu
+load rcu_pool_user && tp_arm rcu_pool_user/llpool_rcu_fallback &&
+	load llpool_rcu_kunit && ktap llpool_rcu
 unload llpool_rcu_kunit
+tp_check rcu_pool_user/llpool_rcu_fallback
 # Smoke of the kvfree_rcu comparison: it runs and prints every row (no
 # speed is asserted).
 if load llpool_rcu_bench threads=2 objects=200; then
@@ -52,6 +62,8 @@ unload rcu_pool_user
 # The kselftest: rcu_pool_user's stress load beside rcutorture.
 selftest llpool/rcu_stress.sh STRESS_SECONDS=10
 selftest llpool/pool_stress.sh
+# CPUs going offline and online for 20 s under both loads and rcutorture.
+selftest llpool/hotplug_storm.sh STORM_SECONDS=20
 unload llpool
 lockdep_verdict
 kmemleak_check

@@ -37,6 +37,23 @@ ktap_header 10
 mark="llpool-selftest: rcu_stress start $$ $(date +%s)"
 echo "$mark" > /dev/kmsg
 since_start() { dmesg | sed -n "\|$mark|,\$p"; }
+# bounded SECS CMD...: CMD in the background, waited for at most SECS
+# (busybox's timeout cannot stop an unload stuck in D state: it would hang
+# the script instead of failing it).  Returns CMD's status, 124 at the
+# deadline (CMD is left running).
+bounded() {
+	secs=$1
+	shift
+	"$@" &
+	pid=$!
+	i=0
+	while kill -0 $pid 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt $((secs * 5)) ] && return 124
+		sleep 0.2
+	done
+	wait $pid
+}
 
 # 1. Bad input: refused, and nothing stays loaded.
 had_llpool=0
@@ -66,7 +83,7 @@ since_start | grep -q 'rcu_pool_user: stress done'
 ktap_result "stress_finished" $? "no 'stress done' after $((SECS + 120)) s"
 
 # rmmod waits for rcutorture's threads: bounded, so a hang fails the test.
-timeout 120 rmmod rcutorture
+bounded 120 rmmod rcutorture
 since_start | grep -q 'End of test: SUCCESS'
 ktap_result "rcutorture_success" $? "$(since_start | grep 'End of test' | tail -1)"
 
@@ -89,8 +106,8 @@ a=$(sed -n 's/^allocs: //p' $ps); fr=$(sed -n 's/^frees: //p' $ps)
 [ -n "$a" ] && [ "$a" = "$fr" ]
 ktap_result "pool_pages_returned" $? "pool allocs=$a frees=$fr"
 
-timeout 60 rmmod rcu_pool_user
-[ $had_llpool = 1 ] || timeout 60 rmmod llpool
+bounded 60 rmmod rcu_pool_user
+[ $had_llpool = 1 ] || bounded 60 rmmod llpool
 
 # 4. The kernel log since the start: no splat.  kmemleak: nothing new.
 splat=$(since_start |
