@@ -51,30 +51,8 @@ cpu_field() {
 }
 stats() { echo "$DBG/llpool/$1/stats"; }
 
-# bounded SECONDS CMD...: run CMD, waiting for it at most SECONDS.  A module
-# unload that waits on work no CPU will ever run sits in D state, where no
-# signal reaches it, and busybox's timeout execs its command in the caller's
-# place, so the shell would wait forever on it: run it in the background
-# instead and wait *for* it.  Returns CMD's status, or 124 at the deadline
-# (CMD is left running); $bout is its output, $btook the seconds it took.
-bounded_n=0
-bounded() {
-	local secs=$1 f t0
-	shift
-	bounded_n=$((bounded_n + 1))
-	f=/tmp/bounded.$bounded_n
-	t0=$(date +%s)
-	( "$@" > $f.out 2>&1; echo $? > $f.rc ) &
-	while [ ! -s $f.rc ]; do
-		if [ $(( $(date +%s) - t0 )) -ge "$secs" ]; then
-			bout="no return within $secs s; $(cat $f.out)"; btook=$secs
-			return 124
-		fi
-		sleep 0.2
-	done
-	bout=$(cat $f.out); btook=$(( $(date +%s) - t0 ))
-	return "$(cat $f.rc)"
-}
+# bounded SECONDS CMD...: the selftests' helper (see ktap.sh there).
+. /selftests/llpool/ktap.sh
 
 loaded() { grep -q "^$1 " /proc/modules; }
 

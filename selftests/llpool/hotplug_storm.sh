@@ -85,28 +85,7 @@ wait_log() {
 	done
 }
 
-# bounded SECONDS CMD...: run CMD, waiting for it at most SECONDS.  An unload
-# or a hotplug that waits on work no CPU will run sits in D state, where no
-# signal reaches it (busybox's timeout execs its command in the caller's
-# place, so the script would hang with it): run it in the background and
-# wait for its exit status.  Returns CMD's status, or 124 at the deadline
-# (CMD left running); $bout is its output, $btook the seconds it took.
-bn=0
-bounded() {
-	secs=$1; shift
-	bn=$((bn + 1)); f=/tmp/hotplug_storm.$$.$bn
-	t0=$(date +%s)
-	( "$@" > $f.out 2>&1; echo $? > $f.rc ) &
-	while [ ! -s $f.rc ]; do
-		if [ $(( $(date +%s) - t0 )) -ge "$secs" ]; then
-			bout="no return within $secs s; $(cat $f.out)"; btook=$secs
-			return 124
-		fi
-		sleep 0.2
-	done
-	bout=$(cat $f.out); btook=$(( $(date +%s) - t0 ))
-	return "$(cat $f.rc)"
-}
+# bounded SECONDS CMD...: see ktap.sh.
 
 load_torture() {
 	if [ -n "$KMODDIR" ]; then

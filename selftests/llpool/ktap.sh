@@ -33,3 +33,33 @@ ktap_finish() {
 	[ "$ktap_failed" -eq 0 ] && exit $KSFT_PASS
 	exit $KSFT_FAIL
 }
+
+# bounded SECONDS CMD...: run CMD, waiting for it at most SECONDS.  A module
+# unload or a hotplug that waits on work no CPU will run sits in D state,
+# where no signal reaches it, and busybox's timeout runs its command in the
+# caller's process, so the script would hang with it: CMD runs in the
+# background and only its exit status is waited for.  Returns CMD's status,
+# or 124 at the deadline (CMD is left running); $bout is its output, $btook
+# the seconds it took.
+bounded_n=0
+bounded() {
+	b_secs=$1
+	shift
+	bounded_n=$((bounded_n + 1))
+	b_f=/tmp/llpool-bounded.$$.$bounded_n
+	b_t0=$(date +%s)
+	( "$@" > "$b_f.out" 2>&1; echo $? > "$b_f.rc" ) &
+	while [ ! -s "$b_f.rc" ]; do
+		if [ $(( $(date +%s) - b_t0 )) -ge "$b_secs" ]; then
+			bout="no return within $b_secs s; $(cat "$b_f.out")"
+			btook=$b_secs
+			return 124
+		fi
+		sleep 0.2
+	done
+	bout=$(cat "$b_f.out")
+	btook=$(( $(date +%s) - b_t0 ))
+	b_rc=$(cat "$b_f.rc")
+	rm -f "$b_f.out" "$b_f.rc"
+	return "$b_rc"
+}

@@ -37,23 +37,6 @@ ktap_header 10
 mark="llpool-selftest: rcu_stress start $$ $(date +%s)"
 echo "$mark" > /dev/kmsg
 since_start() { dmesg | sed -n "\|$mark|,\$p"; }
-# bounded SECS CMD...: CMD in the background, waited for at most SECS
-# (busybox's timeout cannot stop an unload stuck in D state: it would hang
-# the script instead of failing it).  Returns CMD's status, 124 at the
-# deadline (CMD is left running).
-bounded() {
-	secs=$1
-	shift
-	"$@" &
-	pid=$!
-	i=0
-	while kill -0 $pid 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt $((secs * 5)) ] && return 124
-		sleep 0.2
-	done
-	wait $pid
-}
 
 # 1. Bad input: refused, and nothing stays loaded.
 had_llpool=0
