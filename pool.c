@@ -531,16 +531,22 @@ static void llpool_kick(struct llpool_cpu *c)
 	irq_work_queue(&c->kick);
 }
 
+/*
+ * Queue @c's work on its CPU after @delay, unless the pool is going away
+ * or the CPU is: @dying pairs with WRITE_ONCE() in llpool_destroy() before
+ * irq_work_sync(), @live with the offline callback, which clears it on the
+ * CPU before it cancels the work.  The kick and the worker's re-arming
+ * both come through here.
+ */
+static void llpool_queue_work(struct llpool_cpu *c, unsigned long delay)
+{
+	if (!READ_ONCE(c->pool->dying) && READ_ONCE(c->live))
+		queue_delayed_work_on(c->cpu, llpool_wq, &c->work, delay);
+}
+
 static void llpool_kick_fn(struct irq_work *kick)
 {
-	struct llpool_cpu *c = container_of(kick, struct llpool_cpu, kick);
-
-	/*
-	 * Pairs with WRITE_ONCE() in llpool_destroy() before irq_work_sync(),
-	 * and with the offline callback, which clears @live on this CPU.
-	 */
-	if (!READ_ONCE(c->pool->dying) && READ_ONCE(c->live))
-		queue_delayed_work_on(c->cpu, llpool_wq, &c->work, 0);
+	llpool_queue_work(container_of(kick, struct llpool_cpu, kick), 0);
 }
 
 /* ==== Refill and trim ==================================================== */
@@ -715,12 +721,22 @@ static bool llpool_refill(struct llpool_cpu *c)
 	return !failed;
 }
 
+/*
+ * Everything @c holds goes back to the page allocator.  Off @c's CPU (the
+ * dead callback, a worker run off a CPU that went down) the spill drain
+ * pushes nothing and frees all.
+ */
+static void llpool_give_back(struct llpool_cpu *c)
+{
+	llpool_drain_spill(c);
+	llpool_trim_to(c, 0, ULONG_MAX);
+}
+
 static void llpool_work_fn(struct work_struct *work)
 {
 	struct llpool_cpu *c = container_of(to_delayed_work(work),
 					    struct llpool_cpu, work);
 
-	llpool_drain_spill(c);
 	/*
 	 * A CPU that is down or going down gets nothing new: the run only
 	 * gives back, and does not re-arm.  Its online callback refills it.
@@ -729,9 +745,10 @@ static void llpool_work_fn(struct work_struct *work)
 	 * its CPU (llpool_put_batch() checks again with IRQs off).
 	 */
 	if (!READ_ONCE(c->live)) {
-		llpool_trim_to(c, 0, ULONG_MAX);
+		llpool_give_back(c);
 		return;
 	}
+	llpool_drain_spill(c);
 	llpool_trim_to(c, c->pool->high, ULONG_MAX);
 	if (llpool_refill(c)) {
 		c->backoff = 0;
@@ -741,11 +758,9 @@ static void llpool_work_fn(struct work_struct *work)
 		 * at once, so that a probe nesting in every push cannot keep
 		 * the worker running back to back.
 		 */
-		if ((atomic_read(&c->nr_spill) > 0 ||
-		     llpool_reserved(c) < c->pool->low) &&
-		    !READ_ONCE(c->pool->dying) && READ_ONCE(c->live))
-			queue_delayed_work_on(c->cpu, llpool_wq, &c->work,
-					      LLPOOL_BACKOFF_MIN);
+		if (atomic_read(&c->nr_spill) > 0 ||
+		    llpool_reserved(c) < c->pool->low)
+			llpool_queue_work(c, LLPOOL_BACKOFF_MIN);
 		return;
 	}
 	/* Memory is short: retry later, less often each time, and do not let
@@ -754,8 +769,7 @@ static void llpool_work_fn(struct work_struct *work)
 	 */
 	c->backoff = clamp_t(unsigned long, c->backoff * 2,
 			     LLPOOL_BACKOFF_MIN, LLPOOL_BACKOFF_MAX);
-	if (!READ_ONCE(c->pool->dying) && READ_ONCE(c->live))
-		queue_delayed_work_on(c->cpu, llpool_wq, &c->work, c->backoff);
+	llpool_queue_work(c, c->backoff);
 }
 
 /**
@@ -853,7 +867,7 @@ static int llpool_cpu_online(unsigned int cpu, struct hlist_node *node)
 	filled = llpool_refill(c);
 	WRITE_ONCE(c->live, true);
 	if (!filled)
-		queue_delayed_work_on(cpu, llpool_wq, &c->work, LLPOOL_BACKOFF_MIN);
+		llpool_queue_work(c, LLPOOL_BACKOFF_MIN);
 	return 0;
 }
 
@@ -865,13 +879,6 @@ static int llpool_cpu_offline(unsigned int cpu, struct hlist_node *node)
 	WRITE_ONCE(c->live, false);
 	cancel_delayed_work_sync(&c->work);
 	return 0;
-}
-
-/* Off the dead CPU, whose work is cancelled: nothing can push meanwhile. */
-static void llpool_give_back(struct llpool_cpu *c)
-{
-	llpool_drain_spill(c);		/* off-CPU: pushes nothing, frees all */
-	llpool_trim_to(c, 0, ULONG_MAX);
 }
 
 static int llpool_cpu_dead(unsigned int cpu, struct hlist_node *node)
@@ -945,9 +952,9 @@ static void llpool_free_cpus(struct llpool *pool)
 }
 
 /*
- * Serve every CPU that is up: the hotplug core runs the online callback on
- * each, which fills it, and from then on that of every CPU that comes up; the
- * dead callback gives a CPU's pages back.  The dead instance goes first,
+ * Serve every CPU that is up: the hotplug core runs the online callback,
+ * which fills the CPU, on each CPU up now and later on each CPU that comes
+ * up; the dead callback gives a CPU's pages back.  The dead instance goes first,
  * so that a CPU dying in between has its (empty) reserve looked after.
  * Returns -ENOMEM unless every live CPU was filled to @high.
  */
