@@ -4,8 +4,10 @@
 #
 #   make run     boot the debug kernel, load llpool, exercise it, show stats
 #   make check   every test; ends with "N passed, N failed, N skipped"
-#   make         build the modules against KDIR
-#   make install install them (modules_install; INSTALL_MOD_PATH respected)
+#   make         build the production modules (llpool, rcu_pool_user)
+#   make install install them, and only them (modules_install;
+#                INSTALL_MOD_PATH respected)
+#   make tests   build the test, bench and KUnit modules too (never installed)
 #   make clean   remove build products from this directory
 #
 # KDIR defaults to the running kernel's build tree when its headers are
@@ -16,12 +18,17 @@ CACHE ?= $(HOME)/.cache/llpool
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(CACHE)/build/debug)
 
-.PHONY: all modules install run check kernel clean
+.PHONY: all modules tests install run check kernel clean
 
 all: modules
 
+# Without LLPOOL_TESTS, Kbuild lists the production modules alone, and so
+# does the modules.order that modules_install follows.
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tests:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) LLPOOL_TESTS=1 modules
 
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install

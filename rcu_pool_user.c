@@ -9,30 +9,25 @@
  *   CPU hotplug      a dead CPU's open block is adopted
  *   Barrier, create and teardown
  *   Stats and the default instance (llpool_kfree_rcu())
- *   Stress load      off by default; module parameters
+ *
+ * Its load generator is a test module of its own (testmods/rcu_stress.c).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/bitops.h>
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
-#include <linux/delay.h>
 #include <linux/err.h>
-#include <linux/hrtimer.h>
 #include <linux/irq_work.h>
-#include <linux/kthread.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
-#include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <linux/timer.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <asm/local.h>
@@ -723,258 +718,13 @@ static const struct file_operations llpool_rcu_barrier_fops = {
 	.write = llpool_rcu_barrier_write,
 };
 
-/* ==== Stress load ======================================================== */
-
-/*
- * stress_threads kthreads, spread over the online CPUs, each kmalloc()
- * objects of 16..512 bytes and defer-free them through llpool_kfree_rcu()
- * from the contexts in stress_ctx, in turn: task (1), softirq (2, a
- * timer), hardirq (4, a HARD hrtimer), task under a raw spinlock with IRQs
- * off (8).  An object whose deferred free falls back (-ENOMEM) is freed
- * with kfree() in task context: the stress has no readers.
- */
-#define STRESS_TASK	BIT(0)
-#define STRESS_SOFTIRQ	BIT(1)
-#define STRESS_HARDIRQ	BIT(2)
-#define STRESS_RAW	BIT(3)
-#define STRESS_ALL	(STRESS_TASK | STRESS_SOFTIRQ | STRESS_HARDIRQ | STRESS_RAW)
-/* Objects a thread may have waiting for its timers. */
-#define STRESS_IRQ_MAX	512
-
-static unsigned int stress_threads;
-module_param(stress_threads, uint, 0444);
-MODULE_PARM_DESC(stress_threads, "stress load: threads, 0 (off, default) .. 64");
-static unsigned int stress_seconds = 10;
-module_param(stress_seconds, uint, 0444);
-MODULE_PARM_DESC(stress_seconds, "stress load: duration, 1..3600 s (default 10)");
-static unsigned int stress_ctx = STRESS_ALL;
-module_param(stress_ctx, uint, 0444);
-MODULE_PARM_DESC(stress_ctx, "stress load contexts: 1 task, 2 softirq, 4 hardirq, 8 raw spinlock; OR them (default 15)");
-static unsigned int stress_rate;
-module_param(stress_rate, uint, 0444);
-MODULE_PARM_DESC(stress_rate, "stress load: objects per thread per millisecond, 0 = unthrottled (default), max 100000");
-
-struct stress_obj {
-	struct llist_node node;
-};
-
-struct stress_thread {
-	struct task_struct *task;
-	struct llist_head to_softirq, to_hardirq, back;
-	atomic_t irq_pending;
-	struct timer_list timer;
-	struct hrtimer hrt;
-	bool stop;
-	unsigned long objects;
-};
-
-static struct stress_thread *stress;
-static unsigned int stress_n;
-static atomic_t stress_done;
-static DEFINE_RAW_SPINLOCK(stress_raw_lock);
-
-/* Timer side: hand each object to llpool_kfree_rcu() or back to the thread. */
-static void stress_irq_consume(struct stress_thread *t, struct llist_head *list)
-{
-	struct llist_node *node, *next;
-
-	llist_for_each_safe(node, next, llist_del_all(list)) {
-		if (llpool_kfree_rcu(node))
-			llist_add(node, &t->back);
-		atomic_dec(&t->irq_pending);
-	}
-}
-
-static void stress_timer_fn(struct timer_list *tl)
-{
-	struct stress_thread *t = from_timer(t, tl, timer);
-
-	stress_irq_consume(t, &t->to_softirq);
-	if (!READ_ONCE(t->stop))
-		mod_timer(&t->timer, jiffies + 1);
-}
-
-static enum hrtimer_restart stress_hrt_fn(struct hrtimer *hrt)
-{
-	struct stress_thread *t = container_of(hrt, struct stress_thread, hrt);
-
-	stress_irq_consume(t, &t->to_hardirq);
-	if (READ_ONCE(t->stop))
-		return HRTIMER_NORESTART;
-	hrtimer_forward_now(hrt, ns_to_ktime(500 * NSEC_PER_USEC));
-	return HRTIMER_RESTART;
-}
-
-static void stress_free_list(struct llist_head *list)
-{
-	struct llist_node *node, *next;
-
-	llist_for_each_safe(node, next, llist_del_all(list))
-		kfree(node);
-}
-
-static void stress_defer_list(struct llist_head *list)
-{
-	struct llist_node *node, *next;
-
-	llist_for_each_safe(node, next, llist_del_all(list))
-		if (llpool_kfree_rcu(node))
-			kfree(node);
-}
-
-static void stress_one(struct stress_thread *t, unsigned int ctx, void *obj)
-{
-	unsigned long flags;
-	int ret;
-
-	if ((ctx & (STRESS_SOFTIRQ | STRESS_HARDIRQ)) &&
-	    atomic_inc_return(&t->irq_pending) <= STRESS_IRQ_MAX) {
-		llist_add(obj, ctx == STRESS_SOFTIRQ ? &t->to_softirq : &t->to_hardirq);
-		return;
-	}
-	if (ctx & (STRESS_SOFTIRQ | STRESS_HARDIRQ))
-		atomic_dec(&t->irq_pending);
-	if (ctx == STRESS_RAW) {
-		raw_spin_lock_irqsave(&stress_raw_lock, flags);
-		ret = llpool_kfree_rcu(obj);
-		raw_spin_unlock_irqrestore(&stress_raw_lock, flags);
-	} else {
-		ret = llpool_kfree_rcu(obj);
-	}
-	if (ret)
-		kfree(obj);
-}
-
-static int stress_fn(void *arg)
-{
-	struct stress_thread *t = arg;
-	unsigned long deadline = jiffies + stress_seconds * HZ;
-	unsigned int ctx = 0, burst = 0;
-	void *obj;
-
-	timer_setup(&t->timer, stress_timer_fn, 0);
-	hrtimer_init(&t->hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	t->hrt.function = stress_hrt_fn;
-	if (stress_ctx & STRESS_SOFTIRQ)
-		mod_timer(&t->timer, jiffies + 1);
-	if (stress_ctx & STRESS_HARDIRQ)
-		hrtimer_start(&t->hrt, ns_to_ktime(500 * NSEC_PER_USEC), HRTIMER_MODE_REL_HARD);
-
-	while (!kthread_should_stop() && time_before(jiffies, deadline)) {
-		obj = kmalloc(16 + get_random_u32_below(497), GFP_KERNEL);
-		if (!obj) {
-			msleep(20);
-			continue;
-		}
-		do {
-			ctx = ctx << 1 ?: STRESS_TASK;
-			if (ctx > STRESS_RAW)
-				ctx = STRESS_TASK;
-		} while (!(ctx & stress_ctx));
-		stress_one(t, ctx, obj);
-		t->objects++;
-		stress_free_list(&t->back);
-		if (stress_rate && ++burst >= stress_rate) {
-			burst = 0;
-			usleep_range(1000, 2000);
-		}
-		cond_resched();
-	}
-	WRITE_ONCE(t->stop, true);
-	del_timer_sync(&t->timer);
-	hrtimer_cancel(&t->hrt);
-	/* Whatever the timers did not take is deferred from here. */
-	stress_defer_list(&t->to_softirq);
-	stress_defer_list(&t->to_hardirq);
-	stress_free_list(&t->back);
-	if (atomic_inc_return(&stress_done) == stress_n) {
-		unsigned long total = 0;
-		unsigned int i;
-
-		for (i = 0; i < stress_n; i++)
-			total += READ_ONCE(stress[i].objects);
-		pr_info("stress done: %lu objects from %u threads\n", total, stress_n);
-	}
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(HZ / 10);
-	return 0;
-}
-
-static int stress_start(void)
-{
-	unsigned int i, cpu;
-
-	if (!stress_threads)
-		return 0;
-	stress = kcalloc(stress_threads, sizeof(*stress), GFP_KERNEL);
-	if (!stress)
-		return -ENOMEM;
-	for (i = 0; i < stress_threads; i++) {
-		struct stress_thread *t = &stress[i];
-
-		init_llist_head(&t->to_softirq);
-		init_llist_head(&t->to_hardirq);
-		init_llist_head(&t->back);
-		cpu = cpumask_nth(i % num_online_cpus(), cpu_online_mask);
-		t->task = kthread_create_on_cpu(stress_fn, t, cpu, "rcu_pool_stress/%u");
-		if (IS_ERR(t->task)) {
-			int err = PTR_ERR(t->task);
-
-			t->task = NULL;
-			stress_n = i;
-			return err;
-		}
-	}
-	stress_n = stress_threads;
-	for (i = 0; i < stress_n; i++)
-		wake_up_process(stress[i].task);
-	pr_info("stress: %u threads, %u s, contexts %#x, rate %u/ms\n",
-		stress_n, stress_seconds, stress_ctx, stress_rate);
-	return 0;
-}
-
-static void stress_stop(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < stress_n; i++)
-		if (stress[i].task)
-			kthread_stop(stress[i].task);
-	kfree(stress);
-	stress = NULL;
-	stress_n = 0;
-}
-
 /* ==== Module ============================================================= */
-
-static int __init llpool_rcu_check_params(void)
-{
-	if (stress_threads > 64) {
-		pr_err("stress_threads=%u: must be 0..64\n", stress_threads);
-		return -EINVAL;
-	}
-	if (stress_seconds < 1 || stress_seconds > 3600) {
-		pr_err("stress_seconds=%u: must be 1..3600\n", stress_seconds);
-		return -EINVAL;
-	}
-	if (!stress_ctx || stress_ctx & ~STRESS_ALL) {
-		pr_err("stress_ctx=%#x: must be a non-zero OR of 1, 2, 4, 8\n", stress_ctx);
-		return -EINVAL;
-	}
-	if (stress_rate > 100000) {
-		pr_err("stress_rate=%u: must be 0..100000\n", stress_rate);
-		return -EINVAL;
-	}
-	/* pool_low and pool_high are checked by llpool_create(). */
-	return 0;
-}
 
 static int __init llpool_rcu_init(void)
 {
-	int ret = llpool_rcu_check_params();
+	int ret;
 
-	if (ret)
-		return ret;
+	/* pool_low and pool_high are checked by llpool_create(). */
 	llpool_rcu_wq = alloc_workqueue("llpool_rcu", WQ_MEM_RECLAIM, 0);
 	if (!llpool_rcu_wq)
 		return -ENOMEM;
@@ -1001,12 +751,6 @@ static int __init llpool_rcu_init(void)
 	}
 	debugfs_create_file("barrier", 0200, llpool_rcu_debugfs, NULL,
 			    &llpool_rcu_barrier_fops);
-	ret = stress_start();
-	if (ret) {
-		stress_stop();
-		llpool_rcu_destroy(llpool_rcu_default);
-		goto err;
-	}
 	return 0;
 err:
 	debugfs_remove_recursive(llpool_rcu_debugfs);
@@ -1018,7 +762,6 @@ err:
 
 static void __exit llpool_rcu_exit(void)
 {
-	stress_stop();
 	llpool_rcu_destroy(llpool_rcu_default);
 	debugfs_remove_recursive(llpool_rcu_debugfs);
 	cpuhp_remove_multi_state(llpool_rcu_cpuhp_online);

@@ -49,7 +49,7 @@ gate kernel-doc "$tmp/kerneldoc"
 mod=$LLPOOL_CACHE/mod/$variant/src
 if [ -d "$mod" ] && command -v sparse >/dev/null; then
 	# C=2 checks every file, whether rebuilt or not.
-	make -C "$LLPOOL_CACHE/build/$variant" M="$mod" C=2 CHECK=sparse modules \
+	make -C "$LLPOOL_CACHE/build/$variant" M="$mod" LLPOOL_TESTS=1 C=2 CHECK=sparse modules \
 		> "$tmp/sparse.all" 2>&1
 	grep -F "$mod/" "$tmp/sparse.all" | grep -E 'warning|error' > "$tmp/sparse"
 	gate sparse "$tmp/sparse"

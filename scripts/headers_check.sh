@@ -12,7 +12,7 @@ hdr=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 copy_module_sources "$tmp"
-if ! make -C "$hdr" M="$tmp" W=1 -j"$LLPOOL_JOBS" modules > "$tmp/build.log" 2>&1; then
+if ! make -C "$hdr" M="$tmp" LLPOOL_TESTS=1 W=1 -j"$LLPOOL_JOBS" modules > "$tmp/build.log" 2>&1; then
 	echo "FAIL gate:debian-headers-W=1 -- build failed: $(grep -m3 error "$tmp/build.log" | tr '\n' ' ')"
 elif grep -qE 'warning:|WARNING:' "$tmp/build.log"; then
 	echo "FAIL gate:debian-headers-W=1 -- $(grep -m3 -E 'warning:|WARNING:' "$tmp/build.log" | tr '\n' ' ')"

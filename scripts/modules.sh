@@ -5,7 +5,8 @@
 # The sources are copied to $LLPOOL_CACHE/mod/VARIANT/src so that variants
 # do not share object files and the repository stays clean.  W=1; any
 # compiler or modpost warning fails the build (its lines are printed).
-# The .ko files land flat in $LLPOOL_CACHE/mod/VARIANT/ko.
+# Production and test modules (LLPOOL_TESTS=1).  The .ko files land flat
+# in $LLPOOL_CACHE/mod/VARIANT/ko.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +21,7 @@ rm -rf "$out/src"
 mkdir -p "$out/src"
 copy_module_sources "$out/src"
 log "building modules for $variant (W=1)"
-if ! make -C "$kdir" M="$out/src" W=1 ${LLPOOL_MAKE_FLAGS:-} -j"$LLPOOL_JOBS" modules \
+if ! make -C "$kdir" M="$out/src" LLPOOL_TESTS=1 W=1 ${LLPOOL_MAKE_FLAGS:-} -j"$LLPOOL_JOBS" modules \
 	>"$out/build.log" 2>&1; then
 	cat "$out/build.log" >&2
 	die "module build failed for $variant"
