@@ -63,11 +63,26 @@ cp "$ko"/*.ko "$stage/lib/llpool/"
 for m in kernel/torture.ko kernel/rcu/rcutorture.ko kernel/rcu/rcuscale.ko; do
 	[ -f "$kdir/$m" ] && cp "$kdir/$m" "$stage/lib/kernel/"
 done
-[ -d "$LLPOOL_REPO/selftests" ] && cp -r "$LLPOOL_REPO/selftests" "$stage/selftests"
-# A module tree installed on the host (dkms install) as /lib/modules.
+# The kselftest as the kernel's install target laid it out
+# (scripts/kselftest.sh): /kselftest/run_kselftest.sh, /kselftest/llpool.
+[ -d "$LLPOOL_CACHE/mod/$variant/kselftest" ] &&
+	cp -r "$LLPOOL_CACHE/mod/$variant/kselftest" "$stage/kselftest"
+# /lib/modules/RELEASE as on a user's machine, so that modprobe finds
+# llpool, rcu_pool_user and rcutorture: a tree installed on the host (dkms
+# install) when given, else the kernel's modules and llpool's two
+# production modules in extra/, with depmod's modules.dep.
+kver=$(cat "$kdir/include/config/kernel.release")
 if [ -n "${LLPOOL_GUEST_MODULES:-}" ]; then
 	mkdir -p "$stage/lib/modules"
 	cp -a "$LLPOOL_GUEST_MODULES" "$stage/lib/modules/"
+else
+	mt=$stage/lib/modules/$kver
+	mkdir -p "$mt/extra"
+	(cd "$kdir" && find . -name '*.ko' -not -path './source/*') |
+		while read -r m; do install -D -m 0644 "$kdir/$m" "$mt/kernel/$m"; done
+	cp "$ko/llpool.ko" "$ko/rcu_pool_user.ko" "$mt/extra/"
+	depmod -b "$stage" "$kver" 2>"$outdir/depmod.log" ||
+		die "depmod for the guest failed: $(cat "$outdir/depmod.log")"
 fi
 (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$outdir/initramfs.cpio.gz"
 

@@ -80,6 +80,11 @@ for v in $variants; do
 		continue
 	fi
 	record "PASS $v:modules-W=1"
+	if ! "$LLPOOL_REPO/scripts/kselftest.sh" "$v"; then
+		record "FAIL $v:kselftest-install -- see the log above"
+		continue
+	fi
+	record "PASS $v:kselftest-install -- make -C tools/testing/selftests TARGETS=llpool install"
 
 	inject=()
 	[ -n "${LLPOOL_INJECT:-}" ] && inject=("LLPOOL_INJECT=$LLPOOL_INJECT")

@@ -6,13 +6,20 @@
 #   gate:dkms-install    dkms install: both modules in
 #                        lib/modules/RELEASE/updates/dkms of a private root,
 #                        modules.dep saying rcu_pool_user needs llpool
+#   gate:make-install    make install (after make tests) installs llpool
+#                        and rcu_pool_user and no test module
+#   gate:dkms-kernels    BUILD_EXCLUSIVE_KERNEL matches each tested kernel
+#                        release and no untested series
 #   gate:host-untouched  nothing changed under /usr/src, /var/lib/dkms,
 #                        /lib/modules or /etc/dkms: a user's own llpool
 #                        install (DKMS or not) is left as it was
 #   VARIANT/dkms:*       a guest boot whose /lib/modules/RELEASE is the
-#                        installed tree: `modprobe rcu_pool_user` pulls in
+#                        installed tree (the kernel's modules_install, then
+#                        dkms install): `modprobe rcu_pool_user` pulls in
 #                        llpool, the stats files exist, `modprobe -r` unloads
-#                        both, lockdep and the kernel log stay clean
+#                        both; the installed kselftest passes twice under
+#                        run_kselftest.sh and skips without rcutorture;
+#                        lockdep and the kernel log stay clean
 #
 # dkms gets its own source tree, DKMS tree and install tree under OUTDIR
 # (--sourcetree, --dkmstree, --installtree) and runs no depmod of its own
@@ -84,7 +91,14 @@ if [ "$built" != 2 ]; then
 fi
 echo "PASS gate:dkms-build -- $name $ver for $kver: llpool, rcu_pool_user (private DKMS tree)"
 
+# The kernel's own modules (rcutorture among them), installed the kernel's
+# way; the kernel's depmod runs on the private root (-b).
 moddir=$priv/root/lib/modules/$kver
+if ! make -C "$kdir" modules_install INSTALL_MOD_PATH="$priv/root" INSTALL_MOD_STRIP=1 \
+	>>"$log" 2>&1; then
+	echo "FAIL gate:dkms-install -- the kernel's modules_install: $(tail -3 "$log" | tr '\n' ' ')"
+	exit 0
+fi
 if dkms_priv install -k "$kver" --no-depmod >>"$log" 2>&1 &&
    depmod -b "$priv/root" "$kver" >>"$log" 2>&1 &&
    [ -f "$moddir/updates/dkms/llpool.ko" ] &&
@@ -95,7 +109,38 @@ else
 	echo "FAIL gate:dkms-install -- $(tail -5 "$log" | tr '\n' ' ')"
 	exit 0
 fi
+# `make install` installs the production modules only, even after
+# `make tests` built every test module in the same tree.
+mi=$priv/make-install
+copy_module_sources "$mi/src" Makefile
+if make -C "$mi/src" KDIR="$kdir" tests >>"$log" 2>&1 &&
+   make -C "$mi/src" KDIR="$kdir" INSTALL_MOD_PATH="$mi/root" DEPMOD=true install >>"$log" 2>&1; then
+	got=$(cd "$mi/root" && find . -name '*.ko*' -printf '%f\n' | sort | tr '\n' ' ')
+	if [ "$got" = "llpool.ko rcu_pool_user.ko " ]; then
+		echo "PASS gate:make-install -- after make tests ($(find "$mi/src" -name '*.ko' | wc -l) modules built), installed: $got"
+	else
+		echo "FAIL gate:make-install -- installed: $got"
+	fi
+else
+	echo "FAIL gate:make-install -- $(tail -3 "$log" | tr '\n' ' ')"
+fi
+
+# dkms.conf builds for the kernels make check tests, and no other series.
+excl=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"/\1/p' "$LLPOOL_REPO/dkms.conf")
+bad=""
+for r in "$LLPOOL_CACHE"/build/*/include/config/kernel.release; do
+	echo "$(cat "$r")" | grep -qE "$excl" || bad="$bad $(cat "$r")"
+done
+for r in 5.15.0-1-amd64 6.6.30 6.13.0; do
+	echo "$r" | grep -qE "$excl" && bad="$bad $r(untested)"
+done
+if [ -n "$excl" ] && [ -z "$bad" ]; then
+	echo "PASS gate:dkms-kernels -- BUILD_EXCLUSIVE_KERNEL $excl: every tested release matches, 5.15, 6.6, 6.13 do not"
+else
+	echo "FAIL gate:dkms-kernels -- BUILD_EXCLUSIVE_KERNEL '$excl' wrong for:$bad"
+fi
+
 # The guest gets the installed tree alone: only what dkms put there.
-LLPOOL_GUEST_MODULES=$moddir "$LLPOOL_REPO/scripts/boot.sh" "$variant" dkms "$outdir" >&2
+LLPOOL_GUEST_MODULES=$moddir LLPOOL_BOOT_TIMEOUT=1500 "$LLPOOL_REPO/scripts/boot.sh" "$variant" dkms "$outdir" >&2
 "$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$(kernel_source)/tools/testing/kunit/kunit.py" \
 	"$outdir" "$variant/dkms"

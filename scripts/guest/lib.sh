@@ -96,10 +96,12 @@ wait_log() {
 	done
 }
 
-# selftest DIR/SCRIPT [VAR=VALUE...]: run a kselftest script from /selftests
-# and ship its KTAP output like a KUnit suite's.
+# selftest DIR/SCRIPT [VAR=VALUE...]: run one script of the installed
+# kselftest (/kselftest, laid out by the kernel's install target) and ship
+# its KTAP output like a KUnit suite's.  It finds the modules as a user's
+# machine has them: modprobe, and its own test_modules/.
 selftest() {
-	local script=/selftests/$1 name
+	local script=/kselftest/$1 name
 	name=selftest:$(basename "$1" .sh)
 	shift
 	mark "selftest $name"
@@ -107,7 +109,7 @@ selftest() {
 		result "$name" fail "no $script"
 		return
 	fi
-	env LLPOOL_MODDIR=$MODDIR KMODDIR=/lib/kernel "$@" "$script" > /tmp/ktap.out 2>&1
+	env "$@" "$script" > /tmp/ktap.out 2>&1
 	local rc=$?
 	result_raw "@@ KTAP-BEGIN $name"
 	cat /tmp/ktap.out > "$LLPOOL_OUT"

@@ -59,11 +59,12 @@ if load llpool_rcu_bench threads=2 objects=200; then
 	unload llpool_rcu_bench
 fi
 unload rcu_pool_user
-# The kselftest: rcu_pool_user's stress load beside rcutorture.
+unload llpool
+# The kselftest, which loads what it needs with modprobe: rcu_pool_user
+# under load beside rcutorture; llpool under pressure; CPUs going offline
+# and online for 20 s under both loads and rcutorture.
 selftest llpool/rcu_stress.sh STRESS_SECONDS=10
 selftest llpool/pool_stress.sh
-# CPUs going offline and online for 20 s under both loads and rcutorture.
 selftest llpool/hotplug_storm.sh STORM_SECONDS=20
-unload llpool
 lockdep_verdict
 kmemleak_check

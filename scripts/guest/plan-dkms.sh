@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
-# The README's DKMS path, in a guest: scripts/dkms_check.sh installs the
-# modules with `dkms install` and hands the installed tree over as this
-# kernel's /lib/modules/$(uname -r); modprobe must find them there.
+# llpool installed and tested the way a user does, in a guest:
+# scripts/dkms_check.sh installs the kernel's modules (make modules_install)
+# and llpool's (dkms install) into a private root and hands it over as this
+# kernel's /lib/modules/$(uname -r); modprobe must find them there.  The
+# kselftest is the tree the kernel's install target wrote
+# (scripts/kselftest.sh), run with run_kselftest.sh.
 kver=$(uname -r)
 if out=$(modprobe rcu_pool_user 2>&1); then
 	result modprobe:rcu_pool_user pass "/lib/modules/$kver/updates/dkms"
@@ -28,6 +31,51 @@ if out=$(modprobe -r rcu_pool_user llpool 2>&1) && ! grep -qE '^(llpool|rcu_pool
 	result modprobe-r:both-gone pass
 else
 	result modprobe-r:both-gone fail "$out; $(grep -E '^(llpool|rcu_pool_user) ' /proc/modules)"
+fi
+
+# run_kselftest.sh, twice: each run passes on its own log lines.  Then once
+# more with rcutorture gone from /lib/modules: rcu_stress.sh must report a
+# skip, not a failure.  Shorter loads than the main boot's: this boot is
+# about the install, the main boot about the load.
+LLPOOL_DIR=/kselftest/llpool
+. $LLPOOL_DIR/llpool_lib.sh
+# ksft TAG ARGS...: run run_kselftest.sh ARGS; its output is shipped, and
+# each "ok/not ok N selftests: llpool: SCRIPT" line becomes a result in
+# /tmp/ksft.TAG.results as "SCRIPT pass|fail|skip".
+ksft() {
+	local tag=$1
+	shift
+	mark "run_kselftest.sh $tag"
+	bounded 600 env STRESS_SECONDS=5 STORM_SECONDS=10 /kselftest/run_kselftest.sh "$@"
+	echo "$bout" > /tmp/ksft.$tag
+	data "run_kselftest:$tag" /tmp/ksft.$tag
+	sed -n -E 's/^(not )?ok [0-9]+ selftests: llpool: ([^ ]*)( # (SKIP))?.*/\1 \2 \4/p' /tmp/ksft.$tag |
+		while read -r a b c; do
+			if [ "$a" = not ]; then echo "$b fail"
+			elif [ "$b" = SKIP ]; then echo "$a skip"
+			else echo "$a pass"; fi
+		done > /tmp/ksft.$tag.results
+}
+want=$(sed -n 's/^llpool://p' /kselftest/kselftest-list.txt | wc -l)
+for run in 1 2; do
+	ksft run$run -c llpool
+	while read -r t r; do
+		result "run_kselftest:run$run:$t" "$r"
+	done < /tmp/ksft.run$run.results
+	n=$(wc -l < /tmp/ksft.run$run.results)
+	if [ "$n" -eq "$want" ] && [ "$want" -gt 0 ]; then
+		result "run_kselftest:run$run:all-reported" pass "$n of $want"
+	else
+		result "run_kselftest:run$run:all-reported" fail "$n of $want tests reported"
+	fi
+done
+rm -f /lib/modules/$kver/kernel/kernel/rcu/rcutorture.ko*
+ksft no-rcutorture -t llpool:rcu_stress.sh
+r=$(cat /tmp/ksft.no-rcutorture.results)
+if [ "$r" = "rcu_stress.sh skip" ]; then
+	result "run_kselftest:no-rcutorture:skips" pass "rcu_stress.sh exit 4"
+else
+	result "run_kselftest:no-rcutorture:skips" fail "got '$r'"
 fi
 lockdep_verdict
 kmemleak_check

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # The CPU-topology boots of `make check` (scripts/boot.sh with LLPOOL_SMP,
-# and maxcpus= on the kernel command line): llpool, llpool_stress and
-# rcu_pool_user's stress load in a guest whose shape is not the main boot's.
+# and maxcpus= on the kernel command line): llpool, llpool_stress,
+# rcu_pool_user and its load llpool_rcu_stress in a guest whose shape is
+# not the main boot's.
 #
-# A round loads the three modules, drives them from every online CPU for
-# TOPO_SECONDS, ships every pool's stats and unloads all three, each unload
+# A round loads the four modules, drives them from every online CPU for
+# TOPO_SECONDS, ships every pool's stats and unloads them all, each unload
 # with a deadline.  What it records:
 #   - every insmod and every rmmod, an rmmod failing when it has not returned
 #     within UNLOAD_DEADLINE seconds (the module is left as it is and the
@@ -51,8 +52,9 @@ cpu_field() {
 }
 stats() { echo "$DBG/llpool/$1/stats"; }
 
-# bounded SECONDS CMD...: the selftests' helper (see ktap.sh there).
-. /selftests/llpool/ktap.sh
+# bounded SECONDS CMD...: the selftests' helper (see llpool_lib.sh there).
+LLPOOL_DIR=/kselftest/llpool
+. $LLPOOL_DIR/llpool_lib.sh
 
 loaded() { grep -q "^$1 " /proc/modules; }
 
@@ -212,7 +214,7 @@ hotadd_prepare() {
 }
 hotadd() {
 	local cpu=$1 pool i r ended
-	ended=$(log_since "$2" | grep -oE 'llpool_stress: done|rcu_pool_user: stress done' | tr '\n' ' ')
+	ended=$(log_since "$2" | grep -oE 'llpool_stress: done|llpool_rcu_stress: done' | tr '\n' ' ')
 	mark "cpu$cpu online"
 	if ! bounded 60 sh -c "echo 1 > $CPUS/cpu$cpu/online"; then
 		result "hotplug:cpu$cpu-online" fail "$bout"
@@ -311,9 +313,9 @@ round() {
 	rm -f /tmp/at-load.*
 	tload llpool_stress seconds="$secs" && stress=1 &&
 		cp "$(stats stress)" /tmp/at-load.stress
-	# One stress thread per online CPU (rcu_pool_user spreads them).
-	tload rcu_pool_user stress_threads="$(count "$on")" stress_seconds="$secs" && rcu=1 &&
-		cp "$(stats rcu_pool_user)" /tmp/at-load.rcu_pool_user
+	# One load thread per online CPU (llpool_rcu_stress spreads them).
+	tload rcu_pool_user && cp "$(stats rcu_pool_user)" /tmp/at-load.rcu_pool_user &&
+		tload llpool_rcu_stress threads="$(count "$on")" seconds="$secs" && rcu=1
 	[ -n "$add" ] && hotadd "$add" "$tag"
 	[ $stress = 1 ] && reserve_check "${P}reserve:at-load:stress" /tmp/at-load.stress "$off" "$on"
 	[ $rcu = 1 ] && reserve_check "${P}reserve:at-load:rcu_pool_user" /tmp/at-load.rcu_pool_user "$off" "$on" 1
@@ -325,10 +327,10 @@ round() {
 		fi
 	fi
 	if [ $rcu = 1 ]; then
-		if wait_since "$tag" 'rcu_pool_user: stress done' $((secs + 60)); then
+		if wait_since "$tag" 'llpool_rcu_stress: done' $((secs + 60)); then
 			result "${P}rcu_stress:finished" pass
 		else
-			result "${P}rcu_stress:finished" fail "no 'rcu_pool_user: stress done' within $((secs + 60)) s"
+			result "${P}rcu_stress:finished" fail "no 'llpool_rcu_stress: done' within $((secs + 60)) s"
 		fi
 	fi
 	hotadd_after
@@ -348,6 +350,7 @@ round() {
 	[ $stress = 1 ] && reserve_check "${P}reserve:after-load:stress" "$(stats stress)" "$off" "$on"
 	[ $rcu = 1 ] && reserve_check "${P}reserve:after-load:rcu_pool_user" "$(stats rcu_pool_user)" "$off" "$on"
 	tunload llpool_stress
+	tunload llpool_rcu_stress
 	tunload rcu_pool_user
 	tunload llpool
 }

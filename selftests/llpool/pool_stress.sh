@@ -5,18 +5,16 @@
 # CPU hotplug under load.  Uses llpool_stress (pool "stress", high 64,
 # low 16) as the load.
 #
-# Environment: LLPOOL_MODDIR (default /lib/llpool).
-DIR=$(dirname "$0")
-. "$DIR/ktap.sh"
+# Needs root, debugfs, the installed llpool and the test module
+# llpool_stress; skips (4) without any of them.
+LLPOOL_DIR=$(dirname "$0")
+. "$LLPOOL_DIR/llpool_lib.sh"
 
-MODDIR=${LLPOOL_MODDIR:-/lib/llpool}
-DBG=/sys/kernel/debug
 ST=$DBG/llpool/stress/stats
 
-[ "$(id -u)" -eq 0 ] || ktap_skip_all "must be root"
-[ -f "$MODDIR/llpool.ko" ] && [ -f "$MODDIR/llpool_stress.ko" ] ||
-	ktap_skip_all "llpool modules not found in $MODDIR"
-[ -d $DBG/llpool ] || mount -t debugfs none $DBG 2>/dev/null
+llpool_require_root
+llpool_need_modules llpool llpool_stress
+llpool_mod_loaded llpool_stress && llpool_skip_all "llpool_stress is already loaded"
 
 stat() { sed -n "s/^$1: //p" $ST; }
 cpu_reserved() { sed -n "s/^cpu$1: reserved=\([0-9]*\).*/\1/p" $ST; }
@@ -29,13 +27,8 @@ freekb() {
 	awk '/^ +pages free/ {f += $3} /^ +count:/ {c += $2}
 	     END {print (f + c) * 4}' /proc/zoneinfo
 }
-wait_done() {
-	i=0
-	while ! dmesg | tail -n +$((log_start + 1)) | grep -q 'llpool_stress: done'; do
-		i=$((i + 1)); [ $i -gt "$1" ] && return 1
-		sleep 1
-	done
-}
+# Each load is marked in the log: wait for this load's end.
+wait_done() { llpool_wait_log 'llpool_stress: done' "$1"; }
 # balanced: the pool's books close (quiescent): refilled - trimmed ==
 # reserved + spill, and allocs == frees.
 balanced() {
@@ -44,24 +37,25 @@ balanced() {
 }
 books() { echo "allocs=$(stat allocs) frees=$(stat frees) refilled=$(stat refilled) trimmed=$(stat trimmed) reserved=$(stat reserved) spill=$(stat spill)"; }
 
-ktap_header 11
+ktap_print_header
+ktap_set_plan 11
 had_llpool=0
-lsmod | grep -q '^llpool ' && had_llpool=1
-[ $had_llpool = 1 ] || insmod "$MODDIR/llpool.ko"
-log_start=$(dmesg | wc -l)
+llpool_mod_loaded llpool && had_llpool=1
+llpool_load llpool || ktap_exit_fail_msg "modprobe llpool: $lout"
+llpool_log_mark pool_stress
 
 # 1. Bad module parameters: refused, nothing loaded.
 bad=""
 for p in seconds=0 seconds=601 order=4 high=3 high=513; do
-	if insmod "$MODDIR/llpool_stress.ko" $p 2>/dev/null; then
+	if llpool_load llpool_stress $p; then
 		bad="$bad $p"; rmmod llpool_stress
 	fi
 done
 [ -z "$bad" ] && ! [ -d $DBG/llpool/stress ]
-ktap_result "bad_params_refused" $? "accepted:$bad"
+llpool_result "bad_params_refused" $? "accepted:$bad"
 
 # 2. Shrinker: under reclaim the pool gives back what is above low.
-insmod "$MODDIR/llpool_stress.ko" seconds=2
+llpool_load llpool_stress seconds=2
 wait_done 60
 sleep 1
 before=$(stat reserved)
@@ -71,9 +65,9 @@ for c in $(live_cpus); do
 	[ "$(cpu_reserved "$c")" -le 16 ] || ok=1
 done
 [ "$(stat shrunk)" -gt 0 ] && [ $ok = 0 ]
-ktap_result "shrinker_trims_to_low" $? "reserved $before -> $(stat reserved), shrunk=$(stat shrunk)"
+llpool_result "shrinker_trims_to_low" $? "reserved $before -> $(stat reserved), shrunk=$(stat shrunk)"
 balanced
-ktap_result "books_balance_after_shrink" $? "$(books)"
+llpool_result "books_balance_after_shrink" $? "$(books)"
 rmmod llpool_stress
 
 # 3. Fault injection into refills only: the stack-trace filter limits it
@@ -90,8 +84,8 @@ if [ -d $FI ] && [ -f $FI/require-start ]; then
 	# A budget of failures: what is left of it tells how many were injected.
 	echo 0 > $FI/min-order; echo 100000 > $FI/times; echo 1 > $FI/interval
 	echo "# injecting into $(cat $FI/require-start)..$(cat $FI/require-end)"
-	log_start=$(dmesg | wc -l)
-	insmod "$MODDIR/llpool_stress.ko" seconds=12 high=32
+	llpool_log_mark pool_stress-1
+	llpool_load llpool_stress seconds=12 high=32
 	sleep 1
 	f0=$(stat refill_fails); a0=$(stat allocs)
 	echo 100 > $FI/probability
@@ -99,7 +93,7 @@ if [ -d $FI ] && [ -f $FI/require-start ]; then
 	f1=$(stat refill_fails); a1=$(stat allocs)
 	echo 0 > $FI/probability
 	[ "$f1" -gt "$f0" ] && [ "$a1" -gt "$a0" ]
-	ktap_result "fault_injection_counted_pool_serves" $? "refill_fails $f0->$f1, allocs $a0->$a1"
+	llpool_result "fault_injection_counted_pool_serves" $? "refill_fails $f0->$f1, allocs $a0->$a1"
 	# Every failure injected into llpool's code must be a refill: a refill
 	# stops at its first failed allocation and counts one refill failure.
 	# An allocation anywhere else in llpool (a fast path, say) would be
@@ -111,7 +105,7 @@ if [ -d $FI ] && [ -f $FI/require-start ]; then
 	injected=$(( 100000 - $(cat $FI/times) ))
 	f2=$(stat refill_fails)
 	[ "$f0" -eq 0 ] && [ "$injected" -gt 0 ] && [ "$injected" -eq $(( f2 - f0 )) ]
-	ktap_result "faults_only_in_refill" $? "injected $injected, refill failures counted $(( f2 - f0 )) ($f0 before injecting)"
+	llpool_result "faults_only_in_refill" $? "injected $injected, refill failures counted $(( f2 - f0 )) ($f0 before injecting)"
 	wait_done 60
 	sleep 2
 	ok=0
@@ -119,20 +113,21 @@ if [ -d $FI ] && [ -f $FI/require-start ]; then
 		[ "$(cpu_reserved "$c")" -ge 8 ] || ok=1
 	done
 	[ $ok = 0 ]
-	ktap_result "recovers_after_injection" $? "$(grep '^cpu' $ST | tr '\n' ' ')"
+	llpool_result "recovers_after_injection" $? "$(grep '^cpu' $ST | tr '\n' ' ')"
 	balanced
-	ktap_result "books_balance_after_injection" $? "$(books)"
+	llpool_result "books_balance_after_injection" $? "$(books)"
 	rmmod llpool_stress
 else
 	for t in fault_injection_counted_pool_serves faults_only_in_refill \
 		 recovers_after_injection books_balance_after_injection; do
-		ktap_skip $t "no fail_page_alloc stack-trace filter"
+		ktap_print_msg "$t: no fail_page_alloc stack-trace filter"
+		ktap_test_skip $t
 	done
 fi
 
 # 4. CPU hotplug under load: offline/online the other CPUs in a loop.
-log_start=$(dmesg | wc -l)
-insmod "$MODDIR/llpool_stress.ko" seconds=8
+llpool_log_mark pool_stress-2
+llpool_load llpool_stress seconds=8
 cycles=0; errs=0
 end=$(( $(date +%s) + 6 ))
 while [ "$(date +%s)" -lt $end ]; do
@@ -146,15 +141,15 @@ done
 wait_done 60
 sleep 2
 [ $cycles -gt 0 ] && [ $errs = 0 ] && balanced
-ktap_result "hotplug_under_load_balanced" $? "$cycles cycles, $errs errors, $(books)"
+llpool_result "hotplug_under_load_balanced" $? "$cycles cycles, $errs errors, $(books)"
 rmmod llpool_stress
 
 # 5. A memory hog while the load runs: no OOM kill, clean NULLs once the
 # reserve is spent, service back afterwards.  The hog is a file on a ramfs
 # of its own (RAM that reclaim cannot take, on every machine: never the
 # root filesystem's disk), removed and unmounted on every way out.
-log_start=$(dmesg | wc -l)
-insmod "$MODDIR/llpool_stress.ko" seconds=8
+llpool_log_mark pool_stress-3
+llpool_load llpool_stress seconds=8
 hog=$(( $(memfree) / 1024 - 64 ))
 hogdir=$(mktemp -d /tmp/llpool-hog.XXXXXX)
 unhog() {
@@ -171,15 +166,15 @@ unhog
 trap - EXIT INT TERM
 wait_done 60
 sleep 2
-oom=$(dmesg | tail -n +$((log_start + 1)) | grep -c 'Out of memory\|oom-kill')
+oom=$(llpool_log_since | grep -c 'Out of memory\|oom-kill')
 [ "$oom" = 0 ]
-ktap_result "memory_hog_no_oom" $? "$oom OOM messages; hog ${hog} MiB; refill_fails $f0 -> $(stat refill_fails), misses $(stat misses)"
+llpool_result "memory_hog_no_oom" $? "$oom OOM messages; hog ${hog} MiB; refill_fails $f0 -> $(stat refill_fails), misses $(stat misses)"
 ok=0
 for c in $(live_cpus); do
 	[ "$(cpu_reserved "$c")" -ge 8 ] || ok=1
 done
 [ $ok = 0 ] && balanced
-ktap_result "service_back_after_hog" $? "$(grep '^cpu' $ST | tr '\n' ' ') $(books)"
+llpool_result "service_back_after_hog" $? "$(grep '^cpu' $ST | tr '\n' ' ') $(books)"
 rmmod llpool_stress
 
 # 6. Memory comes back: 5 create/load/destroy cycles of a 512-page-per-CPU
@@ -187,12 +182,12 @@ rmmod llpool_stress
 # (pcplists counted); leaking the pools would lose 40 MiB.
 mem0=$(freekb)
 for i in 1 2 3 4 5; do
-	log_start=$(dmesg | wc -l)
-	insmod "$MODDIR/llpool_stress.ko" seconds=1 high=512 && wait_done 60
+	llpool_log_mark pool_stress-4
+	llpool_load llpool_stress seconds=1 high=512 && wait_done 60
 	rmmod llpool_stress
 done
 mem1=$(freekb)
 [ $(( mem0 - mem1 )) -lt 16384 ]
-ktap_result "memory_returns" $? "free $mem0 kB -> $mem1 kB over 5 pools of 8 MiB"
+llpool_result "memory_returns" $? "free $mem0 kB -> $mem1 kB over 5 pools of 8 MiB"
 [ $had_llpool = 1 ] || rmmod llpool
-ktap_finish
+ktap_finished

@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by llpool's selftests (POSIX sh; busybox is enough).  Sourced after
+# LLPOOL_DIR is set to the script's directory.  Output is KTAP through the
+# kernel's kselftest/ktap_helpers.sh; exit codes are kselftest's: 0 pass,
+# 1 fail, 4 skip.
+
+if [ ! -r "$LLPOOL_DIR/../kselftest/ktap_helpers.sh" ]; then
+	echo "1..0 # SKIP no ../kselftest/ktap_helpers.sh: run from a kernel tree or an installed kselftest"
+	exit 4
+fi
+. "$LLPOOL_DIR/../kselftest/ktap_helpers.sh"
+
+DBG=/sys/kernel/debug
+
+# llpool_skip_all REASON: the whole script is skipped (exit 4).
+llpool_skip_all() {
+	ktap_print_header
+	ktap_skip_all "$*"
+	exit "$KSFT_SKIP"
+}
+
+# llpool_result NAME STATUS [DETAIL]: a case passes when STATUS is 0.  The
+# detail (what was measured) is printed either way, so a passing run shows
+# its numbers too.
+llpool_result() {
+	[ -n "$3" ] && ktap_print_msg "$1: $3"
+	if [ "$2" -eq 0 ]; then
+		ktap_test_pass "$1"
+	else
+		ktap_test_fail "$1"
+	fi
+	return 0
+}
+
+# llpool_require_root: root, and debugfs mounted (mounted here if need be).
+llpool_require_root() {
+	[ "$(id -u)" -eq 0 ] || llpool_skip_all "must be root"
+	grep -q " $DBG debugfs" /proc/mounts ||
+		mount -t debugfs none $DBG 2>/dev/null
+	grep -q " $DBG debugfs" /proc/mounts ||
+		llpool_skip_all "no debugfs at $DBG (CONFIG_DEBUG_FS)"
+}
+
+# Modules are found the way users load them: installed ones with modprobe
+# (llpool, rcu_pool_user, rcutorture), the test modules from test_modules/
+# beside this script (kselftest's TEST_GEN_MODS_DIR) unless installed too.
+llpool_mod_file() { echo "$LLPOOL_DIR/test_modules/$1.ko"; }
+# Installed: modules.dep names it and the file is there (a module removed
+# without a depmod is not installed).
+llpool_mod_installed() {
+	i_d=/lib/modules/$(uname -r)
+	i_f=$(grep -oE "^([^:]*/)?$1\.ko(\.gz|\.xz|\.zst)?:" "$i_d/modules.dep" 2>/dev/null |
+		head -n 1)
+	[ -n "$i_f" ] && [ -f "$i_d/${i_f%:}" ]
+}
+llpool_mod_loaded() { grep -q "^$1 " /proc/modules; }
+
+# llpool_need_modules NAME...: skip the script unless each is loaded,
+# installed or beside it.
+llpool_need_modules() {
+	for m in "$@"; do
+		llpool_mod_loaded "$m" || llpool_mod_installed "$m" ||
+			[ -f "$(llpool_mod_file "$m")" ] ||
+			llpool_skip_all "module $m is not installed (modprobe $m)"
+	done
+}
+
+# llpool_load NAME [PARAM...]: load NAME; its error output is in $lout.
+llpool_load() {
+	l_m=$1
+	shift
+	if ! llpool_mod_installed "$l_m" && [ -f "$(llpool_mod_file "$l_m")" ]; then
+		lout=$(insmod "$(llpool_mod_file "$l_m")" "$@" 2>&1)
+	else
+		lout=$(modprobe "$l_m" "$@" 2>&1)
+	fi
+}
+
+# The kernel log this run wrote.  Marked at the start: a second run in the
+# same boot must not pass on the first one's lines.  The log is a ring: if
+# the mark has been overwritten, every line left is newer than it.
+llpool_log_mark() {
+	llpool_mark="llpool-selftest: $1 start $$-$(date +%s)"
+	echo "$llpool_mark" > /dev/kmsg
+	# What kmemleak had reported already (not cleared: that would hide it
+	# from whoever else reads kmemleak in this boot).
+	llpool_leaks0=$(grep -c 'unreferenced object' $DBG/kmemleak 2>/dev/null)
+}
+llpool_log_since() {
+	if dmesg | grep -qF "$llpool_mark"; then
+		dmesg | sed -n "\|$llpool_mark|,\$p"
+	else
+		dmesg
+	fi
+}
+# llpool_wait_log REGEX SECONDS: wait for this run's log to show REGEX.
+llpool_wait_log() {
+	w_i=0
+	while ! llpool_log_since | grep -qE "$1"; do
+		w_i=$((w_i + 1))
+		[ $w_i -gt "$2" ] && return 1
+		sleep 1
+	done
+}
+# llpool_splats: the first reports of trouble in this run's log.
+llpool_splats() {
+	llpool_log_since |
+		grep -E 'BUG:|WARNING:|Invalid wait context|KASAN|UBSAN|circular locking|recursive locking|sleeping function called|Oops|detected stall|soft lockup|blocked for more than' |
+		head -3
+}
+
+# bounded SECONDS CMD...: run CMD, waiting for it at most SECONDS.  A module
+# unload or a hotplug that waits on work no CPU will run sits in D state,
+# where no signal reaches it, and busybox's timeout runs its command in the
+# caller's process, so the script would hang with it: CMD runs in the
+# background and only its exit status is waited for.  Returns CMD's status,
+# or 124 at the deadline (CMD is left running); $bout is its output, $btook
+# the seconds it took.
+bounded_n=0
+bounded() {
+	b_secs=$1
+	shift
+	bounded_n=$((bounded_n + 1))
+	b_f=/tmp/llpool-bounded.$$.$bounded_n
+	b_t0=$(date +%s)
+	# Appending: CMD may reopen /dev/stdout (kselftest's runner does), and
+	# a second descriptor not in append mode would write over the first.
+	: > "$b_f.out"
+	( "$@" >> "$b_f.out" 2>&1; echo $? > "$b_f.rc" ) &
+	while [ ! -s "$b_f.rc" ]; do
+		if [ $(( $(date +%s) - b_t0 )) -ge "$b_secs" ]; then
+			bout="no return within $b_secs s; $(cat "$b_f.out")"
+			btook=$b_secs
+			return 124
+		fi
+		sleep 0.2
+	done
+	bout=$(cat "$b_f.out")
+	btook=$(( $(date +%s) - b_t0 ))
+	b_rc=$(cat "$b_f.rc")
+	rm -f "$b_f.out" "$b_f.rc"
+	return "$b_rc"
+}
+
+# llpool_kmemleak_clean NAME: a case for kmemleak's verdict on the objects
+# it reports since llpool_log_mark, skipped without kmemleak.  It reports
+# an object once it has been unreferenced for 5 s, over two scans.
+llpool_kmemleak_clean() {
+	k_f=$DBG/kmemleak
+	if [ ! -w $k_f ]; then
+		ktap_test_skip "$1"
+		return
+	fi
+	sleep 6
+	echo scan > $k_f
+	echo scan > $k_f
+	k_n=$(( $(grep -c 'unreferenced object' $k_f) - ${llpool_leaks0:-0} ))
+	[ "$k_n" -le 0 ]
+	llpool_result "$1" $? "$k_n new unreferenced objects $(grep -A3 'unreferenced object' $k_f | tail -4 | tr '\n' ' ')"
+}
