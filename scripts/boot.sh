@@ -5,6 +5,7 @@
 # PLAN is scripts/guest/plan-PLAN.sh.  VAR=VALUE pairs go on the kernel
 # command line, which hands them to the guest's init as environment (the
 # kernel keeps its own parameters, maxcpus=2 say, to itself).
+# LLPOOL_ACCEL=kvm|tcg|auto (default auto: KVM when a probe shows it works).
 # LLPOOL_SMP=N sets the guest's CPU shape: N vCPUs (default 4) in 2 sockets
 # of N/2 cores, one NUMA node (1 GiB) each; LLPOOL_SMP=1 is one vCPU in one
 # node (2 GiB).  N must be 1 or even, and at most the kernel's NR_CPUS.
@@ -94,10 +95,57 @@ fi
 # it would turn lockdep off for every later test.
 cmdline="console=ttyS0 loglevel=7 panic=-1 oops=panic nokaslr $*"
 
+# The accelerator: KVM when it is usable, TCG otherwise, or when asked
+# (LLPOOL_ACCEL=tcg; `make bench` does, its tables say TCG) or when -icount
+# is (only TCG counts instructions).  The same tests run either way.
+# Usable is proved, not assumed: a /dev/kvm can be there, open and accept a
+# VM that then never runs (seen on this project's machine: a guest under
+# -accel kvm printed nothing in 3 minutes).  The probe boots this kernel
+# without an initramfs under KVM for at most 20 s and wants its banner on
+# the console (it panics on the missing root at once and QEMU exits).  Its
+# verdict is kept in the cache per host kernel, /dev/kvm and QEMU version.
+kvm_usable() {
+	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
+	local cache=$LLPOOL_CACHE/kvm-probe key p
+	key="$(uname -r) $(stat -c %Z /dev/kvm) $(qemu-system-x86_64 --version | head -1)"
+	if [ -f "$cache" ] && [ "$(sed -n 1p "$cache")" = "$key" ]; then
+		[ "$(sed -n 2p "$cache")" = yes ]
+		return
+	fi
+	p=$(mktemp -d)
+	timeout -k 5 20 qemu-system-x86_64 -machine q35 -accel kvm -cpu host -m 256 \
+		-display none -vga none -monitor none -no-reboot \
+		-kernel "$kdir/arch/x86/boot/bzImage" -append "console=ttyS0 panic=-1" \
+		-serial "file:$p/console" > "$p/qemu" 2>&1
+	if grep -q 'Linux version' "$p/console" 2>/dev/null; then
+		printf '%s\nyes\n' "$key" > "$cache"
+	else
+		printf '%s\nno\n' "$key" > "$cache"
+		log "KVM is not usable here (a probe guest printed nothing in 20 s): TCG"
+	fi
+	rm -rf "$p"
+	[ "$(sed -n 2p "$cache")" = yes ]
+}
+accel=${LLPOOL_ACCEL:-auto}
+case ${LLPOOL_QEMU_EXTRA:-} in *-icount*) accel=tcg ;; esac
+if [ "$accel" = auto ]; then
+	accel=tcg
+	kvm_usable && accel=kvm
+fi
+set_accel() {
+	case $1 in
+	kvm) accel_args=(-accel kvm -cpu host,la57=off) ;;
+	tcg) accel_args=(-accel tcg -cpu max,la57=off) ;;
+	*) die "LLPOOL_ACCEL=$1: want kvm, tcg or auto" ;;
+	esac
+	accel=$1
+}
+set_accel "$accel"
+
 # One guest run.  -vga none: the serial ports are the only I/O we use.
 run_qemu() {
 	timeout --foreground -k 10 "${LLPOOL_BOOT_TIMEOUT:-900}" \
-		qemu-system-x86_64 -machine q35 -cpu max,la57=off -smp "$smp_arg" -m 2G "${numa[@]}" \
+		qemu-system-x86_64 -machine q35 "${accel_args[@]}" -smp "$smp_arg" -m 2G "${numa[@]}" \
 		-display none -vga none -monitor none -no-reboot ${LLPOOL_QEMU_EXTRA:-} \
 		-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$outdir/initramfs.cpio.gz" \
 		-append "$cmdline" \
@@ -109,10 +157,17 @@ run_qemu() {
 # death by signal is QEMU's own.
 qemu_crashed() { [ "$rc" -gt 128 ] && [ "$rc" -ne 137 ]; }
 
-log "booting $variant with plan $(basename "$plan"), $smp vCPUs${*:+, $*} ($outdir)"
+log "booting $variant with plan $(basename "$plan"), $smp vCPUs, $accel${*:+, $*} ($outdir)"
 start=$(date +%s)
 rc=0
 run_qemu || rc=$?
+if [ "$accel" = kvm ] && [ "$rc" = 1 ] && grep -qi 'kvm' "$outdir/qemu.log" &&
+   [ ! -s "$outdir/console.log" ]; then
+	log "QEMU could not use KVM ($(head -1 "$outdir/qemu.log")); booting in TCG"
+	set_accel tcg
+	rc=0
+	run_qemu || rc=$?
+fi
 # QEMU 7.2's TCG has crashed here once (SIGSEGV in the emulator while the
 # guest probed PCI, before any of our code was loaded).  A host emulator
 # crash says nothing about the guest, so it gets one more boot; the first
