@@ -13,8 +13,9 @@ import re
 import sys
 import time
 
-ORDER = ["llpool", "gfp_nowait", "gfp_atomic", "gfp_no_locks", "objpool", "mempool"]
+ORDER = ["floor", "llpool", "gfp_nowait", "gfp_atomic", "gfp_no_locks", "objpool", "mempool"]
 DESC = {
+    "floor": "bare per-CPU array, IRQs off (the floor)",
     "llpool": "llpool_alloc / llpool_free",
     "gfp_nowait": "alloc_page(GFP_NOWAIT)",
     "gfp_atomic": "alloc_page(GFP_ATOMIC)",

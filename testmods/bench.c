@@ -3,6 +3,10 @@
  * llpool_bench: llpool against the other ways to get a page, in one boot.
  *
  * Contenders (order-0 pages):
+ *   floor         a bare per-CPU array of preallocated pages, taken and
+ *                 given back with IRQs off: no refill, no stats, no
+ *                 sharing between CPUs, no NMI safety.  What any per-CPU
+ *                 reserve costs at least.
  *   llpool        llpool_alloc() / llpool_free()
  *   gfp_nowait    alloc_page(GFP_NOWAIT) / __free_page()
  *   gfp_atomic    alloc_page(GFP_ATOMIC) / __free_page()
@@ -206,7 +210,87 @@ static struct page *c_mempool_alloc(void) { return NULL; }
 static void c_mempool_free(struct page *page) { }
 #endif
 
+/*
+ * floor: one array per CPU, filled with BENCH_RESERVE pages at init.  Room
+ * for twice that, so that frees landing on another CPU than their alloc
+ * (a migrated thread) fit; beyond it a page goes back to the allocator.
+ */
+#define BENCH_FLOOR_CAP	(2 * BENCH_RESERVE)
+
+struct bench_floor {
+	unsigned int nr;
+	struct page *pages[BENCH_FLOOR_CAP];
+};
+
+static struct bench_floor __percpu *bench_floor;
+
+static void c_floor_exit(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct bench_floor *f = per_cpu_ptr(bench_floor, cpu);
+
+		while (f->nr)
+			__free_page(f->pages[--f->nr]);
+	}
+	free_percpu(bench_floor);
+}
+
+static int c_floor_init(void)
+{
+	unsigned int cpu;
+
+	bench_floor = alloc_percpu(struct bench_floor);
+	if (!bench_floor)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct bench_floor *f = per_cpu_ptr(bench_floor, cpu);
+
+		while (f->nr < BENCH_RESERVE) {
+			f->pages[f->nr] = alloc_page(GFP_KERNEL);
+			if (!f->pages[f->nr]) {
+				c_floor_exit();
+				return -ENOMEM;
+			}
+			f->nr++;
+		}
+	}
+	return 0;
+}
+
+static struct page *c_floor_alloc(void)
+{
+	struct bench_floor *f;
+	struct page *page = NULL;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	f = this_cpu_ptr(bench_floor);
+	if (f->nr)
+		page = f->pages[--f->nr];
+	local_irq_restore(flags);
+	return page;
+}
+
+static void c_floor_free(struct page *page)
+{
+	struct bench_floor *f;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	f = this_cpu_ptr(bench_floor);
+	if (f->nr < BENCH_FLOOR_CAP) {
+		f->pages[f->nr++] = page;
+		page = NULL;
+	}
+	local_irq_restore(flags);
+	if (page)
+		__free_page(page);
+}
+
 static struct bench_contender bench_contenders[] = {
+	{ "floor", c_floor_init, c_floor_exit, c_floor_alloc, c_floor_free },
 	{ "llpool", c_llpool_init, c_llpool_exit, c_llpool_alloc, c_llpool_free },
 	{ "gfp_nowait", NULL, NULL, c_nowait_alloc, c_buddy_free },
 	{ "gfp_atomic", NULL, NULL, c_atomic_alloc, c_buddy_free },
@@ -572,6 +656,7 @@ static int __init bench_init(void)
 	if (smoke)
 		pairs = 100;
 
+	pr_info("csv,contenders,%zu\n", ARRAY_SIZE(bench_contenders));
 	for (c = bench_contenders; c < bench_contenders + ARRAY_SIZE(bench_contenders); c++) {
 		ret = c->init ? c->init() : 0;
 		c->ok = !ret;
@@ -619,6 +704,6 @@ static void __exit bench_exit(void)
 
 module_init(bench_init);
 module_exit(bench_exit);
-MODULE_DESCRIPTION("llpool against GFP_NOWAIT, GFP_ATOMIC, __GFP_NO_LOCKS, objpool and mempool");
+MODULE_DESCRIPTION("llpool against a bare per-CPU array, GFP_NOWAIT, GFP_ATOMIC, __GFP_NO_LOCKS, objpool and mempool");
 MODULE_IMPORT_NS(LLPOOL);
 MODULE_LICENSE("GPL");
