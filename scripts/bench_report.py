@@ -104,6 +104,15 @@ def main():
         ratios.append("%-14s pair %s, throughput %s, p99 latency %s" % (
             c, ratio(pair[0], base_pair), ratio(tput[3], base_tput), ratio(lat[1], base_p99)))
 
+    # Churn: llpool's round trips through the page allocator while pages
+    # move from a producer CPU to a consumer CPU.
+    ch = by.get("churn", {}).get("llpool")
+    if ch:
+        line = ("Churn (producer/consumer on two CPUs, llpool): %s allocations, %s pages "
+                 "refilled and %s trimmed: %s per 1000 allocations." % tuple(ch[:4]))
+        md += ["", line]
+        rst += ["", line]
+        ratios.append(line)
     with open(os.path.join(outdir, name + ".md"), "w") as f:
         f.write("\n".join(md) + "\n")
     with open(os.path.join(outdir, name + ".rst"), "w") as f:

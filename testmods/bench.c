@@ -29,6 +29,9 @@
  *             below the min watermark
  *   pcpdrain  successes out of 256 attempts once this CPU's pcplist is
  *             drained (by __GFP_NO_LOCKS), memory plentiful
+ *   churn     llpool only: one CPU allocates, another frees what it got
+ *             (producer/consumer); pages llpool refilled from and trimmed
+ *             to the page allocator per 1000 allocations
  *   legal     under raw_spin_lock_irqsave(): acquisitions of locks that
  *             sleep on PREEMPT_RT, plain (lockdep reports them) and trylock
  *             (lockdep lets them pass); needs lockwatch, so the debug kernel
@@ -45,6 +48,7 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
+#include <linux/llist.h>
 #include <linux/log2.h>
 #include <linux/mempool.h>
 #include <linux/mm.h>
@@ -600,6 +604,106 @@ static void bench_pcpdrain(void)
 	vfree(drained);
 }
 
+/* ==== churn: producer/consumer =========================================== */
+
+/*
+ * Surplus freed on one CPU should reach the CPU that allocates without a
+ * round trip through the page allocator: count the pages refilled and
+ * trimmed while @pairs pages go from a producer CPU to a consumer CPU.
+ * At most BENCH_RESERVE / 2 pages are in flight, so the producer never
+ * empties the whole pool.
+ */
+struct bench_churn {
+	struct llist_head to_free;
+	atomic_t inflight;
+	bool produced;		/* release: every page is on @to_free */
+	unsigned long misses;
+	struct completion produced_done, consumed_done;
+};
+
+static int bench_churn_producer(void *arg)
+{
+	struct bench_churn *b = arg;
+	struct page *page;
+	unsigned int i;
+
+	for (i = 0; i < pairs; i++) {
+		while (atomic_read(&b->inflight) >= BENCH_RESERVE / 2)
+			cond_resched();
+		page = llpool_alloc(bench_llpool);
+		if (!page) {
+			b->misses++;
+			cond_resched();
+			continue;
+		}
+		atomic_inc(&b->inflight);
+		llist_add(page_address(page), &b->to_free);
+		if (!(i % 1024))
+			cond_resched();
+	}
+	/* Pairs with the consumer's acquire: every llist_add() above is seen. */
+	smp_store_release(&b->produced, true);
+	kthread_complete_and_exit(&b->produced_done, 0);
+}
+
+static int bench_churn_consumer(void *arg)
+{
+	struct bench_churn *b = arg;
+	struct llist_node *node, *next;
+	bool last;
+
+	do {
+		/* Read before the drain: a true here means the drain sees all. */
+		last = smp_load_acquire(&b->produced);
+		llist_for_each_safe(node, next, llist_del_all(&b->to_free)) {
+			llpool_free(bench_llpool, virt_to_page(node));
+			atomic_dec(&b->inflight);
+		}
+		cond_resched();
+	} while (!last);
+	kthread_complete_and_exit(&b->consumed_done, 0);
+}
+
+static void bench_churn(void)
+{
+	struct bench_churn b = { .to_free = LLIST_HEAD_INIT(b.to_free) };
+	struct task_struct *prod, *cons;
+	struct llpool_stats s0, s1;
+	unsigned int cpu0, cpu1;
+	u64 allocs, refilled, trimmed;
+
+	cpu0 = cpumask_first(cpu_online_mask);
+	cpu1 = cpumask_next(cpu0, cpu_online_mask);
+	if (cpu1 >= nr_cpu_ids || IS_ERR_OR_NULL(bench_llpool)) {
+		pr_info("csv,unavailable,churn,%d\n", -ENODEV);
+		return;
+	}
+	init_completion(&b.produced_done);
+	init_completion(&b.consumed_done);
+	prod = kthread_create_on_cpu(bench_churn_producer, &b, cpu0, "llpool_bench/%u");
+	if (IS_ERR(prod)) {
+		pr_info("csv,unavailable,churn,%ld\n", PTR_ERR(prod));
+		return;
+	}
+	cons = kthread_create_on_cpu(bench_churn_consumer, &b, cpu1, "llpool_bench/%u");
+	if (IS_ERR(cons)) {
+		kthread_stop(prod);
+		pr_info("csv,unavailable,churn,%ld\n", PTR_ERR(cons));
+		return;
+	}
+	llpool_get_stats(bench_llpool, &s0);
+	wake_up_process(cons);
+	wake_up_process(prod);
+	wait_for_completion(&b.produced_done);
+	wait_for_completion(&b.consumed_done);
+	llpool_get_stats(bench_llpool, &s1);
+	allocs = s1.counter[LLPOOL_ALLOCS] - s0.counter[LLPOOL_ALLOCS];
+	refilled = s1.counter[LLPOOL_REFILLED] - s0.counter[LLPOOL_REFILLED];
+	trimmed = s1.counter[LLPOOL_TRIMMED] - s0.counter[LLPOOL_TRIMMED];
+	pr_info("csv,churn,llpool,%llu,%llu,%llu,%llu,%lu\n", allocs, refilled, trimmed,
+		div64_u64((refilled + trimmed) * 1000, allocs ?: 1), b.misses);
+}
+
 /* ==== legal: under a raw spinlock ======================================== */
 
 static DEFINE_RAW_SPINLOCK(bench_raw_lock);
@@ -687,6 +791,7 @@ static int __init bench_init(void)
 		for (c = bench_next(NULL); c; c = bench_next(c))
 			bench_lat(c, smoke ? 100 : pairs);
 		bench_pcpdrain();
+		bench_churn();
 		if (!smoke)
 			bench_exhaust();
 	}

@@ -31,6 +31,8 @@ if load llpool_bench mode=smoke; then
 		n=$(dmesg | grep -cE "llpool_bench: csv,$s,[a-z_]+,[0-9]")
 		[ "$n" -eq "$avail" ] || bad="$bad $s:$n/$avail"
 	done
+	# The producer/consumer churn needs two CPUs; the check boot has four.
+	dmesg | grep -qE 'llpool_bench: csv,churn,llpool,[0-9]' || bad="$bad churn:0/1"
 	if [ -z "$bad" ] && [ "$avail" -gt 0 ] && dmesg | grep -q 'llpool_bench: done'; then
 		result bench:smoke pass "$avail contenders"
 	else
