@@ -80,11 +80,12 @@ for v in $variants; do
 		continue
 	fi
 	record "PASS $v:modules-W=1"
-	if ! "$LLPOOL_REPO/scripts/kselftest.sh" "$v"; then
+	# Without it the boots still run; their selftest cases fail.
+	if "$LLPOOL_REPO/scripts/kselftest.sh" "$v"; then
+		record "PASS $v:kselftest-install -- make -C tools/testing/selftests TARGETS=llpool install"
+	else
 		record "FAIL $v:kselftest-install -- see the log above"
-		continue
 	fi
-	record "PASS $v:kselftest-install -- make -C tools/testing/selftests TARGETS=llpool install"
 
 	inject=()
 	[ -n "${LLPOOL_INJECT:-}" ] && inject=("LLPOOL_INJECT=$LLPOOL_INJECT")

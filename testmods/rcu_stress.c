@@ -49,10 +49,6 @@ static unsigned int rate;
 module_param(rate, uint, 0444);
 MODULE_PARM_DESC(rate, "objects per thread per millisecond, 0 = unthrottled (default), max 100000");
 
-struct stress_obj {
-	struct llist_node node;
-};
-
 struct stress_thread {
 	struct task_struct *task;
 	struct llist_head to_softirq, to_hardirq, back;
@@ -211,7 +207,7 @@ static int stress_start(unsigned int n)
 		init_llist_head(&t->to_hardirq);
 		init_llist_head(&t->back);
 		cpu = cpumask_nth(i % num_online_cpus(), cpu_online_mask);
-		t->task = kthread_create_on_cpu(stress_fn, t, cpu, "llpool_rcu_stress/%u");
+		t->task = kthread_create_on_cpu(stress_fn, t, cpu, "rcu_stress/%u");
 		if (IS_ERR(t->task)) {
 			int err = PTR_ERR(t->task);
 

@@ -109,14 +109,23 @@ selftest() {
 		result "$name" fail "no $script"
 		return
 	fi
-	env "$@" "$script" > /tmp/ktap.out 2>&1
-	local rc=$?
+	# With the script's own deadline (its settings file's timeout), so a
+	# hang fails it and the plan goes on.
+	local secs rc
+	secs=$(sed -n 's/^timeout=//p' "$(dirname "$script")/settings" 2>/dev/null)
+	(LLPOOL_DIR=$(dirname "$script"); . "$LLPOOL_DIR/llpool_lib.sh"
+	 bounded "${secs:-300}" env "$@" "$script"
+	 rc=$?
+	 echo "$bout" > /tmp/ktap.out
+	 exit $rc)
+	rc=$?
 	result_raw "@@ KTAP-BEGIN $name"
 	cat /tmp/ktap.out > "$LLPOOL_OUT"
 	result_raw "@@ KTAP-END"
 	case $rc in
 	0) result "$name:exit" pass ;;
 	4) result "$name:exit" skip "kselftest skip (exit 4)" ;;
+	124) result "$name:exit" fail "no end within ${secs:-300} s" ;;
 	*) result "$name:exit" fail "exit $rc" ;;
 	esac
 }

@@ -37,16 +37,23 @@ fi
 # more with rcutorture gone from /lib/modules: rcu_stress.sh must report a
 # skip, not a failure.  Shorter loads than the main boot's: this boot is
 # about the install, the main boot about the load.
+if [ ! -r /kselftest/llpool/llpool_lib.sh ]; then
+	result run_kselftest:installed fail "no /kselftest/llpool (scripts/kselftest.sh did not run)"
+	lockdep_verdict
+	exit 0
+fi
 LLPOOL_DIR=/kselftest/llpool
 . $LLPOOL_DIR/llpool_lib.sh
-# ksft TAG ARGS...: run run_kselftest.sh ARGS; its output is shipped, and
-# each "ok/not ok N selftests: llpool: SCRIPT" line becomes a result in
-# /tmp/ksft.TAG.results as "SCRIPT pass|fail|skip".
+# ksft TAG SECONDS ARGS...: run run_kselftest.sh ARGS with a deadline; its
+# output is shipped, and each "ok/not ok N selftests: llpool: SCRIPT" line
+# becomes "SCRIPT pass|fail|skip" in /tmp/ksft.TAG.results.  Returns 124
+# when the deadline passed (the run is left behind, still going).
 ksft() {
-	local tag=$1
-	shift
+	local tag=$1 secs=$2 rc
+	shift 2
 	mark "run_kselftest.sh $tag"
-	bounded 600 env STRESS_SECONDS=5 STORM_SECONDS=10 /kselftest/run_kselftest.sh "$@"
+	bounded "$secs" env STRESS_SECONDS=5 STORM_SECONDS=10 /kselftest/run_kselftest.sh "$@"
+	rc=$?
 	echo "$bout" > /tmp/ksft.$tag
 	data "run_kselftest:$tag" /tmp/ksft.$tag
 	sed -n -E 's/^(not )?ok [0-9]+ selftests: llpool: ([^ ]*)( # (SKIP))?.*/\1 \2 \4/p' /tmp/ksft.$tag |
@@ -55,11 +62,21 @@ ksft() {
 			elif [ "$b" = SKIP ]; then echo "$a skip"
 			else echo "$a pass"; fi
 		done > /tmp/ksft.$tag.results
+	[ $rc = 124 ] && return 124
+	return 0
 }
+# Deadlines: a run takes about 3 minutes here; the three add up to less
+# than the boot's timeout (dkms_check.sh), so a hang fails its case.
 want=$(sed -n 's/^llpool://p' /kselftest/kselftest-list.txt | wc -l)
 for run in 1 2; do
-	ksft run$run -c llpool
+	if ! ksft run$run 420 -c llpool; then
+		result "run_kselftest:run$run" fail "no end within 420 s: $(tail -3 /tmp/ksft.run$run | tr '\n' ' ')"
+		lockdep_verdict
+		exit 0
+	fi
+	# Everything this guest needs is installed: a skip is a failure here.
 	while read -r t r; do
+		[ "$r" = skip ] && r=fail
 		result "run_kselftest:run$run:$t" "$r"
 	done < /tmp/ksft.run$run.results
 	n=$(wc -l < /tmp/ksft.run$run.results)
@@ -70,12 +87,19 @@ for run in 1 2; do
 	fi
 done
 rm -f /lib/modules/$kver/kernel/kernel/rcu/rcutorture.ko*
-ksft no-rcutorture -t llpool:rcu_stress.sh
-r=$(cat /tmp/ksft.no-rcutorture.results)
-if [ "$r" = "rcu_stress.sh skip" ]; then
-	result "run_kselftest:no-rcutorture:skips" pass "rcu_stress.sh exit 4"
+if grep -q '^rcutorture ' /proc/modules; then
+	result "run_kselftest:no-rcutorture:skips" fail "rcutorture is still loaded"
+elif ! ksft no-rcutorture 120 -t llpool:rcu_stress.sh; then
+	result "run_kselftest:no-rcutorture:skips" fail "no end within 120 s"
 else
-	result "run_kselftest:no-rcutorture:skips" fail "got '$r'"
+	# Skipped, and for the reason at hand.
+	r=$(cat /tmp/ksft.no-rcutorture.results)
+	if [ "$r" = "rcu_stress.sh skip" ] &&
+	   grep -q 'SKIP module rcutorture is not installed' /tmp/ksft.no-rcutorture; then
+		result "run_kselftest:no-rcutorture:skips" pass "rcu_stress.sh exit 4: $(grep -o 'SKIP module rcutorture.*' /tmp/ksft.no-rcutorture)"
+	else
+		result "run_kselftest:no-rcutorture:skips" fail "got '$r'"
+	fi
 fi
 lockdep_verdict
 kmemleak_check

@@ -54,6 +54,10 @@ stats() { echo "$DBG/llpool/$1/stats"; }
 
 # bounded SECONDS CMD...: the selftests' helper (see llpool_lib.sh there).
 LLPOOL_DIR=/kselftest/llpool
+if [ ! -r $LLPOOL_DIR/llpool_lib.sh ]; then
+	result topo:kselftest-installed fail "no $LLPOOL_DIR (scripts/kselftest.sh did not run)"
+	exit 0
+fi
 . $LLPOOL_DIR/llpool_lib.sh
 
 loaded() { grep -q "^$1 " /proc/modules; }

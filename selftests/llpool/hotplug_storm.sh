@@ -96,6 +96,15 @@ storm() {
 	echo "$pass $cycles $errs"
 }
 
+# However the script ends, every CPU it took down comes back.
+cpus_back() {
+	for c in $cpus; do
+		[ "$(cat $CPUS/cpu$c/online)" = 1 ] || echo 1 > $CPUS/cpu$c/online
+	done
+}
+trap cpus_back EXIT
+trap 'cpus_back; exit 1' INT TERM
+
 ktap_print_header
 ktap_set_plan 10
 llpool_log_mark hotplug_storm
@@ -123,7 +132,7 @@ fi
 storm_end=$(( $(date +%s) + LOAD_SECS - 4 ))
 bounded $DEADLINE sh -c "LLPOOL_DIR=$LLPOOL_DIR; . $LLPOOL_DIR/llpool_lib.sh
 	llpool_load llpool_stress seconds=$LOAD_SECS & p=\$!
-	llpool_load llpool_rcu_stress threads=$n seconds=$LOAD_SECS; r=\$?
+	llpool_load llpool_rcu_stress seconds=$LOAD_SECS; r=\$?
 	echo \$lout
 	wait \$p && exit \$r" || err="$err $bout"
 [ -z "$err" ]
@@ -137,7 +146,7 @@ if [ $rc = 0 ]; then
 	# Its last line is the count; a failed write said why above it.
 	set -- $(echo "$bout" | tail -n 1)
 	[ "$2" -gt 0 ] && [ "$3" = 0 ]
-	llpool_result "storm" $? "$1 passes, $2 offline/online cycles, $3 errors in $btook s: $(echo "$bout" | head -n -1 | head -3 | tr '\n' ' ')"
+	llpool_result "storm" $? "$1 passes, $2 offline/online cycles, $3 errors in $btook s: $(echo "$bout" | sed '$d' | head -3 | tr '\n' ' ')"
 else
 	llpool_result "storm" 1 "rc=$rc: $bout; online $(cat $CPUS/online)"
 fi

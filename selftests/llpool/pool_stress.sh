@@ -48,7 +48,7 @@ llpool_log_mark pool_stress
 bad=""
 for p in seconds=0 seconds=601 order=4 high=3 high=513; do
 	if llpool_load llpool_stress $p; then
-		bad="$bad $p"; rmmod llpool_stress
+		bad="$bad $p"; bounded 60 rmmod llpool_stress
 	fi
 done
 [ -z "$bad" ] && ! [ -d $DBG/llpool/stress ]
@@ -68,12 +68,22 @@ done
 llpool_result "shrinker_trims_to_low" $? "reserved $before -> $(stat reserved), shrunk=$(stat shrunk)"
 balanced
 llpool_result "books_balance_after_shrink" $? "$(books)"
-rmmod llpool_stress
+bounded 60 rmmod llpool_stress
 
 # 3. Fault injection into refills only: the stack-trace filter limits it
 # to calls from llpool's code, so the rest of the guest keeps working.
 FI=$DBG/fail_page_alloc
 if [ -d $FI ] && [ -f $FI/require-start ]; then
+	# Every knob touched goes back to what it was, however the script ends.
+	fi_knobs="probability interval times min-order verbose stacktrace-depth
+		  ignore-gfp-wait ignore-gfp-highmem require-start require-end"
+	fi_saved=$(for k in $fi_knobs; do echo "$k $(cat $FI/$k)"; done)
+	fi_restore() {
+		echo 0 > $FI/probability
+		echo "$fi_saved" | while read -r k v; do echo "$v" > "$FI/$k"; done
+	}
+	trap fi_restore EXIT
+	trap 'fi_restore; exit 1' INT TERM
 	# llpool's text: from its lowest to its highest symbol (slow to read
 	# under KASAN, so before the load starts).
 	range=$(grep -E '\[llpool\]$' /proc/kallsyms | awk '{print $1}' | sort | sed -n '1p;$p')
@@ -116,7 +126,9 @@ if [ -d $FI ] && [ -f $FI/require-start ]; then
 	llpool_result "recovers_after_injection" $? "$(grep '^cpu' $ST | tr '\n' ' ')"
 	balanced
 	llpool_result "books_balance_after_injection" $? "$(books)"
-	rmmod llpool_stress
+	fi_restore
+	trap - EXIT INT TERM
+	bounded 60 rmmod llpool_stress
 else
 	for t in fault_injection_counted_pool_serves faults_only_in_refill \
 		 recovers_after_injection books_balance_after_injection; do
@@ -133,8 +145,8 @@ end=$(( $(date +%s) + 6 ))
 while [ "$(date +%s)" -lt $end ]; do
 	for c in /sys/devices/system/cpu/cpu[1-9]*/online; do
 		[ -w "$c" ] || continue
-		echo 0 > "$c" || errs=$((errs + 1))
-		echo 1 > "$c" || errs=$((errs + 1))
+		bounded 60 sh -c "echo 0 > $c" || errs=$((errs + 1))
+		bounded 60 sh -c "echo 1 > $c" || errs=$((errs + 1))
 		cycles=$((cycles + 1))
 	done
 done
@@ -142,40 +154,53 @@ wait_done 60
 sleep 2
 [ $cycles -gt 0 ] && [ $errs = 0 ] && balanced
 llpool_result "hotplug_under_load_balanced" $? "$cycles cycles, $errs errors, $(books)"
-rmmod llpool_stress
+bounded 60 rmmod llpool_stress
 
 # 5. A memory hog while the load runs: no OOM kill, clean NULLs once the
 # reserve is spent, service back afterwards.  The hog is a file on a ramfs
 # of its own (RAM that reclaim cannot take, on every machine: never the
 # root filesystem's disk), removed and unmounted on every way out.
-llpool_log_mark pool_stress-3
-llpool_load llpool_stress seconds=8
-hog=$(( $(memfree) / 1024 - 64 ))
-hogdir=$(mktemp -d /tmp/llpool-hog.XXXXXX)
-unhog() {
-	rm -f "$hogdir/hog"
-	umount "$hogdir" 2>/dev/null
-	rmdir "$hogdir" 2>/dev/null
-}
-trap unhog EXIT INT TERM
-mount -t ramfs llpool-hog "$hogdir" &&
-	dd if=/dev/zero of="$hogdir/hog" bs=1M count=$hog 2>/dev/null
-f0=$(stat refill_fails)
-sleep 3
-unhog
-trap - EXIT INT TERM
-wait_done 60
-sleep 2
-oom=$(llpool_log_since | grep -c 'Out of memory\|oom-kill')
-[ "$oom" = 0 ]
-llpool_result "memory_hog_no_oom" $? "$oom OOM messages; hog ${hog} MiB; refill_fails $f0 -> $(stat refill_fails), misses $(stat misses)"
-ok=0
-for c in $(live_cpus); do
-	[ "$(cpu_reserved "$c")" -ge 8 ] || ok=1
-done
-[ $ok = 0 ] && balanced
-llpool_result "service_back_after_hog" $? "$(grep '^cpu' $ST | tr '\n' ' ') $(books)"
-rmmod llpool_stress
+# On a machine with more than 4 GiB the hog would push the whole host's
+# other work towards the OOM killer: it runs there only when asked
+# (LLPOOL_HOG=1); test guests are smaller.
+memtotal=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+if [ "$memtotal" -gt 4194304 ] && [ "${LLPOOL_HOG:-0}" != 1 ]; then
+	for t in memory_hog_no_oom service_back_after_hog; do
+		echo "# $t: $((memtotal / 1024)) MiB of RAM; LLPOOL_HOG=1 runs it"
+		ktap_test_skip $t
+	done
+else
+	llpool_log_mark pool_stress-3
+	llpool_load llpool_stress seconds=8
+	hog=$(( $(memfree) / 1024 - 64 ))
+	hogdir=$(mktemp -d /tmp/llpool-hog.XXXXXX)
+	unhog() {
+		rm -f "$hogdir/hog"
+		umount "$hogdir" 2>/dev/null
+		rmdir "$hogdir" 2>/dev/null
+	}
+	trap unhog EXIT
+	trap 'unhog; exit 1' INT TERM
+	hogged=1
+	mount -t ramfs llpool-hog "$hogdir" &&
+		dd if=/dev/zero of="$hogdir/hog" bs=1M count=$hog 2>/dev/null && hogged=0
+	f0=$(stat refill_fails)
+	sleep 3
+	unhog
+	trap - EXIT INT TERM
+	wait_done 60
+	sleep 2
+	oom=$(llpool_log_since | grep -c 'Out of memory\|oom-kill')
+	[ $hogged = 0 ] && [ "$oom" = 0 ]
+	llpool_result "memory_hog_no_oom" $? "hog of ${hog} MiB $([ $hogged = 0 ] && echo held || echo 'NOT held (ramfs or dd failed)'); $oom OOM messages; refill_fails $f0 -> $(stat refill_fails), misses $(stat misses)"
+	ok=0
+	for c in $(live_cpus); do
+		[ "$(cpu_reserved "$c")" -ge 8 ] || ok=1
+	done
+	[ $ok = 0 ] && balanced
+	llpool_result "service_back_after_hog" $? "$(grep '^cpu' $ST | tr '\n' ' ') $(books)"
+	bounded 60 rmmod llpool_stress
+fi
 
 # 6. Memory comes back: 5 create/load/destroy cycles of a 512-page-per-CPU
 # pool (8 MiB on 4 CPUs each) must not lose more than 16 MiB of free memory
@@ -184,10 +209,10 @@ mem0=$(freekb)
 for i in 1 2 3 4 5; do
 	llpool_log_mark pool_stress-4
 	llpool_load llpool_stress seconds=1 high=512 && wait_done 60
-	rmmod llpool_stress
+	bounded 60 rmmod llpool_stress
 done
 mem1=$(freekb)
 [ $(( mem0 - mem1 )) -lt 16384 ]
 llpool_result "memory_returns" $? "free $mem0 kB -> $mem1 kB over 5 pools of 8 MiB"
-[ $had_llpool = 1 ] || rmmod llpool
+[ $had_llpool = 1 ] || bounded 60 rmmod llpool
 ktap_finished

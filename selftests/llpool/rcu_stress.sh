@@ -24,7 +24,7 @@ llpool_need_modules llpool rcu_pool_user llpool_rcu_stress rcutorture
 llpool_mod_loaded rcutorture && llpool_skip_all "rcutorture is already running"
 
 ktap_print_header
-ktap_set_plan 10
+ktap_set_plan 11
 llpool_log_mark rcu_stress
 had_user=0
 llpool_mod_loaded rcu_pool_user && had_user=1
@@ -59,7 +59,7 @@ llpool_log_since | grep -q 'End of test: SUCCESS'
 llpool_result "rcutorture_success" $? "$(llpool_log_since | grep 'End of test' | tail -1)"
 
 # 3. Barrier: everything queued is freed, every block page is back.
-! echo 0 > $DBG/rcu_pool_user/barrier 2>/dev/null
+[ -w $DBG/rcu_pool_user/barrier ] && ! echo 0 > $DBG/rcu_pool_user/barrier 2>/dev/null
 llpool_result "bad_knob_refused" $? "barrier accepts only 1"
 bounded 60 sh -c "echo 1 > $DBG/rcu_pool_user/barrier"
 rc=$?
@@ -73,8 +73,15 @@ a=$(sed -n 's/^allocs: //p' $ps); fr=$(sed -n 's/^frees: //p' $ps)
 [ -n "$a" ] && [ "$a" = "$fr" ]
 llpool_result "pool_pages_returned" $? "pool allocs=$a frees=$fr"
 
-[ $had_user = 1 ] || bounded 60 rmmod rcu_pool_user
-[ $had_llpool = 1 ] || bounded 60 rmmod llpool
+err=""
+if [ $had_user = 0 ]; then
+	bounded 60 rmmod rcu_pool_user || err="$err rcu_pool_user: $bout;"
+fi
+if [ $had_llpool = 0 ]; then
+	bounded 60 rmmod llpool || err="$err llpool: $bout;"
+fi
+! llpool_mod_loaded llpool_rcu_stress && ! llpool_mod_loaded rcutorture && [ -z "$err" ]
+llpool_result "unloads" $? "${err:-every module this run loaded is gone}"
 
 # 4. This run's kernel log: no splat.  kmemleak: nothing new.
 splat=$(llpool_splats)
