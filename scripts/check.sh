@@ -52,7 +52,7 @@ topos=${LLPOOL_TOPOS-maxcpus 1cpu 16cpu}
 topo_boot() {
 	local v=$1 t=$2 smp tmo args
 	case $t in
-	maxcpus) smp=4 tmo=420 args=(maxcpus=2 TOPO_POSSIBLE=4 TOPO_ONLINE=2 TOPO_HOTADD=2 TOPO_SECONDS=20) ;;
+	maxcpus) smp=4 tmo=420 args=(maxcpus=2 TOPO_POSSIBLE=4 TOPO_ONLINE=2 TOPO_HOTADD=2 TOPO_SECONDS=25) ;;
 	1cpu) smp=1 tmo=300 args=(TOPO_POSSIBLE=1 TOPO_ONLINE=1 TOPO_SECONDS=3) ;;
 	16cpu) smp=16 tmo=600 args=(TOPO_POSSIBLE=16 TOPO_ONLINE=16 TOPO_SECONDS=2) ;;
 	*)

@@ -314,12 +314,15 @@ round() {
 	# online.  rcu_pool_user's pool serves one block page per ~500 objects,
 	# so its reserves are as they were filled: every online CPU filled,
 	# every other one empty.
+	# rcu_pool_user comes first: it has no load of its own, and every
+	# insmod after llpool_stress's start delays the hot-add under load.
 	rm -f /tmp/at-load.*
+	tload rcu_pool_user && cp "$(stats rcu_pool_user)" /tmp/at-load.rcu_pool_user &&
+		rcu=2
 	tload llpool_stress seconds="$secs" && stress=1 &&
 		cp "$(stats stress)" /tmp/at-load.stress
 	# One load thread per online CPU (llpool_rcu_stress spreads them).
-	tload rcu_pool_user && cp "$(stats rcu_pool_user)" /tmp/at-load.rcu_pool_user &&
-		tload llpool_rcu_stress threads="$(count "$on")" seconds="$secs" && rcu=1
+	[ $rcu = 2 ] && tload llpool_rcu_stress threads="$(count "$on")" seconds="$secs" && rcu=1
 	[ -n "$add" ] && hotadd "$add" "$tag"
 	[ $stress = 1 ] && reserve_check "${P}reserve:at-load:stress" /tmp/at-load.stress "$off" "$on"
 	[ $rcu = 1 ] && reserve_check "${P}reserve:at-load:rcu_pool_user" /tmp/at-load.rcu_pool_user "$off" "$on" 1
