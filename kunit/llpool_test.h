@@ -2,8 +2,9 @@
 /*
  * Fixtures shared by llpool's KUnit suites: pool creation, waiting for the
  * worker, the pool's books, the page stamp that catches a page handed out
- * twice, and CPU hotplug (picking a CPU, bringing it back, a kthread that
- * takes a CPU offline and online in a loop).
+ * twice, the burst size of the calling-context tests, and CPU
+ * hotplug (picking a CPU, bringing it back, a kthread that takes a CPU
+ * offline and online in a loop).
  */
 #ifndef _LLPOOL_KUNIT_TEST_H
 #define _LLPOOL_KUNIT_TEST_H
@@ -139,6 +140,11 @@ static inline bool llpool_unstamp(struct page *page)
 
 	return xchg(&p->stamp, 0) == LLPOOL_CC_MAGIC;
 }
+
+/* ==== Calling contexts ================================================== */
+
+/* Pages a context test allocates, then frees, in one burst. */
+#define LLPOOL_CTX_PAGES	24
 
 /* ==== CPU hotplug ======================================================= */
 

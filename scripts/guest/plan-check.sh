@@ -6,11 +6,22 @@ LLPOOL_TPS="llpool/llpool_refill llpool/llpool_trim llpool/llpool_spill_drain
 llpool/llpool_steal llpool/llpool_miss"
 tp_arm $LLPOOL_TPS
 load llpool_lockwatch
-# KUnit suites run at insmod.
-load llpool_kunit
-for s in llpool_functional llpool_contexts llpool_zone_lock llpool_concurrency; do
-	ktap "$s"
+# KUnit suites run at insmod: every llpool_*_kunit module, one suite each,
+# named as its module without _kunit.  llpool_hotplug_kunit runs next and
+# llpool_rcu_kunit with rcu_pool_user below.
+n=0
+for ko in "$MODDIR"/*_kunit.ko; do
+	m=${ko##*/}
+	m=${m%.ko}
+	case $m in
+	'*_kunit' | llpool_hotplug_kunit | llpool_rcu_kunit) continue ;;
+	esac
+	n=$((n + 1))
+	load "$m"
+	ktap "${m%_kunit}"
+	unload "$m"
 done
+[ "$n" -gt 0 ] || result kunit:modules fail "no *_kunit.ko in $MODDIR"
 # CPU hotplug and re-entry into the refill (its own module: one suite).
 load llpool_hotplug_kunit && ktap llpool_hotplug
 unload llpool_hotplug_kunit
@@ -43,7 +54,6 @@ fi
 if [ -n "$LLPOOL_INJECT" ]; then
 	load llpool_control case="$LLPOOL_INJECT" && unload llpool_control
 fi
-unload llpool_kunit
 unload llpool_lockwatch
 # rcu_pool_user and its KUnit suite.
 load rcu_pool_user && tp_arm rcu_pool_user/llpool_rcu_fallback &&

@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite llpool_concurrency (llpool_concurrency_kunit.ko): every CPU
+ * allocating, frees on other CPUs, every page tracked by a stamp that
+ * catches a page handed out twice (with a positive control).  Also a CPU's
+ * refill work run off that CPU while it is offline, and re-entry into the
+ * fast path from a kprobe and from real NMIs.
+ */
+
+#include <kunit/test.h>
+#include <linux/atomic.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/jiffies.h>
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
+#include <linux/kthread.h>
+#include <linux/llist.h>
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
+
+#include "../compat.h"
+#include "../llpool_internal.h"
+#include "../pool.h"
+#include "llpool_test.h"
+
+/*
+ * One kthread per online CPU allocates pages, stamps each as handed out,
+ * and passes it to the next CPU's thread, which checks the stamp, clears it
+ * and frees the page there.  A page handed out twice finds its stamp
+ * already set; a page lost leaves the pool's counters unbalanced.
+ */
+#define LLPOOL_CC_MS		2000
+#define LLPOOL_CC_BURST		16
+
+struct llpool_cc_thread {
+	struct task_struct *task;
+	struct llpool *pool;
+	struct llist_head inbox;
+	struct llpool_cc_thread *next;
+	unsigned long allocs, frees, misses, doubles, bad_stamps;
+	unsigned long deadline;
+	bool done;
+};
+
+static void llpool_cc_drain(struct llpool_cc_thread *t)
+{
+	struct llist_node *node, *next;
+	struct llpool_cc_page *p;
+
+	llist_for_each_safe(node, next, llist_del_all(&t->inbox)) {
+		p = container_of(node, struct llpool_cc_page, node);
+		if (!llpool_unstamp(virt_to_page(p)))
+			t->bad_stamps++;
+		llpool_free(t->pool, virt_to_page(p));
+		t->frees++;
+	}
+}
+
+static int llpool_cc_fn(void *arg)
+{
+	struct llpool_cc_thread *t = arg;
+	struct llpool_cc_page *p;
+	struct page *page;
+	unsigned int i;
+
+	while (time_before(jiffies, t->deadline)) {
+		for (i = 0; i < LLPOOL_CC_BURST; i++) {
+			page = llpool_alloc(t->pool);
+			if (!page) {
+				t->misses++;
+				continue;
+			}
+			t->allocs++;
+			if (!llpool_stamp(page))
+				t->doubles++;
+			p = page_address(page);
+			llist_add(&p->node, &t->next->inbox);
+		}
+		llpool_cc_drain(t);
+		cond_resched();
+	}
+	WRITE_ONCE(t->done, true);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+/*
+ * Positive control for the detector: the same page handed out twice is
+ * caught by the second stamp, and freed twice by the second unstamp.  The
+ * stamp sits past the llist_node, so the pool's own use of a free page's
+ * first bytes cannot hide it; a handout clears nothing.
+ */
+static void llpool_stamp_catches_double_handout(struct kunit *test)
+{
+	struct llpool *pool = llpool_test_create(test, "kunit-stamp", 0, 2, 4);
+	struct page *page = llpool_alloc(pool), *again;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_TRUE(test, llpool_stamp(page));
+	KUNIT_EXPECT_FALSE_MSG(test, llpool_stamp(page),
+			       "a second handout of a held page went unseen");
+	KUNIT_EXPECT_TRUE(test, llpool_unstamp(page));
+	KUNIT_EXPECT_FALSE_MSG(test, llpool_unstamp(page),
+			       "a second free of the page went unseen");
+	/* A stamp survives a trip through the pool: freed stamped, the page
+	 * comes back stamped, as a page still held elsewhere would.
+	 */
+	KUNIT_EXPECT_TRUE(test, llpool_stamp(page));
+	preempt_disable();	/* the reserve is per CPU and LIFO */
+	llpool_free(pool, page);
+	again = llpool_alloc(pool);
+	preempt_enable();
+	KUNIT_EXPECT_PTR_EQ(test, again, page);
+	if (again == page) {
+		KUNIT_EXPECT_FALSE_MSG(test, llpool_stamp(again),
+				       "the pool hid the stamp of a page it took back");
+		KUNIT_EXPECT_TRUE(test, llpool_unstamp(again));
+	}
+	if (again)
+		llpool_free(pool, again);
+	llpool_expect_balanced(test, pool);
+	llpool_destroy(pool);
+}
+
+/*
+ * A CPU's refill work runs on another CPU while that CPU is offline (the
+ * workqueue unbinds it).  Such a run only drains and trims: it takes no
+ * page from the page allocator (LLPOOL_REFILL_RUNS and LLPOOL_REFILLED stay
+ * put), as the CPU's online callback is what refills it.  It must also
+ * leave the CPU's reserve and its reentrancy guard alone: a guard left
+ * unbalanced would make every later push on that CPU look nested, so once
+ * back online the CPU would never be refilled and every free there would
+ * spill.  Frees in an IPI on the CPU afterwards must push, not nest.
+ */
+static void llpool_hotplug_free_fn(void *arg)
+{
+	struct llpool *pool = arg;
+	struct page *page = __llpool_alloc(pool);
+
+	__llpool_free(pool, page);
+}
+
+static void llpool_refill_off_cpu_while_offline(struct kunit *test)
+{
+	const unsigned int high = 16;
+	unsigned int cpu, i;
+	struct llpool *pool;
+	u64 nested, runs, refilled;
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU) || num_online_cpus() < 2)
+		kunit_skip(test, "needs CPU hotplug and two CPUs");
+	cpu = llpool_test_pick_cpu();
+	if (cpu >= nr_cpu_ids)
+		kunit_skip(test, "no CPU to take offline");
+	pool = llpool_test_create(test, "kunit-offline", 0, 4, high);
+
+	ret = remove_cpu(cpu);
+	if (ret) {
+		llpool_destroy(pool);
+		kunit_skip(test, "remove_cpu(%u): %d", cpu, ret);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, llpool_cpu_reserved(pool, cpu), 0U,
+			    "offline cpu%u kept its pages", cpu);
+	/* Off its CPU a run only drains and trims: nothing is allocated. */
+	runs = llpool_test_counter(pool, LLPOOL_REFILL_RUNS);
+	refilled = llpool_test_counter(pool, LLPOOL_REFILLED);
+	for (i = 0; i < 3; i++)
+		llpool_run_cpu_work(pool, cpu);
+	KUNIT_EXPECT_EQ_MSG(test, llpool_test_counter(pool, LLPOOL_REFILL_RUNS), runs,
+			    "a run off cpu%u took pages from the page allocator", cpu);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_REFILLED), refilled);
+	KUNIT_EXPECT_EQ(test, llpool_cpu_reserved(pool, cpu), 0U);
+	llpool_expect_balanced(test, pool);
+
+	ret = add_cpu(cpu);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "add_cpu(%u)", cpu);
+	KUNIT_EXPECT_TRUE_MSG(test,
+			      llpool_wait_for(llpool_cpu_reserved(pool, cpu) == high),
+			      "cpu%u not refilled once online: %u pages", cpu,
+			      llpool_cpu_reserved(pool, cpu));
+	nested = llpool_test_counter(pool, LLPOOL_NESTED);
+	for (i = 0; i < 8; i++)
+		smp_call_function_single(cpu, llpool_hotplug_free_fn, pool, 1);
+	KUNIT_EXPECT_EQ_MSG(test, llpool_test_counter(pool, LLPOOL_NESTED), nested,
+			    "frees on cpu%u found its guard taken", cpu);
+	kunit_info(test, "cpu%u: %u pages after coming back, %llu refill runs",
+		   cpu, llpool_cpu_reserved(pool, cpu),
+		   llpool_test_counter(pool, LLPOOL_REFILL_RUNS));
+	llpool_expect_balanced_settled(test, pool);
+	llpool_destroy(pool);
+}
+
+static void llpool_concurrent_cross_cpu(struct kunit *test)
+{
+	struct llpool *pool = llpool_test_create(test, "kunit-cc", 0, 16, 64);
+	unsigned int n = 0, i, cpu, ncpu = num_online_cpus();
+	unsigned long allocs = 0, frees = 0, misses = 0;
+	struct llpool_cc_thread *th;
+
+	th = kunit_kcalloc(test, ncpu, sizeof(*th), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, th);
+	KUNIT_ASSERT_GE_MSG(test, ncpu, 2U, "needs two CPUs");
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		struct llpool_cc_thread *t = &th[n++];
+
+		t->pool = pool;
+		init_llist_head(&t->inbox);
+		t->next = &th[n % ncpu];
+		t->deadline = jiffies + msecs_to_jiffies(LLPOOL_CC_MS);
+		t->task = kthread_create_on_cpu(llpool_cc_fn, t, cpu, "llpool_cc/%u");
+		if (IS_ERR(t->task)) {
+			t->task = NULL;
+			break;
+		}
+	}
+	cpus_read_unlock();
+	for (i = 0; i < n; i++)
+		if (th[i].task)
+			wake_up_process(th[i].task);
+	for (i = 0; i < n; i++)
+		while (th[i].task && !READ_ONCE(th[i].done))
+			msleep(20);
+	for (i = 0; i < n; i++)
+		if (th[i].task)
+			kthread_stop(th[i].task);
+	/* Pages still in flight to a thread that had finished. */
+	for (i = 0; i < n; i++)
+		llpool_cc_drain(&th[i]);
+
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_NOT_NULL(test, th[i].task);
+		KUNIT_EXPECT_EQ_MSG(test, th[i].doubles, 0UL, "thread %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, th[i].bad_stamps, 0UL, "thread %u", i);
+		allocs += th[i].allocs;
+		frees += th[i].frees;
+		misses += th[i].misses;
+	}
+	kunit_info(test, "%u threads: %lu allocs, %lu frees, %lu misses",
+		   n, allocs, frees, misses);
+	KUNIT_EXPECT_GT(test, allocs, 0UL);
+	KUNIT_EXPECT_EQ(test, allocs, frees);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_ALLOCS), (u64)allocs);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_FREES), (u64)frees);
+	/* Let the workers settle, then every page must be accounted for. */
+	llpool_expect_balanced_settled(test, pool);
+	llpool_destroy(pool);
+}
+
+#ifdef CONFIG_KPROBES
+/*
+ * Re-entry: a kprobe on llpool_push(), which runs inside the claimed
+ * section of a free (and of a refill), allocates and frees on the same
+ * pool from the probe's int3 context, as an NMI would.  The nested alloc
+ * must get a page (pops are lock-free), the nested free must spill (a push
+ * is in progress), and every page must stay accounted for.
+ */
+static struct llpool *llpool_reentry_pool;
+static atomic_t llpool_reentry_hits, llpool_reentry_pages;
+
+static int llpool_reentry_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct llpool *pool = READ_ONCE(llpool_reentry_pool);
+	struct page *page;
+
+	if (!pool)
+		return 0;
+	atomic_inc(&llpool_reentry_hits);
+	page = llpool_alloc(pool);
+	if (page) {
+		atomic_inc(&llpool_reentry_pages);
+		memset(page_address(page), 0x3c, 64);
+		llpool_free(pool, page);
+	}
+	return 0;
+}
+
+static void llpool_reentry_from_probe(struct kunit *test)
+{
+	struct kprobe kp = {
+		.symbol_name = "llpool_push",
+		.pre_handler = llpool_reentry_pre,
+	};
+	struct llpool *pool = llpool_test_create(test, "kunit-reentry", 0, 8, 32);
+	struct page *pages[16];
+	struct llpool_stats st;
+	unsigned int r, i;
+	int ret;
+
+	ret = register_kprobe(&kp);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "register_kprobe(llpool_push)");
+	atomic_set(&llpool_reentry_hits, 0);
+	atomic_set(&llpool_reentry_pages, 0);
+	WRITE_ONCE(llpool_reentry_pool, pool);
+	for (r = 0; r < 200; r++) {
+		for (i = 0; i < ARRAY_SIZE(pages); i++)
+			pages[i] = llpool_alloc(pool);
+		for (i = 0; i < ARRAY_SIZE(pages); i++)
+			llpool_free(pool, pages[i]);
+		cond_resched();
+	}
+	WRITE_ONCE(llpool_reentry_pool, NULL);
+	unregister_kprobe(&kp);
+
+	llpool_wait_for(!llpool_test_spilled(pool));
+	llpool_get_stats(pool, &st);
+	kunit_info(test, "probe hits %d, nested pages %d, nested frees %llu, spilled %llu",
+		   atomic_read(&llpool_reentry_hits), atomic_read(&llpool_reentry_pages),
+		   st.counter[LLPOOL_NESTED], st.counter[LLPOOL_SPILLED]);
+	KUNIT_EXPECT_GT(test, atomic_read(&llpool_reentry_hits), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&llpool_reentry_pages), 0);
+	KUNIT_EXPECT_GT(test, st.counter[LLPOOL_NESTED], 0ULL);
+	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_ALLOCS], st.counter[LLPOOL_FREES]);
+	llpool_expect_balanced(test, pool);
+	llpool_destroy(pool);
+}
+#endif
+
+#ifdef LLPOOL_HAVE_TEST_NMI
+/*
+ * Re-entry from real NMIs.  A kthread on one CPU allocates and frees in a
+ * loop, stamping each page it holds; this test sends NMIs to that CPU, one
+ * at a time, and the NMI handler allocates, stamps and frees on the same
+ * pool.  An NMI lands wherever the thread is, including inside the fast
+ * path: the handler records the interrupted instruction pointer, and the
+ * test counts how many of those were inside llpool.ko.  A page handed out
+ * twice finds its stamp set; a lost or duplicated page unbalances the pool.
+ */
+#define LLPOOL_NMI_SENDS	2000
+#define LLPOOL_NMI_IPS		512
+#define LLPOOL_NMI_WAIT_US	100000
+#define LLPOOL_NMI_GAP_US	50
+
+struct llpool_nmi_state {
+	struct llpool *pool;
+	unsigned int cpu;		/* the only CPU whose NMIs are ours */
+	atomic_t pending;		/* sent, not yet handled (0 or 1) */
+	atomic_t handled;
+	/* Written by the NMI handler only, read after it is unregistered. */
+	unsigned int pages, doubles;
+	unsigned long ip[LLPOOL_NMI_IPS];
+	char sym[KSYM_SYMBOL_LEN];	/* the test's, off its stack */
+	/* The kthread's. */
+	unsigned long loops, held_doubles;
+	bool stop, done;
+};
+
+static struct llpool_nmi_state *llpool_nmi;
+
+static int llpool_nmi_handler(unsigned int type, struct pt_regs *regs)
+{
+	struct llpool_nmi_state *n = READ_ONCE(llpool_nmi);
+	unsigned int idx;
+	struct page *page;
+
+	if (!n || smp_processor_id() != n->cpu ||
+	    atomic_dec_if_positive(&n->pending) < 0)
+		return NMI_DONE;
+	idx = atomic_read(&n->handled);
+	if (idx < LLPOOL_NMI_IPS)
+		n->ip[idx] = instruction_pointer(regs);
+	page = llpool_alloc(n->pool);
+	if (page) {
+		n->pages++;
+		if (!llpool_stamp(page))
+			n->doubles++;
+		llpool_unstamp(page);
+		llpool_free(n->pool, page);
+	}
+	atomic_inc_return_release(&n->handled);
+	return NMI_HANDLED;
+}
+
+static int llpool_nmi_target_fn(void *arg)
+{
+	struct llpool_nmi_state *n = arg;
+	struct page *pages[LLPOOL_CC_BURST];
+	unsigned int i;
+
+	while (!READ_ONCE(n->stop)) {
+		for (i = 0; i < ARRAY_SIZE(pages); i++) {
+			pages[i] = llpool_alloc(n->pool);
+			if (pages[i] && !llpool_stamp(pages[i]))
+				n->held_doubles++;
+		}
+		for (i = 0; i < ARRAY_SIZE(pages); i++) {
+			if (!pages[i])
+				continue;
+			if (!llpool_unstamp(pages[i]))
+				n->held_doubles++;
+			llpool_free(n->pool, pages[i]);
+		}
+		n->loops++;
+		cond_resched();
+	}
+	WRITE_ONCE(n->done, true);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static void llpool_reentry_from_nmi(struct kunit *test)
+{
+	struct llpool_nmi_state *n = kunit_kzalloc(test, sizeof(*n), GFP_KERNEL);
+	unsigned int sent, lost = 0, inside = 0, i, seen;
+	struct task_struct *task;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, n);
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	n->pool = llpool_test_create(test, "kunit-nmi", 0, 8, 32);
+	/* The sender stays off the target CPU, so the NMIs hit the thread. */
+	migrate_disable();
+	n->cpu = cpumask_any_but(cpu_online_mask, smp_processor_id());
+	task = kthread_create_on_cpu(llpool_nmi_target_fn, n, n->cpu, "llpool_nmi/%u");
+	ret = IS_ERR(task) ? PTR_ERR(task) :
+	      register_nmi_handler(NMI_LOCAL, llpool_nmi_handler, 0, "llpool_kunit");
+	if (ret) {
+		/* No assertion here: it would leave migration disabled. */
+		migrate_enable();
+		if (!IS_ERR(task))
+			kthread_stop(task);
+		llpool_destroy(n->pool);
+		KUNIT_FAIL(test, "target thread or NMI handler: %d", ret);
+		return;
+	}
+	WRITE_ONCE(llpool_nmi, n);
+	wake_up_process(task);
+	for (i = 0; i < LLPOOL_NMI_WAIT_US && !READ_ONCE(n->loops); i++)
+		udelay(1);	/* until the thread is looping */
+
+	for (sent = 0; sent < LLPOOL_NMI_SENDS; sent++) {
+		unsigned int before = atomic_read(&n->handled);
+
+		atomic_set(&n->pending, 1);
+		llpool_test_send_nmi(n->cpu);
+		for (i = 0; i < LLPOOL_NMI_WAIT_US; i++) {
+			if (atomic_read_acquire(&n->handled) != before)
+				break;
+			udelay(1);
+		}
+		if (i == LLPOOL_NMI_WAIT_US)
+			lost++;
+		/*
+		 * Let the thread run before the next NMI, for a varying
+		 * while: an NMI sent at once is latched during the last one's
+		 * exit and taken right after its iret, and the thread starves
+		 * (seen on 6.1: one loop in 2000 NMIs).
+		 */
+		udelay(LLPOOL_NMI_GAP_US + get_random_u32_below(LLPOOL_NMI_GAP_US));
+		cond_resched();
+	}
+	migrate_enable();
+	atomic_set(&n->pending, 0);
+	WRITE_ONCE(n->stop, true);
+	while (!READ_ONCE(n->done))
+		msleep(20);
+	kthread_stop(task);
+	WRITE_ONCE(llpool_nmi, NULL);
+	unregister_nmi_handler(NMI_LOCAL, "llpool_kunit");	/* waits for handlers */
+
+	seen = min_t(unsigned int, atomic_read(&n->handled), LLPOOL_NMI_IPS);
+	for (i = 0; i < seen; i++) {
+		sprint_symbol(n->sym, n->ip[i]);
+		if (strstr(n->sym, " [llpool]"))
+			inside++;
+	}
+	llpool_wait_for(!llpool_test_spilled(n->pool));
+	kunit_info(test, "CPU %u: %u NMIs sent, %d handled, %u lost, %u of the first %u inside llpool.ko, %u pages in NMI, %lu thread loops",
+		   n->cpu, sent, atomic_read(&n->handled), lost, inside, seen,
+		   n->pages, n->loops);
+	KUNIT_EXPECT_EQ(test, lost, 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&n->handled), (int)sent);
+	KUNIT_EXPECT_GT_MSG(test, inside, 0U, "no NMI landed inside llpool.ko");
+	KUNIT_EXPECT_GT(test, n->pages, 0U);
+	KUNIT_EXPECT_GT(test, n->loops, 0UL);
+	KUNIT_EXPECT_EQ_MSG(test, n->doubles, 0U, "NMI got a page the thread held");
+	KUNIT_EXPECT_EQ(test, n->held_doubles, 0UL);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(n->pool, LLPOOL_ALLOCS),
+			llpool_test_counter(n->pool, LLPOOL_FREES));
+	llpool_expect_balanced(test, n->pool);
+	llpool_destroy(n->pool);
+}
+#endif
+
+static struct kunit_case llpool_concurrency_cases[] = {
+	KUNIT_CASE(llpool_stamp_catches_double_handout),
+	KUNIT_CASE(llpool_refill_off_cpu_while_offline),
+	KUNIT_CASE_SLOW(llpool_concurrent_cross_cpu),
+#ifdef CONFIG_KPROBES
+	KUNIT_CASE_SLOW(llpool_reentry_from_probe),
+#endif
+#ifdef LLPOOL_HAVE_TEST_NMI
+	KUNIT_CASE_SLOW(llpool_reentry_from_nmi),
+#endif
+	{}
+};
+
+static struct kunit_suite llpool_concurrency_suite = {
+	.name = "llpool_concurrency",
+	.test_cases = llpool_concurrency_cases,
+};
+
+kunit_test_suite(llpool_concurrency_suite);
+
+MODULE_DESCRIPTION("KUnit suite for llpool: concurrency and re-entry");
+MODULE_IMPORT_NS(LLPOOL_INTERNAL);
+MODULE_IMPORT_NS(LLPOOL);
+MODULE_LICENSE("GPL");
