@@ -52,7 +52,8 @@ cpu_field() {
 }
 stats() { echo "$DBG/llpool/$1/stats"; }
 
-# bounded SECONDS CMD...: the selftests' helper (see llpool_lib.sh there).
+# bounded, llpool_log_since and llpool_wait_log: the selftests' helpers
+# (see llpool_lib.sh there).
 LLPOOL_DIR=/kselftest/llpool
 if [ ! -r $LLPOOL_DIR/llpool_lib.sh ]; then
 	result topo:kselftest-installed fail "no $LLPOOL_DIR (scripts/kselftest.sh did not run)"
@@ -116,25 +117,6 @@ tunload() {
 	else
 		result "${P}rmmod:$name" fail "rc=$rc: $bout"
 	fi
-}
-
-# wait_since TAG REGEX SECONDS: wait for REGEX in the kernel log after the
-# line holding TAG.  The log is a ring: if TAG has been overwritten, every
-# line left is newer than it.
-log_since() {
-	if dmesg | grep -q "$1"; then
-		dmesg | sed -n "/$1/,\$p"
-	else
-		dmesg
-	fi
-}
-wait_since() {
-	local i=0
-	while ! log_since "$1" | grep -q "$2"; do
-		i=$((i + 1))
-		[ "$i" -gt "$3" ] && return 1
-		sleep 1
-	done
 }
 
 # reserve_check NAME STATS OFFLINE ONLINE [FILLED]: every CPU of OFFLINE
@@ -218,7 +200,7 @@ hotadd_prepare() {
 }
 hotadd() {
 	local cpu=$1 pool i r ended
-	ended=$(log_since "$2" | grep -oE 'llpool_stress: done|llpool_rcu_stress: done' | tr '\n' ' ')
+	ended=$(llpool_log_since "$2" | grep -oE 'llpool_stress: done|llpool_rcu_stress: done' | tr '\n' ' ')
 	mark "cpu$cpu online"
 	if ! bounded 60 sh -c "echo 1 > $CPUS/cpu$cpu/online"; then
 		result "hotplug:cpu$cpu-online" fail "$bout"
@@ -327,14 +309,14 @@ round() {
 	[ $stress = 1 ] && reserve_check "${P}reserve:at-load:stress" /tmp/at-load.stress "$off" "$on"
 	[ $rcu = 1 ] && reserve_check "${P}reserve:at-load:rcu_pool_user" /tmp/at-load.rcu_pool_user "$off" "$on" 1
 	if [ $stress = 1 ]; then
-		if wait_since "$tag" 'llpool_stress: done' $((secs + 60)); then
+		if llpool_wait_log 'llpool_stress: done' $((secs + 60)) "$tag"; then
 			result "${P}stress:finished" pass
 		else
 			result "${P}stress:finished" fail "no 'llpool_stress: done' within $((secs + 60)) s"
 		fi
 	fi
 	if [ $rcu = 1 ]; then
-		if wait_since "$tag" 'llpool_rcu_stress: done' $((secs + 60)); then
+		if llpool_wait_log 'llpool_rcu_stress: done' $((secs + 60)) "$tag"; then
 			result "${P}rcu_stress:finished" pass
 		else
 			result "${P}rcu_stress:finished" fail "no 'llpool_rcu_stress: done' within $((secs + 60)) s"

@@ -94,17 +94,20 @@ llpool_log_mark() {
 llpool_leaks() {
 	sed -n 's/^unreferenced object \(0x[0-9a-f]*\).*/\1/p' $DBG/kmemleak 2>/dev/null | sort
 }
+# llpool_log_since [MARK]: the log from MARK (default: this run's mark).
 llpool_log_since() {
-	if dmesg | grep -qF "$llpool_mark"; then
-		dmesg | sed -n "\|$llpool_mark|,\$p"
+	s_m=${1:-$llpool_mark}
+	if dmesg | grep -qF "$s_m"; then
+		dmesg | sed -n "\|$s_m|,\$p"
 	else
 		dmesg
 	fi
 }
-# llpool_wait_log REGEX SECONDS: wait for this run's log to show REGEX.
+# llpool_wait_log REGEX SECONDS [MARK]: wait for the log since MARK (this
+# run's) to show REGEX.
 llpool_wait_log() {
 	w_i=0
-	while ! llpool_log_since | grep -qE "$1"; do
+	while ! llpool_log_since "$3" | grep -qE "$1"; do
 		w_i=$((w_i + 1))
 		[ $w_i -gt "$2" ] && return 1
 		sleep 1
