@@ -213,20 +213,26 @@ hotadd() {
 	fi
 	for pool in stress rcu_pool_user; do
 		[ -r "$(stats "$pool")" ] || continue
-		i=0
-		while :; do
-			r=$(cpu_field "$(stats "$pool")" "$cpu" reserved)
-			[ -n "$r" ] && [ "$r" -gt 0 ] && break
-			i=$((i + 1))
-			[ $i -gt 20 ] && break
-			sleep 0.5
-		done
-		if [ -n "$r" ] && [ "$r" -gt 0 ]; then
+		if wait_reserved "$pool" "$cpu" 20; then
 			result "reserve:hotadded-cpu$cpu-filled:$pool" pass "reserved=$r after $((i / 2)) s, under load"
 		else
 			hotadd_fill_traced "$cpu" "$pool"
 		fi
 		hotadd_pending="$hotadd_pending $cpu:$pool"
+	done
+}
+
+# wait_reserved POOL CPU TRIES: poll CPU's reserve in POOL every 0.5 s, up
+# to TRIES more times, until it holds pages.  $r is the last reserve read,
+# $i the tries it took; true if it holds pages.
+wait_reserved() {
+	i=0
+	while :; do
+		r=$(cpu_field "$(stats "$1")" "$2" reserved)
+		[ -n "$r" ] && [ "$r" -gt 0 ] && return 0
+		i=$((i + 1))
+		[ $i -gt "$3" ] && return 1
+		sleep 0.5
 	done
 }
 
@@ -252,14 +258,7 @@ hotadd_after() {
 	local p cpu pool r i steals=""
 	for p in $hotadd_pending; do
 		cpu=${p%%:*} pool=${p#*:}
-		i=0
-		while :; do
-			r=$(cpu_field "$(stats "$pool")" "$cpu" reserved)
-			[ -n "$r" ] && [ "$r" -gt 0 ] && break
-			i=$((i + 1))
-			[ $i -gt 10 ] && break
-			sleep 0.5
-		done
+		wait_reserved "$pool" "$cpu" 10
 		[ -d "$hotadd_tr/events/llpool/llpool_steal" ] &&
 			steals="; $(grep -c "llpool_steal: pool=$pool cpu=[0-9]* from=$cpu " "$hotadd_tr/trace") pages stolen from it during the load"
 		# Not a test: a CPU the others stole empty is refilled by its

@@ -44,7 +44,6 @@ done
 [ -n "$cpus" ] || llpool_skip_all "no second CPU to take offline"
 
 stat() { sed -n "s/^$1: //p" $ST; }
-rstat() { sed -n "s/^$1: //p" $DBG/rcu_pool_user/rcu_pool_user/stats; }
 # memsnap: "USED DETAIL".  USED is the memory in kB that is neither free
 # (per-CPU page lists counted: freed pages land there first and MemFree
 # leaves them out) nor in a kernel cache that accounts for itself: slab
@@ -185,15 +184,7 @@ llpool_result "llpool_books_balance" $? "$(books)"
 
 # 6. rcu_pool_user: after the barrier everything queued is freed, and every
 # block page is back in its pool.
-bounded $DEADLINE sh -c "echo 1 > $DBG/rcu_pool_user/barrier"
-rc=$?
-q=$(rstat queued); f=$(rstat freed); p=$(rstat pages_in_flight)
-[ $rc = 0 ] && [ -n "$q" ] && [ "$q" -gt 0 ] && [ "$q" = "$f" ] && [ "$p" = 0 ]
-llpool_result "barrier_frees_all" $? "barrier rc=$rc; queued=$q freed=$f pages_in_flight=$p fallbacks=$(rstat fallbacks)"
-ps=$DBG/llpool/rcu_pool_user/stats
-a=$(sed -n 's/^allocs: //p' $ps); fr=$(sed -n 's/^frees: //p' $ps)
-[ -n "$a" ] && [ "$a" = "$fr" ]
-llpool_result "rcu_pool_pages_returned" $? "pool allocs=$a frees=$fr"
+llpool_rcu_barrier_check barrier_frees_all rcu_pool_pages_returned $DEADLINE
 
 # 7. Every unload returns within its deadline.
 err=""

@@ -150,6 +150,24 @@ bounded() {
 	return "$b_rc"
 }
 
+# llpool_rcu_barrier_check BARRIER_CASE PAGES_CASE SECONDS: write 1 to
+# rcu_pool_user's barrier (with a deadline), then two cases: everything
+# its default instance queued was freed with no block page in flight, and
+# every page its pool handed out came back.
+llpool_rcu_barrier_check() {
+	r_st=$DBG/rcu_pool_user/rcu_pool_user/stats
+	r_ps=$DBG/llpool/rcu_pool_user/stats
+	bounded "$3" sh -c "echo 1 > $DBG/rcu_pool_user/barrier"
+	r_rc=$?
+	r_q=$(sed -n 's/^queued: //p' $r_st); r_f=$(sed -n 's/^freed: //p' $r_st)
+	r_p=$(sed -n 's/^pages_in_flight: //p' $r_st)
+	[ $r_rc = 0 ] && [ -n "$r_q" ] && [ "$r_q" -gt 0 ] && [ "$r_q" = "$r_f" ] && [ "$r_p" = 0 ]
+	llpool_result "$1" $? "barrier rc=$r_rc; queued=$r_q freed=$r_f pages_in_flight=$r_p fallbacks=$(sed -n 's/^fallbacks: //p' $r_st)"
+	r_a=$(sed -n 's/^allocs: //p' $r_ps); r_fr=$(sed -n 's/^frees: //p' $r_ps)
+	[ -n "$r_a" ] && [ "$r_a" = "$r_fr" ]
+	llpool_result "$2" $? "pool allocs=$r_a frees=$r_fr"
+}
+
 # llpool_kmemleak_clean NAME: a case for kmemleak's verdict on the objects
 # it reports that it had not reported at llpool_log_mark, skipped without
 # kmemleak.  It reports an object once it has been unreferenced for 5 s,

@@ -17,7 +17,6 @@ LLPOOL_DIR=$(dirname "$0")
 . "$LLPOOL_DIR/llpool_lib.sh"
 
 SECS=${STRESS_SECONDS:-10}
-RST=$DBG/rcu_pool_user/rcu_pool_user/stats
 
 llpool_require_root
 llpool_need_modules llpool rcu_pool_user llpool_rcu_stress rcutorture
@@ -61,17 +60,7 @@ llpool_result "rcutorture_success" $? "$(llpool_log_since | grep 'End of test' |
 # 3. Barrier: everything queued is freed, every block page is back.
 [ -w $DBG/rcu_pool_user/barrier ] && ! echo 0 > $DBG/rcu_pool_user/barrier 2>/dev/null
 llpool_result "bad_knob_refused" $? "barrier accepts only 1"
-bounded 60 sh -c "echo 1 > $DBG/rcu_pool_user/barrier"
-rc=$?
-q=$(sed -n 's/^queued: //p' $RST); f=$(sed -n 's/^freed: //p' $RST)
-p=$(sed -n 's/^pages_in_flight: //p' $RST)
-[ $rc = 0 ] && [ -n "$q" ] && [ "$q" -gt 0 ] && [ "$q" = "$f" ] && [ "$p" = 0 ]
-llpool_result "barrier_frees_all" $? "barrier rc=$rc; queued=$q freed=$f pages_in_flight=$p"
-
-ps=$DBG/llpool/rcu_pool_user/stats
-a=$(sed -n 's/^allocs: //p' $ps); fr=$(sed -n 's/^frees: //p' $ps)
-[ -n "$a" ] && [ "$a" = "$fr" ]
-llpool_result "pool_pages_returned" $? "pool allocs=$a frees=$fr"
+llpool_rcu_barrier_check barrier_frees_all pool_pages_returned 60
 
 err=""
 if [ $had_user = 0 ]; then
