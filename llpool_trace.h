@@ -96,32 +96,33 @@ TRACE_EVENT(llpool_spill_drain,
 );
 
 /**
- * llpool_steal - an allocation served from another CPU's reserve
+ * llpool_steal - an allocation found this CPU's stack empty (or in use by
+ *	the context it interrupted) and took from a depot magazine
  * @pool: the pool
- * @cpu: the allocating CPU, whose reserve was empty
- * @from: the CPU whose reserve gave the page
- * @remote: @from is on another NUMA node
+ * @cpu: the allocating CPU
+ * @node: the node whose depot gave the page
+ * @remote: @node is not @cpu's node
  *
  * Fires in the allocating context, which may be NMI.
  */
 TRACE_EVENT(llpool_steal,
-	    TP_PROTO(const struct llpool *pool, unsigned int cpu, unsigned int from,
+	    TP_PROTO(const struct llpool *pool, unsigned int cpu, int node,
 		     bool remote),
-	    TP_ARGS(pool, cpu, from, remote),
+	    TP_ARGS(pool, cpu, node, remote),
 	    TP_STRUCT__entry(LLPOOL_TP_NAME
 			     __field(unsigned int, cpu)
-			     __field(unsigned int, from)
+			     __field(int, node)
 			     __field(bool, remote)),
 	    TP_fast_assign(LLPOOL_TP_NAME_SET(pool);
 			   __entry->cpu = cpu;
-			   __entry->from = from;
+			   __entry->node = node;
 			   __entry->remote = remote;),
-	    TP_printk("pool=%s cpu=%u from=%u remote=%d",
-		      __entry->name, __entry->cpu, __entry->from, __entry->remote)
+	    TP_printk("pool=%s cpu=%u node=%d remote=%d",
+		      __entry->name, __entry->cpu, __entry->node, __entry->remote)
 );
 
 /**
- * llpool_miss - an allocation found every online CPU's reserve empty
+ * llpool_miss - an allocation found this CPU's stack and every depot empty
  * @pool: the pool
  * @cpu: the allocating CPU
  *

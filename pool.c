@@ -3,9 +3,12 @@
  * llpool: a dedicated per-CPU page reserve; the design is described in
  * pool.h.  This file is laid out as the life of a page:
  *
- *   Fast path        llpool_alloc(), llpool_free() and their IRQs-off forms
+ *   Depot            the per-node lock-free magazine lists
+ *   Fast path        the out-of-line halves of the inline fast path (pool.h)
  *   Kick             fast path -> irq_work -> workqueue
  *   Refill and trim  the per-CPU worker, the only caller of the page allocator
+ *   Reaper, shrinker giving back what an idle pool or reclaim does not need
+ *   CPU hotplug      online CPUs hold a reserve, dead ones give it back
  *   Create           validation and prefill
  *   Teardown         llpool_destroy()
  *   Stats            counters and debugfs
@@ -42,94 +45,14 @@
 /* Refill backoff after a failure: doubles from MIN up to MAX. */
 #define LLPOOL_BACKOFF_MIN	(HZ / 50)
 #define LLPOOL_BACKOFF_MAX	(HZ)
+/* The reaper's period: a CPU idle for two periods is trimmed to @low. */
+#define LLPOOL_REAP_DELAY	(5 * HZ)
 
-/**
- * struct llpool_cpu - one CPU's reserve
- * @slots: the stack of pages, @cap entries.
- * @top: the stack's depth (low LLPOOL_DEPTH_BITS bits) and a version that
- *	every change increments; see "Reserve".
- * @active: reentrancy guard for pushes, see llpool_claim().
- * @spill: pages freed while @slots could not take them.
- * @nr_spill: pages on @spill.
- * @kick: irq_work that queues @work; see "Kick".
- * @work: refill and trim.
- * @backoff: current refill backoff in jiffies, 0 when refills succeed.
- * @live: the CPU is online for this pool: it may be refilled and kicked.
- * @batching: the worker is pushing a batch on this CPU (IRQs off): a
- *	context nested in it (NMI, probe) does not kick.
- * @stat: event counters, enum llpool_counter.
- * @pool: the pool this reserve belongs to.
- * @cpu: the owning CPU.
- *
- * Who touches what:
- *
- * - @slots and @top: pops by anyone, lock-free (the owner's fast path, a
- *   nested context, a stealing CPU, the shrinker, hotplug, teardown);
- *   pushes only by the owning CPU with IRQs off and @active claimed (the
- *   fast path's free and this CPU's refill), so there is one pusher.
- * - @active: local_t operations on the owning CPU, any context.
- * - @stat: local_t operations by the CPU whose struct it is, any context:
- *   counters are bumped on the CPU doing the work and summed for stats.
- * - @spill: llist_add() from the owning CPU in any context; emptied with
- *   llist_del_all() by the worker, hotplug and teardown.  @nr_spill follows
- *   it and may lag by the pages in flight.
- * - @backoff: the worker only (one work item never runs concurrently with
- *   itself).
- * - @live: written by the hotplug callbacks on the owning CPU; read by
- *   the kick (on the owning CPU, IRQs off) and the worker.  See "CPU
- *   hotplug".
- * - @batching: the owning CPU with IRQs off and the guard claimed; read
- *   by contexts nested in it on the same CPU.
- */
-struct llpool_cpu {
-	struct page **slots;
-	atomic_long_t top;
-	local_t active;
-	struct llist_head spill;
-	atomic_t nr_spill;
-	struct irq_work kick;
-	struct delayed_work work;
-	unsigned long backoff;
-	bool live;
-	bool batching;
-	local_t stat[LLPOOL_COUNTER_COUNT];
-	struct llpool *pool;
-	unsigned int cpu;
-};
-
-/**
- * struct llpool - a pool
- * @name: debugfs name.
- * @order: page order.
- * @low: per-CPU refill trigger level.
- * @high: per-CPU fill and trim level.
- * @cap: per-CPU stack size, 2 * @high.
- * @gfp: refill gfp.
- * @dying: set by llpool_destroy(); stops new work from being queued.
- * @pcpu: the per-CPU reserves.
- * @dir: debugfs directory.
- * @shrinker: gives pages above @low back under memory pressure.
- * @list: entry in llpool_list.
- * @cpuhp_online: instance of the online/offline hotplug state.
- * @cpuhp_dead: instance of the CPU-dead hotplug state.
- *
- * Everything but @dying and @pcpu's contents is written before the pool is
- * published by llpool_create() and is read-only afterwards.
- */
-struct llpool {
-	char name[LLPOOL_NAME_MAX + 1];
-	unsigned int order;
-	unsigned int low;
-	unsigned int high;
-	unsigned int cap;
-	gfp_t gfp;
-	bool dying;
-	struct llpool_cpu __percpu *pcpu;
-	struct dentry *dir;
-	struct shrinker *shrinker;
-	struct list_head list;
-	struct hlist_node cpuhp_online;
-	struct hlist_node cpuhp_dead;
+/* What the worker's next run trims (llpool_cpu.trim). */
+enum {
+	LLPOOL_TRIM_NONE,
+	LLPOOL_TRIM_IDLE,	/* the reaper: counted as TRIMMED */
+	LLPOOL_TRIM_SHRINK,	/* the shrinker: also counted as SHRUNK */
 };
 
 /* Refill and trim run here: WQ_MEM_RECLAIM gives them a rescuer, so a refill
@@ -145,7 +68,8 @@ static DEFINE_MUTEX(llpool_list_lock);
 static struct lock_class_key llpool_fast_key;
 struct lockdep_map llpool_fast_map =
 	LLPOOL_FAST_MAP_INIT("llpool_fast_path", &llpool_fast_key);
-EXPORT_SYMBOL_NS_GPL(llpool_fast_map, LLPOOL_INTERNAL);
+/* In LLPOOL: the inline fast path in every user refers to it. */
+EXPORT_SYMBOL_NS_GPL(llpool_fast_map, LLPOOL);
 #endif
 
 static void llpool_kick(struct llpool_cpu *c);
@@ -153,59 +77,22 @@ static void llpool_kick(struct llpool_cpu *c);
 #define CREATE_TRACE_POINTS
 #include "llpool_trace.h"
 
-/* ==== Reserve ============================================================ */
-
 /*
- * A reserve is a bounded stack of page pointers whose top word packs the
- * depth and a version.  Every successful change of the top bumps the
- * version, so a pop that read a stale top loses its cmpxchg instead of
- * handing out a page twice (ABA); 48 version bits do not wrap while one
- * pop is preempted.
- *
- * Pops are lock-free from any CPU and context: read the top (acquire),
- * read the slot below it, cmpxchg the top down.  Pushes need a single
- * pusher per stack, which the owning CPU provides with IRQs off and the
- * guard claimed: write the slot above the top, then cmpxchg the top up.
- * The successful cmpxchg is a full barrier, so a popper that sees the new
- * depth sees the slot.  A slot is only rewritten once the top is below it,
- * which took a pop and so a version change: a popper that read the old
- * slot value then fails its cmpxchg.
- */
-#define LLPOOL_DEPTH_BITS	16
-#define LLPOOL_DEPTH_MASK	((1UL << LLPOOL_DEPTH_BITS) - 1)
-static_assert(2 * LLPOOL_HIGH_MAX <= LLPOOL_DEPTH_MASK);
-static_assert(BITS_PER_LONG == 64, "llpool: the versioned top needs a 64-bit long");
-/*
- * An NMI may pop, push, spill (llist_add()) and count (local_t) on the CPU
- * it interrupted, in the middle of the same operations: all of them are
- * cmpxchg or single read-modify-write instructions, which is only enough
- * where the architecture's cmpxchg is NMI-safe.
+ * An NMI may take and give magazines, spill (llist_add()) and count
+ * (local_t) on the CPU it interrupted, in the middle of the same
+ * operations: all of them are cmpxchg or single read-modify-write
+ * instructions, which is only enough where the architecture's cmpxchg is
+ * NMI-safe.
  */
 #ifndef CONFIG_ARCH_HAVE_NMI_SAFE_CMPXCHG
-#error "llpool needs an NMI-safe cmpxchg (ARCH_HAVE_NMI_SAFE_CMPXCHG): its fast path runs in NMI"
+#error "llpool needs an NMI-safe cmpxchg (ARCH_HAVE_NMI_SAFE_CMPXCHG): its slow path runs in NMI"
 #endif
-
-static __always_inline unsigned int llpool_depth(long top)
-{
-	return top & LLPOOL_DEPTH_MASK;
-}
-
-static __always_inline unsigned int llpool_reserved(struct llpool_cpu *c)
-{
-	return llpool_depth(atomic_long_read(&c->top));
-}
-
-/* @top with the next version and depth @nr. */
-static __always_inline long llpool_next_top(long top, unsigned int nr)
-{
-	return (long)((((unsigned long)top & ~LLPOOL_DEPTH_MASK) +
-		       (1UL << LLPOOL_DEPTH_BITS)) | nr);
-}
+static_assert(BITS_PER_LONG == 64, "llpool: a depot list head needs a 64-bit long");
 
 /*
  * Under CONFIG_DEBUG_VM a page's ->private records where it is: the pool's
  * address while a caller holds it, with bit 0 set while it sits in the
- * reserve (stack or spill list).  llpool_free() checks it; see
+ * reserve (stack, depot or spill list).  llpool_free() checks it; see
  * llpool_free_ok().
  */
 static __always_inline void llpool_tag(struct llpool *pool, struct page *page,
@@ -213,54 +100,6 @@ static __always_inline void llpool_tag(struct llpool *pool, struct page *page,
 {
 	if (IS_ENABLED(CONFIG_DEBUG_VM))
 		set_page_private(page, (unsigned long)pool | reserved);
-}
-
-/* Noinline: a place where kprobes and tracing can see into the fast path. */
-static noinline struct page *llpool_pop(struct llpool_cpu *c)
-{
-	struct page *page;
-	unsigned int nr;
-	long top;
-
-	top = atomic_long_read_acquire(&c->top);
-	for (;;) {
-		nr = llpool_depth(top);
-		if (!nr)
-			return NULL;
-		page = READ_ONCE(c->slots[nr - 1]);
-		if (atomic_long_cmpxchg(&c->top, top, llpool_next_top(top, nr - 1)) == top)
-			break;
-		/* A failed cmpxchg orders nothing: acquire again. */
-		top = atomic_long_read_acquire(&c->top);
-	}
-	llpool_tag(c->pool, page, false);
-	return page;
-}
-
-/*
- * Push @page if the stack holds fewer than @limit.  The owning CPU only,
- * IRQs off, guard claimed (the single pusher).  Returns the new depth, or 0
- * if the page was not taken.
- */
-static noinline unsigned int llpool_push(struct llpool_cpu *c, struct page *page,
-					 unsigned int limit)
-{
-	long top = atomic_long_read(&c->top), old;
-	unsigned int nr;
-
-	llpool_tag(c->pool, page, true);
-	for (;;) {
-		nr = llpool_depth(top);
-		if (nr >= limit)
-			break;
-		WRITE_ONCE(c->slots[nr], page);
-		old = atomic_long_cmpxchg(&c->top, top, llpool_next_top(top, nr + 1));
-		if (old == top)
-			return nr + 1;
-		top = old;	/* a pop got in first: one slot lower */
-	}
-	llpool_tag(c->pool, page, false);
-	return 0;
 }
 
 /* Count on the CPU doing the work: local_t wants its own CPU. */
@@ -275,130 +114,368 @@ static __always_inline void llpool_count(struct llpool *pool,
 	local_irq_restore(flags);
 }
 
-/* ==== Fast path ========================================================== */
+/* ==== Depot ============================================================== */
 
 /*
- * This CPU's right to push (llpool_guard_claim()): a free that finds the
- * guard claimed has interrupted a push (NMI, probe) and spills instead.
+ * A depot is one node's array of magazines on two lock-free lists, full
+ * (one page or more) and empty.  A list is a Treiber stack whose head word
+ * packs the 1-based index of its first magazine (low LLPOOL_HEAD_BITS bits,
+ * 0 for none) and a version that every change increments: a pop that read
+ * a stale head, and with it a stale ->next, loses its cmpxchg instead of
+ * corrupting the list (ABA); 48 version bits do not wrap while one pop is
+ * interrupted.  Magazines are never freed while the pool lives, so reading
+ * ->next of a magazine another CPU has just taken is harmless.
+ *
+ * A magazine off both lists belongs to whoever popped it, which may be any
+ * CPU in any context: it fills or empties the magazine and pushes it back.
+ * The successful cmpxchg of the push is a full barrier, so whoever pops it
+ * next (acquire on the head) sees its pages.
  */
-static __always_inline bool llpool_claim(struct llpool_cpu *c)
-{
-	return llpool_guard_claim(&c->active);
-}
+#define LLPOOL_HEAD_BITS	16
+#define LLPOOL_HEAD_MASK	((1UL << LLPOOL_HEAD_BITS) - 1)
 
-static __always_inline void llpool_release(struct llpool_cpu *c)
-{
-	llpool_guard_release(&c->active);
-}
+struct llpool_mag {
+	unsigned int next;
+	unsigned int nr;
+	struct page *pages[LLPOOL_MAG_MAX];
+};
 
-/* The page's first word links it on a spill list; the page is ours again,
- * and pool pages are never highmem, so page_address() is valid.
+/**
+ * struct llpool_depot - one node's magazines
+ * @full: head of the list of magazines holding pages.
+ * @empty: head of the list of empty magazines.
+ * @pages: pages in the magazines on @full; a magazine's pages are added
+ *	before it goes on the list and taken off after it leaves, so a racy
+ *	read may count a magazine in flight.
+ * @node: the node.
+ * @nr_mags: magazines in @mags.
+ * @mags: the magazines.
  */
-static __always_inline struct llist_node *llpool_page_node(struct page *page)
+struct llpool_depot {
+	atomic_long_t full;
+	atomic_long_t empty;
+	atomic_t pages;
+	int node;
+	unsigned int nr_mags;
+	struct llpool_mag mags[];
+};
+
+static_assert(LLPOOL_MAG_MAX <= LLPOOL_HIGH_MAX);
+
+/* Noinline: a place where kprobes can see into the lock-free pop. */
+static noinline struct llpool_mag *llpool_mag_pop(struct llpool_depot *d,
+						  atomic_long_t *head)
 {
-	return page_address(page);
+	unsigned long old, new;
+	unsigned int i;
+
+	old = atomic_long_read_acquire(head);
+	for (;;) {
+		i = old & LLPOOL_HEAD_MASK;
+		if (!i)
+			return NULL;
+		new = ((old & ~LLPOOL_HEAD_MASK) + (1UL << LLPOOL_HEAD_BITS)) |
+		      READ_ONCE(d->mags[i - 1].next);
+		if (atomic_long_cmpxchg(head, old, new) == old)
+			return &d->mags[i - 1];
+		/* A failed cmpxchg orders nothing: acquire again. */
+		old = atomic_long_read_acquire(head);
+	}
 }
 
-static __always_inline struct page *llpool_node_page(struct llist_node *node)
+static noinline void llpool_mag_push(struct llpool_depot *d,
+				     atomic_long_t *head, struct llpool_mag *m)
 {
-	return virt_to_page(node);
+	unsigned long old = atomic_long_read(head), prev;
+	unsigned long idx = m - d->mags + 1;
+
+	for (;;) {
+		WRITE_ONCE(m->next, old & LLPOOL_HEAD_MASK);
+		prev = atomic_long_cmpxchg(head, old,
+					   ((old & ~LLPOOL_HEAD_MASK) +
+					    (1UL << LLPOOL_HEAD_BITS)) | idx);
+		if (prev == old)
+			return;
+		old = prev;
+	}
+}
+
+/* Take a magazine with pages off @d's full list; the caller owns it. */
+static struct llpool_mag *llpool_depot_take(struct llpool_depot *d)
+{
+	struct llpool_mag *m = llpool_mag_pop(d, &d->full);
+
+	if (m)
+		atomic_sub(m->nr, &d->pages);
+	return m;
+}
+
+/* Give back a magazine taken from @d, to the list its contents call for. */
+static void llpool_depot_return(struct llpool_depot *d, struct llpool_mag *m)
+{
+	if (m->nr) {
+		atomic_add(m->nr, &d->pages);
+		llpool_mag_push(d, &d->full, m);
+	} else {
+		llpool_mag_push(d, &d->empty, m);
+	}
+}
+
+/* The depot of @node; a node without one (no possible CPU) never asks. */
+static __always_inline struct llpool_depot *llpool_depot(struct llpool *pool,
+							 int node)
+{
+	return pool->depot[node];
 }
 
 /*
- * This CPU's reserve is empty: take a page from another CPU's, lock-free,
- * before failing.  The CPUs of this CPU's node come first, so that a caller
- * keeps getting memory of its own node while the node has any; each pass
- * starts after this CPU so that CPUs spread their steals.  Both passes walk
- * the online CPUs: a CPU that is not online holds nothing once its dead
- * callback has run (a CPU going down is skipped a little early, which
- * costs nothing but a possible miss), and a machine with many more
- * possible than online CPUs should not scan the absent ones.  A CPU whose
- * node changes meanwhile (physical hot-add) is at worst tried in the wrong
- * pass.  Only the miss path pays for the second pass.
+ * A magazine with pages, from @node's depot or else from the others, each
+ * tried once: the miss path is bounded by the number of nodes, not CPUs.
+ * Sets *@from to the depot it came from.
  */
-static struct page *llpool_steal(struct llpool *pool, struct llpool_cpu *self)
+static struct llpool_mag *llpool_depot_find(struct llpool *pool, int node,
+					    struct llpool_depot **from)
 {
-	unsigned int cpu, pass, passes = nr_node_ids > 1 ? 2 : 1;
-	int node = cpu_to_node(self->cpu);
-	struct page *page;
-	bool remote;
+	struct llpool_mag *m;
+	int n;
 
-	for (pass = 0; pass < passes; pass++) {
-		remote = pass;	/* the second pass visits the other nodes */
-		for_each_cpu_wrap(cpu, cpu_online_mask, self->cpu + 1) {
-			if (cpu == self->cpu || (cpu_to_node(cpu) != node) != remote)
-				continue;
-			page = llpool_pop(per_cpu_ptr(pool->pcpu, cpu));
-			if (!page)
-				continue;
-			local_inc(&self->stat[LLPOOL_STEALS]);
-			if (remote)
-				local_inc(&self->stat[LLPOOL_REMOTE_STEALS]);
-			trace_llpool_steal(pool, self->cpu, cpu, remote);
-			return page;
-		}
+	*from = llpool_depot(pool, node);
+	m = llpool_depot_take(*from);
+	if (m || nr_node_ids == 1)
+		return m;
+	for_each_node(n) {
+		*from = llpool_depot(pool, n);
+		if (n == node || !*from)
+			continue;
+		m = llpool_depot_take(*from);
+		if (m)
+			return m;
 	}
 	return NULL;
 }
 
-/**
- * __llpool_alloc() - take a page from the pool, IRQs already off
- * @pool: the pool
- *
- * Like llpool_alloc(), for callers that have disabled interrupts already.
- *
- * Context: any context with IRQs disabled, including NMI.
- * Return: a page of the pool's order, or NULL when every CPU's reserve is
- * empty.
+/*
+ * Put up to @n pages of @pages into @d's empty magazines, a magazine at a
+ * time.  Any CPU, any context.  Returns how many went in; the caller keeps
+ * the rest (the last ones of @pages).
  */
-struct page *__llpool_alloc(struct llpool *pool)
+static unsigned int llpool_depot_fill(struct llpool *pool,
+				      struct llpool_depot *d,
+				      struct page **pages, unsigned int n)
 {
-	struct llpool_cpu *c = this_cpu_ptr(pool->pcpu);
-	struct page *page;
+	unsigned int done = 0, k;
+	struct llpool_mag *m;
 
-	lockdep_assert_irqs_disabled();
-	llpool_fast_enter();
-	page = llpool_pop(c);
-	if (likely(page)) {
-		if (llpool_reserved(c) < pool->low)
-			llpool_kick(c);
-	} else {
-		llpool_kick(c);
-		page = llpool_steal(pool, c);
-		if (!page)
-			trace_llpool_miss(pool, c->cpu);
+	while (done < n) {
+		m = llpool_mag_pop(d, &d->empty);
+		if (!m)
+			break;
+		k = min(n - done, pool->mag);
+		memcpy(m->pages, pages + done, k * sizeof(*pages));
+		m->nr = k;
+		done += k;
+		llpool_depot_return(d, m);
+		llpool_count(pool, LLPOOL_DEPOT_PUTS, 1);
 	}
-	local_inc(&c->stat[page ? LLPOOL_ALLOCS : LLPOOL_MISSES]);
-	llpool_fast_exit();
+	return done;
+}
+
+/* The depot stock of @d's node: one magazine per online CPU. */
+static unsigned int llpool_depot_stock(struct llpool *pool,
+				       struct llpool_depot *d)
+{
+	return pool->mag * cpumask_weight_and(cpumask_of_node(d->node),
+					      cpu_online_mask);
+}
+
+/* ==== Stack ============================================================== */
+
+/*
+ * Move up to @n pages between @batch and @c's stack as its owner (on @c's
+ * CPU, preemption off, guard claimed): push while the stack holds fewer
+ * than @level, or pop (top first) while it holds more.  Noinline: a kprobe
+ * placed here runs nested inside a claimed section, as an IRQ or NMI
+ * landing there would.  Returns the pages moved.
+ */
+static noinline unsigned int llpool_stack_xfer(struct llpool_cpu *c,
+					       struct page **batch,
+					       unsigned int n,
+					       unsigned int level, bool push)
+{
+	unsigned int nr = c->nr, moved = 0;
+
+	if (push) {
+		while (moved < n && nr < level)
+			c->slots[nr++] = batch[moved++];
+	} else {
+		while (moved < n && nr > level)
+			batch[moved++] = c->slots[--nr];
+	}
+	WRITE_ONCE(c->nr, nr);
+	return moved;
+}
+
+/* Pages on @c's stack, read racily from anywhere. */
+static __always_inline unsigned int llpool_reserved(struct llpool_cpu *c)
+{
+	return READ_ONCE(c->nr);
+}
+
+/* ==== Fast path: the out-of-line halves ================================== */
+
+/*
+ * The owner's stack is empty: load it with a depot magazine, from this
+ * node or else another.  Returns the new depth (0: every depot is empty).
+ */
+static unsigned int llpool_stack_load(struct llpool *pool, struct llpool_cpu *c)
+{
+	int node = cpu_to_node(c->cpu);
+	struct llpool_depot *d;
+	struct llpool_mag *m;
+	unsigned int nr;
+
+	m = llpool_depot_find(pool, node, &d);
+	if (!m)
+		return 0;
+	/* A magazine holds at most @mag pages, and @cap is @high + @mag. */
+	nr = llpool_stack_xfer(c, m->pages, m->nr, c->cap, true);
+	m->nr = 0;
+	llpool_depot_return(d, m);
+	local_inc(&c->stat[LLPOOL_DEPOT_GETS]);
+	local_inc(&c->stat[LLPOOL_STEALS]);
+	if (d->node != node)
+		local_inc(&c->stat[LLPOOL_REMOTE_STEALS]);
+	trace_llpool_steal(pool, c->cpu, d->node, d->node != node);
+	return nr;
+}
+
+/*
+ * An allocation nested in the stack's owner (IRQ, NMI, probe) takes one
+ * page from a depot magazine and puts the magazine back at once.
+ */
+static struct page *llpool_depot_take_page(struct llpool *pool,
+					   struct llpool_cpu *c)
+{
+	int node = cpu_to_node(c->cpu);
+	struct llpool_depot *d;
+	struct llpool_mag *m;
+	struct page *page;
+
+	m = llpool_depot_find(pool, node, &d);
+	if (!m)
+		return NULL;
+	page = m->pages[--m->nr];
+	llpool_depot_return(d, m);
+	local_inc(&c->stat[LLPOOL_STEALS]);
+	if (d->node != node)
+		local_inc(&c->stat[LLPOOL_REMOTE_STEALS]);
+	trace_llpool_steal(pool, c->cpu, d->node, d->node != node);
 	return page;
 }
-EXPORT_SYMBOL_NS_GPL(__llpool_alloc, LLPOOL);
 
 /**
- * llpool_alloc() - take a page from the pool
+ * __llpool_alloc_slow() - the rest of an allocation; not for callers
  * @pool: the pool
+ * @c: this CPU's reserve, whose guard the fast path raised
  *
- * Takes a page from this CPU's reserve, or from another CPU's when this one
- * is empty.  Never sleeps, never takes a lock and never calls the page
- * allocator.  When this CPU's reserve falls below the pool's low mark a
- * refill is queued.
+ * The stack is at or below @low, empty, or owned by the context this one
+ * interrupted.  Releases the guard.
  *
- * Context: any context: task, softirq, hardirq, NMI, IRQs off, under a
- * raw_spinlock_t (also on PREEMPT_RT).
- * Return: a page of the pool's order, or NULL when every CPU's reserve is
- * empty.
+ * Context: as __llpool_alloc(), on @c's CPU with preemption off.
+ * Return: as __llpool_alloc().
  */
-struct page *llpool_alloc(struct llpool *pool)
+struct page *__llpool_alloc_slow(struct llpool *pool, struct llpool_cpu *c)
 {
-	struct page *page;
-	unsigned long flags;
+	/* Whoever nested on top of us has released what it raised. */
+	bool owner = local_read(&c->active) == 1;
+	struct page *page = NULL;
+	unsigned int nr;
 
-	local_irq_save(flags);
-	page = __llpool_alloc(pool);
-	local_irq_restore(flags);
+	if (owner) {
+		nr = c->nr ?: llpool_stack_load(pool, c);
+		if (nr) {
+			page = c->slots[nr - 1];
+			WRITE_ONCE(c->nr, nr - 1);
+		}
+	}
+	llpool_guard_release(&c->active);
+	if (!owner) {
+		local_inc(&c->stat[LLPOOL_NESTED]);
+		page = llpool_depot_take_page(pool, c);
+	}
+	llpool_kick(c);
+	if (likely(page)) {
+		llpool_tag(pool, page, false);
+		local_inc(&c->stat[LLPOOL_ALLOCS]);
+	} else {
+		local_inc(&c->stat[LLPOOL_MISSES]);
+		trace_llpool_miss(pool, c->cpu);
+	}
 	return page;
 }
-EXPORT_SYMBOL_NS_GPL(llpool_alloc, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(__llpool_alloc_slow, LLPOOL);
+
+/*
+ * The owner's stack is full: a magazine's worth of pages from its top goes
+ * to the node's depot, for the CPUs that allocate more than they free.
+ * Returns the new depth (unchanged when the depot has no empty magazine).
+ */
+static unsigned int llpool_stack_unload(struct llpool *pool,
+					struct llpool_cpu *c)
+{
+	struct llpool_depot *d = llpool_depot(pool, cpu_to_node(c->cpu));
+	struct llpool_mag *m = llpool_mag_pop(d, &d->empty);
+
+	if (!m)
+		return c->nr;
+	m->nr = llpool_stack_xfer(c, m->pages, pool->mag, c->nr - pool->mag,
+				  false);
+	llpool_depot_return(d, m);
+	local_inc(&c->stat[LLPOOL_DEPOT_PUTS]);
+	return c->nr;
+}
+
+/**
+ * __llpool_free_slow() - the rest of a free; not for callers
+ * @pool: the pool
+ * @c: this CPU's reserve, whose guard the fast path raised
+ * @page: the page
+ *
+ * The stack is full, or owned by the context this one interrupted.
+ * Releases the guard.
+ *
+ * Context: as __llpool_free(), on @c's CPU with preemption off.
+ */
+void __llpool_free_slow(struct llpool *pool, struct llpool_cpu *c,
+			struct page *page)
+{
+	bool owner = local_read(&c->active) == 1;
+	bool pushed = false;
+	unsigned int nr;
+
+	if (owner) {
+		nr = c->nr;
+		if (nr >= c->cap)
+			nr = llpool_stack_unload(pool, c);
+		if (nr < c->cap) {
+			c->slots[nr] = page;
+			WRITE_ONCE(c->nr, nr + 1);
+			pushed = true;
+		}
+	}
+	llpool_guard_release(&c->active);
+	local_inc(&c->stat[LLPOOL_FREES]);
+	if (pushed)
+		return;
+	/* The depot is full, or this context interrupted the owner. */
+	if (!owner)
+		local_inc(&c->stat[LLPOOL_NESTED]);
+	llist_add(page_address(page), &c->spill);
+	atomic_inc(&c->nr_spill);
+	local_inc(&c->stat[LLPOOL_SPILLED]);
+	llpool_kick(c);
+}
+EXPORT_SYMBOL_NS_GPL(__llpool_free_slow, LLPOOL);
 
 /*
  * CONFIG_DEBUG_VM: refuse a page of the wrong order, from another pool or
@@ -408,11 +485,8 @@ EXPORT_SYMBOL_NS_GPL(llpool_alloc, LLPOOL);
  */
 static bool llpool_free_ok(struct llpool *pool, struct page *page)
 {
-	unsigned long tag;
+	unsigned long tag = page_private(page);
 
-	if (!IS_ENABLED(CONFIG_DEBUG_VM))
-		return true;
-	tag = page_private(page);
 	if (unlikely(compound_order(page) != pool->order)) {
 		WARN_ONCE(1, "llpool: %s: free of an order-%u page, pool order is %u\n",
 			  pool->name, compound_order(page), pool->order);
@@ -431,75 +505,25 @@ static bool llpool_free_ok(struct llpool *pool, struct page *page)
 }
 
 /**
- * __llpool_free() - give a page back to this CPU's reserve, IRQs already off
- * @pool: the pool the page came from
- * @page: the page, or NULL
+ * __llpool_free_check() - CONFIG_DEBUG_VM's check of a free; not for callers
+ * @pool: the pool
+ * @page: the page being freed
  *
- * Like llpool_free(), for callers that have disabled interrupts already.
+ * Marks an acceptable page as back in the reserve; counts a refused one.
  *
- * Context: any context with IRQs disabled, including NMI.
+ * Context: as __llpool_free().
+ * Return: true if the page may go back to the reserve.
  */
-void __llpool_free(struct llpool *pool, struct page *page)
+bool __llpool_free_check(struct llpool *pool, struct page *page)
 {
-	struct llpool_cpu *c;
-	unsigned int nr = 0;
-
-	if (!page)
-		return;
-	lockdep_assert_irqs_disabled();
-	c = this_cpu_ptr(pool->pcpu);
-	llpool_fast_enter();
 	if (unlikely(!llpool_free_ok(pool, page))) {
-		local_inc(&c->stat[LLPOOL_REFUSED]);
-		goto out;
+		local_inc(&this_cpu_ptr(pool->pcpu)->stat[LLPOOL_REFUSED]);
+		return false;
 	}
-	if (llpool_claim(c))
-		nr = llpool_push(c, page, pool->cap);
-	else
-		local_inc(&c->stat[LLPOOL_NESTED]);
-	llpool_release(c);
-
-	local_inc(&c->stat[LLPOOL_FREES]);
-	if (!nr) {
-		/* Stack full, or a push in progress below us (NMI, probe). */
-		llpool_tag(pool, page, true);
-		llist_add(llpool_page_node(page), &c->spill);
-		atomic_inc(&c->nr_spill);
-		local_inc(&c->stat[LLPOOL_SPILLED]);
-		llpool_kick(c);
-	} else if (nr > pool->high) {
-		llpool_kick(c);
-	}
-out:
-	llpool_fast_exit();
+	llpool_tag(pool, page, true);
+	return true;
 }
-EXPORT_SYMBOL_NS_GPL(__llpool_free, LLPOOL);
-
-/**
- * llpool_free() - give a page back to this CPU's reserve
- * @pool: the pool the page came from
- * @page: the page, or NULL (ignored)
- *
- * The page may have been allocated on another CPU.  It goes onto this
- * CPU's reserve; above the pool's high mark the worker trims it back to the
- * page allocator later.  Never calls the page allocator's free path, never
- * takes a lock, never sleeps.  The page's contents are not preserved.
- * Under CONFIG_DEBUG_VM a page of the wrong order, from another pool or
- * freed twice is refused with a WARN (once) and the reserve is left intact;
- * callers must not change page->private while they hold a page.
- *
- * Context: any context: task, softirq, hardirq, NMI, IRQs off, under a
- * raw_spinlock_t (also on PREEMPT_RT).
- */
-void llpool_free(struct llpool *pool, struct page *page)
-{
-	unsigned long flags;
-
-	local_irq_save(flags);
-	__llpool_free(pool, page);
-	local_irq_restore(flags);
-}
-EXPORT_SYMBOL_NS_GPL(llpool_free, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(__llpool_free_check, LLPOOL);
 
 /* ==== Kick =============================================================== */
 
@@ -522,7 +546,7 @@ static void llpool_kick(struct llpool_cpu *c)
 	 * irq_work_sync() to wait on.  A refill that is queued, or waiting out
 	 * a backoff, will see the new level when it runs; a racy read of
 	 * either only costs one redundant kick.  A context nested in the
-	 * worker's own pushes does not kick: the worker looks at the level
+	 * worker's own batches does not kick: the worker looks at the level
 	 * when it ends (see llpool_work_fn()).
 	 */
 	if (!READ_ONCE(c->live) || READ_ONCE(c->batching) ||
@@ -535,8 +559,8 @@ static void llpool_kick(struct llpool_cpu *c)
  * Queue @c's work on its CPU after @delay, unless the pool is going away
  * or the CPU is: @dying pairs with WRITE_ONCE() in llpool_destroy() before
  * irq_work_sync(), @live with the offline callback, which clears it on the
- * CPU before it cancels the work.  The kick and the worker's re-arming
- * both come through here.
+ * CPU before it cancels the work.  The kick, the worker's re-arming, the
+ * reaper and the shrinker all come through here.
  */
 static void llpool_queue_work(struct llpool_cpu *c, unsigned long delay)
 {
@@ -552,70 +576,55 @@ static void llpool_kick_fn(struct irq_work *kick)
 /* ==== Refill and trim ==================================================== */
 
 /*
- * Push up to @n pages from @batch onto @c's stack while it holds fewer than
- * @limit, counting them as @counter.  Pushing is the owning CPU's job: a
- * bound work item runs elsewhere only while its CPU goes offline, and then
- * nothing is taken.  Returns how many were taken; the caller owns the rest.
+ * llpool_stack_xfer() as @c's owner, from the worker (or the online
+ * callback): on @c's CPU, preemption off, guard claimed, with @batching
+ * set so that contexts nested in it do not kick.  The worker is bound to
+ * its CPU except while the CPU goes offline, and then this moves nothing:
+ * the dead callback takes the stack.  Returns the pages moved.
  */
-static unsigned int llpool_put_batch(struct llpool_cpu *c, struct page **batch,
-				     unsigned int n, unsigned int limit,
-				     enum llpool_counter counter)
+static unsigned int llpool_stack_move(struct llpool_cpu *c, struct page **batch,
+				      unsigned int n, unsigned int level,
+				      bool push)
 {
-	unsigned int taken = 0;
-	unsigned long flags;
+	unsigned int moved = 0;
 
-	local_irq_save(flags);
+	preempt_disable();
 	/* The guard is c->cpu's own local_t: never touch it from elsewhere. */
 	if (smp_processor_id() == c->cpu) {
-		if (llpool_claim(c)) {
+		if (llpool_guard_claim(&c->active)) {
 			WRITE_ONCE(c->batching, true);
-			while (taken < n && llpool_push(c, batch[taken], limit))
-				taken++;
+			moved = llpool_stack_xfer(c, batch, n, level, push);
 			WRITE_ONCE(c->batching, false);
 		}
-		llpool_release(c);
-		local_add(taken, &c->stat[counter]);
+		llpool_guard_release(&c->active);
 	}
-	local_irq_restore(flags);
-	return taken;
+	preempt_enable();
+	return moved;
 }
 
 /* Back to the page allocator, without llpool's CONFIG_DEBUG_VM tag. */
-static void llpool_page_release(struct llpool *pool, struct page *page)
-{
-	set_page_private(page, 0);
-	__free_pages(page, pool->order);
-}
-
 static void llpool_free_pages(struct llpool *pool, struct page **batch,
 			      unsigned int n)
 {
 	llpool_count(pool, LLPOOL_TRIMMED, n);
-	while (n)
-		llpool_page_release(pool, batch[--n]);
+	while (n) {
+		set_page_private(batch[--n], 0);
+		__free_pages(batch[n], pool->order);
+	}
 }
 
 /*
- * Give @c's pages above @limit back to the page allocator, at most @max.
- * Pops are lock-free, so this runs on any CPU: the worker, the shrinker,
- * CPU offline.  Returns the pages freed.
+ * Give the owner's pages above @limit back to the page allocator.  Runs on
+ * @c's CPU (the worker).  Returns the pages freed.
  */
-static unsigned long llpool_trim_to(struct llpool_cpu *c, unsigned int limit,
-				    unsigned long max)
+static unsigned long llpool_trim_to(struct llpool_cpu *c, unsigned int limit)
 {
 	struct page *batch[LLPOOL_BATCH];
 	unsigned long freed = 0;
 	unsigned int n;
 
 	do {
-		n = 0;
-		while (n < LLPOOL_BATCH && freed + n < max &&
-		       llpool_reserved(c) > limit) {
-			batch[n] = llpool_pop(c);
-			if (!batch[n])
-				break;
-			n++;
-		}
+		n = llpool_stack_move(c, batch, LLPOOL_BATCH, limit, false);
 		llpool_free_pages(c->pool, batch, n);
 		freed += n;
 		cond_resched();
@@ -625,10 +634,48 @@ static unsigned long llpool_trim_to(struct llpool_cpu *c, unsigned int limit,
 	return freed;
 }
 
-/* Spilled pages go back on the stack up to @high; the rest are trimmed. */
+/*
+ * Give a depot's pages above @keep back to the page allocator, a magazine
+ * at a time.  Any CPU.  Returns the pages freed.
+ */
+static unsigned long llpool_depot_trim(struct llpool *pool,
+				       struct llpool_depot *d, unsigned int keep)
+{
+	unsigned long freed = 0;
+	struct llpool_mag *m;
+
+	while (atomic_read(&d->pages) > keep) {
+		m = llpool_depot_take(d);
+		if (!m)
+			break;
+		freed += m->nr;
+		llpool_count(pool, LLPOOL_DEPOT_GETS, 1);
+		llpool_free_pages(pool, m->pages, m->nr);
+		m->nr = 0;
+		llpool_depot_return(d, m);
+		cond_resched();
+	}
+	return freed;
+}
+
+/*
+ * Pages @c holds for the pool: on its stack and on its spill list.  The
+ * stack depth is the owner's; a racy read only delays a decision.
+ */
+static unsigned int llpool_level(struct llpool_cpu *c)
+{
+	return llpool_reserved(c) + max(atomic_read(&c->nr_spill), 0);
+}
+
+/*
+ * Spilled pages go back on the stack up to @high, then into the node's
+ * depot; what is left goes back to the page allocator.  Off @c's CPU
+ * nothing is pushed on the stack.
+ */
 static void llpool_drain_spill(struct llpool_cpu *c)
 {
 	struct llpool *pool = c->pool;
+	struct llpool_depot *d = llpool_depot(pool, cpu_to_node(c->cpu));
 	struct page *batch[LLPOOL_BATCH];
 	struct llist_node *node, *next;
 	unsigned int n = 0, taken, drained = 0, kept = 0;
@@ -636,73 +683,139 @@ static void llpool_drain_spill(struct llpool_cpu *c)
 	node = llist_del_all(&c->spill);
 	while (node) {
 		next = node->next;
-		batch[n++] = llpool_node_page(node);
+		batch[n++] = virt_to_page(node);
 		atomic_dec(&c->nr_spill);
 		node = next;
 		if (n < LLPOOL_BATCH && node)
 			continue;
-		/* Pages that go back on the stack were never trimmed: count
-		 * them as trimmed and refilled, so that REFILLED - TRIMMED
-		 * stays the number of pages the pool owns.
-		 */
-		llpool_count(pool, LLPOOL_TRIMMED, n);
-		taken = llpool_put_batch(c, batch, n, pool->high, LLPOOL_REFILLED);
+		taken = llpool_stack_move(c, batch, n, pool->high, true);
+		taken += llpool_depot_fill(pool, d, batch + taken, n - taken);
 		drained += n;
 		kept += taken;
-		while (n > taken)
-			llpool_page_release(pool, batch[--n]);
+		/* Only pages that leave the pool are counted, as trimmed. */
+		llpool_free_pages(pool, batch + taken, n - taken);
 		n = 0;
 	}
 	if (drained)
 		trace_llpool_spill_drain(pool, c->cpu, drained, kept);
 }
 
-/* Pages @c holds for the pool: on its stack and on its spill list. */
-static unsigned int llpool_level(struct llpool_cpu *c)
+/* Fresh pages from @c's node, tagged as in the reserve.  Returns how many. */
+static unsigned int llpool_alloc_batch(struct llpool_cpu *c,
+				       struct page **batch, unsigned int want)
 {
-	return llpool_reserved(c) + max(atomic_read(&c->nr_spill), 0);
+	struct llpool *pool = c->pool;
+	int node = cpu_to_node(c->cpu);
+	unsigned int got;
+
+	for (got = 0; got < want; got++) {
+		batch[got] = alloc_pages_node(node, pool->gfp, pool->order);
+		if (!batch[got])
+			break;
+		llpool_tag(pool, batch[got], true);
+	}
+	return got;
 }
 
 /*
- * Fill @c to @high from its CPU's node.  Returns false when an allocation
- * failed (the caller backs off), true otherwise, including when the stack
- * filled up under us (frees raced the refill), we are not on @c's CPU, or
- * the run's budget is spent.
+ * The worker's part of the depot: pages other CPUs gave up come back from
+ * the node's depot before the page allocator is asked.  Only the surplus
+ * above the stock: taking the stock would only have it restocked from the
+ * page allocator.  Pushes one magazine onto @c's stack, whose room (@cap =
+ * @high + a magazine) takes a whole one whenever the level is below
+ * @high.  Returns the pages moved.
+ */
+static unsigned int llpool_refill_from_depot(struct llpool_cpu *c)
+{
+	struct llpool *pool = c->pool;
+	struct llpool_depot *d = llpool_depot(pool, cpu_to_node(c->cpu));
+	struct llpool_mag *m;
+	unsigned int taken;
+
+	if (atomic_read(&d->pages) <= llpool_depot_stock(pool, d))
+		return 0;
+	m = llpool_depot_take(d);
+	if (!m)
+		return 0;
+	taken = llpool_stack_move(c, m->pages, m->nr, c->cap, true);
+	/* What did not fit (frees raced us) stays in the magazine. */
+	memmove(m->pages, m->pages + taken, (m->nr - taken) * sizeof(*m->pages));
+	m->nr -= taken;
+	llpool_depot_return(d, m);
+	if (taken)
+		llpool_count(pool, LLPOOL_DEPOT_GETS, 1);
+	return taken;
+}
+
+/*
+ * Keep one magazine per online CPU of the node in the depot: what a CPU
+ * whose stack runs empty, or a context nested in a stack's owner, takes
+ * before it gets NULL.  One magazine a run.  Returns false when an
+ * allocation failed.
+ */
+static bool llpool_stock_depot(struct llpool_cpu *c)
+{
+	struct llpool *pool = c->pool;
+	int node = cpu_to_node(c->cpu);
+	struct llpool_depot *d = llpool_depot(pool, node);
+	struct page *batch[LLPOOL_MAG_MAX];
+	unsigned int got, in;
+
+	if (atomic_read(&d->pages) >= llpool_depot_stock(pool, d))
+		return true;
+	got = llpool_alloc_batch(c, batch, pool->mag);
+	in = llpool_depot_fill(pool, d, batch, got);
+	llpool_count(pool, LLPOOL_REFILLED, in);
+	for (; in < got; in++) {
+		set_page_private(batch[in], 0);
+		__free_pages(batch[in], pool->order);	/* never counted */
+	}
+	return got == pool->mag;
+}
+
+/*
+ * Fill @c to @high: from the node's depot first, then from its CPU's node.
+ * Returns false when an allocation failed (the caller backs off), true
+ * otherwise, including when the stack filled up under us (frees raced the
+ * refill), we are not on @c's CPU, or the run's budget is spent.
  *
  * A run takes at most @high pages from the page allocator.  Pages spilled
  * meanwhile count towards the level and go back on the stack before any
  * new page is taken: a context that nests inside our pushes (an NMI or a
- * probe doing an alloc and a free) pops a page and spills one for every
- * push, so without both rules the stack would never reach @high and the
- * refill would allocate without end.  With them the CPU holds at most
- * @high pages plus what nested contexts spill, and the run ends.
+ * probe doing an alloc and a free) takes a page from the depot and spills
+ * one for every push, so without both rules the stack would never reach
+ * @high and the refill would allocate without end.  With them the CPU
+ * holds at most @high pages plus what nested contexts spill, and the run
+ * ends.
  */
 static bool llpool_refill(struct llpool_cpu *c)
 {
 	struct llpool *pool = c->pool;
 	struct page *batch[LLPOOL_BATCH];
-	int node = cpu_to_node(c->cpu);
 	unsigned int budget = pool->high, want, got, taken, i;
 	bool failed = false;
 
 	for (;;) {
 		if (atomic_read(&c->nr_spill) > 0)
 			llpool_drain_spill(c);
+		if (llpool_level(c) >= pool->high)
+			break;
+		if (llpool_refill_from_depot(c))
+			continue;
 		want = pool->high - min(llpool_level(c), pool->high);
 		want = min3(want, LLPOOL_BATCH, budget);
 		if (!want)
 			break;
-		for (got = 0; got < want; got++) {
-			batch[got] = alloc_pages_node(node, pool->gfp, pool->order);
-			if (!batch[got])
-				break;
-		}
+		got = llpool_alloc_batch(c, batch, want);
 		if (got && budget == pool->high)
 			llpool_count(pool, LLPOOL_REFILL_RUNS, 1);
 		budget -= got;
-		taken = llpool_put_batch(c, batch, got, pool->high, LLPOOL_REFILLED);
-		for (i = taken; i < got; i++)
-			__free_pages(batch[i], pool->order);	/* never tagged */
+		taken = llpool_stack_move(c, batch, got, pool->high, true);
+		llpool_count(pool, LLPOOL_REFILLED, taken);
+		for (i = taken; i < got; i++) {
+			set_page_private(batch[i], 0);
+			__free_pages(batch[i], pool->order);	/* never counted */
+		}
 		if (got < want) {
 			/* One count per failed allocation: a refill stops at
 			 * its first (the fault-injection selftest relies on it).
@@ -715,6 +828,10 @@ static bool llpool_refill(struct llpool_cpu *c)
 			break;
 		cond_resched();
 	}
+	if (!failed && !llpool_stock_depot(c)) {
+		llpool_count(pool, LLPOOL_REFILL_FAILS, 1);
+		failed = true;
+	}
 	if (budget < pool->high || failed)
 		trace_llpool_refill(pool, c->cpu, pool->high - budget,
 				    llpool_level(c), failed);
@@ -722,34 +839,53 @@ static bool llpool_refill(struct llpool_cpu *c)
 }
 
 /*
- * Everything @c holds goes back to the page allocator.  Off @c's CPU (the
- * dead callback, a worker run off a CPU that went down) the spill drain
- * pushes nothing and frees all.
+ * Everything @c holds goes back to the page allocator: once @c's CPU is
+ * dead (dead callback) or the pool is stopped (teardown), when nothing
+ * else touches the stack.
  */
 static void llpool_give_back(struct llpool_cpu *c)
 {
-	llpool_drain_spill(c);
-	llpool_trim_to(c, 0, ULONG_MAX);
+	struct llist_node *node, *next;
+	unsigned int nr = c->nr;
+
+	WRITE_ONCE(c->nr, 0);
+	llpool_free_pages(c->pool, c->slots, nr);
+	llist_for_each_safe(node, next, llist_del_all(&c->spill)) {
+		struct page *page = virt_to_page(node);
+
+		llpool_free_pages(c->pool, &page, 1);
+		atomic_dec(&c->nr_spill);
+	}
 }
 
 static void llpool_work_fn(struct work_struct *work)
 {
 	struct llpool_cpu *c = container_of(to_delayed_work(work),
 					    struct llpool_cpu, work);
+	struct llpool *pool = c->pool;
+	unsigned long freed;
+	int trim;
 
 	/*
 	 * A CPU that is down or going down gets nothing new: the run only
-	 * gives back, and does not re-arm.  Its online callback refills it.
-	 * @live is cleared on the CPU before its work is cancelled and before
-	 * the workqueue unbinds it, so a run that sees @live set runs bound to
-	 * its CPU (llpool_put_batch() checks again with IRQs off).
+	 * drains its spill list (into the depot, off the CPU), and does not
+	 * re-arm; the dead callback takes the stack.  @live is cleared on the
+	 * CPU before its work is cancelled and before the workqueue unbinds
+	 * it, so a run that sees @live set runs bound to its CPU
+	 * (llpool_stack_move() checks again with IRQs off).
 	 */
 	if (!READ_ONCE(c->live)) {
-		llpool_give_back(c);
+		llpool_drain_spill(c);
 		return;
 	}
 	llpool_drain_spill(c);
-	llpool_trim_to(c, c->pool->high, ULONG_MAX);
+	trim = xchg(&c->trim, LLPOOL_TRIM_NONE);
+	if (trim) {
+		freed = llpool_trim_to(c, pool->low);
+		if (trim == LLPOOL_TRIM_SHRINK)
+			llpool_count(pool, LLPOOL_SHRUNK, freed);
+		return;
+	}
 	if (llpool_refill(c)) {
 		c->backoff = 0;
 		/*
@@ -759,7 +895,7 @@ static void llpool_work_fn(struct work_struct *work)
 		 * the worker running back to back.
 		 */
 		if (atomic_read(&c->nr_spill) > 0 ||
-		    llpool_reserved(c) < c->pool->low)
+		    llpool_reserved(c) < pool->low)
 			llpool_queue_work(c, LLPOOL_BACKOFF_MIN);
 		return;
 	}
@@ -793,25 +929,102 @@ void llpool_run_cpu_work(struct llpool *pool, unsigned int cpu)
 }
 EXPORT_SYMBOL_NS_GPL(llpool_run_cpu_work, LLPOOL_INTERNAL);
 
-/* ==== Shrinker and CPU hotplug =========================================== */
+/* ==== Reaper and shrinker =============================================== */
+
+/* Ask @c's worker to trim its stack to @low: only the owner may. */
+static void llpool_request_trim(struct llpool_cpu *c, int why)
+{
+	WRITE_ONCE(c->trim, why);
+	llpool_queue_work(c, 0);
+}
 
 /*
- * Under memory pressure the pages above each CPU's low mark go back.  The
- * reserve below low is what the pool is for, and it stays.  Pops are
- * lock-free, so the shrinker works on every CPU's stack from wherever
- * reclaim runs.  Only online CPUs hold pages (see "CPU hotplug").
+ * An idle pool gives back what it holds above its resting level: @low per
+ * CPU and the depots' stock.  Every LLPOOL_REAP_DELAY the reaper compares
+ * each online CPU's allocations and frees with the last look; a CPU above
+ * @low that did neither for two looks in a row is trimmed by its worker,
+ * and when no CPU did anything the depots are trimmed to their stock.  The
+ * work is deferrable: an idle machine is not woken for it.
+ */
+static void llpool_reap_fn(struct work_struct *work)
+{
+	struct llpool *pool = container_of(to_delayed_work(work), struct llpool,
+					   reap);
+	bool busy = false;
+	struct llpool_cpu *c;
+	unsigned long mark;
+	unsigned int cpu;
+	int node;
+
+	for_each_online_cpu(cpu) {
+		c = per_cpu_ptr(pool->pcpu, cpu);
+		mark = local_read(&c->stat[LLPOOL_ALLOCS]) +
+		       local_read(&c->stat[LLPOOL_FREES]);
+		if (mark != c->reap_mark) {
+			c->reap_mark = mark;
+			c->idle = false;
+			busy = true;
+		} else if (llpool_reserved(c) > pool->low) {
+			if (c->idle)
+				llpool_request_trim(c, LLPOOL_TRIM_IDLE);
+			c->idle = !c->idle;
+		}
+	}
+	if (!busy) {
+		for_each_node(node)
+			if (pool->depot[node])
+				llpool_depot_trim(pool, pool->depot[node],
+						  llpool_depot_stock(pool, pool->depot[node]));
+	}
+	if (!READ_ONCE(pool->dying))
+		queue_delayed_work(llpool_wq, &pool->reap, LLPOOL_REAP_DELAY);
+}
+
+/**
+ * llpool_reap_now() - run the pool's reaper now and wait for it
+ * @pool: the pool
+ *
+ * For llpool's tests (namespace LLPOOL_INTERNAL): two calls with no
+ * allocation or free in between trim every idle CPU, as two reaper
+ * periods would.
+ *
+ * Context: process context; may sleep.
+ */
+void llpool_reap_now(struct llpool *pool)
+{
+	mod_delayed_work(llpool_wq, &pool->reap, 0);
+	flush_delayed_work(&pool->reap);
+}
+EXPORT_SYMBOL_NS_GPL(llpool_reap_now, LLPOOL_INTERNAL);
+
+/*
+ * Under memory pressure the pages above each CPU's low mark and above the
+ * depots' stock go back: the depots' at once (lock-free, from wherever
+ * reclaim runs), the stacks' by their owners' workers, queued here.  The
+ * reserve below low and the stock is what the pool is for, and it stays.
+ * Only online CPUs hold pages (see "CPU hotplug").
  */
 static unsigned long llpool_shrink_count(struct shrinker *shrinker,
 					 struct shrink_control *sc)
 {
 	struct llpool *pool = llpool_shrinker_private(shrinker);
+	struct llpool_depot *d;
 	unsigned long n = 0;
-	unsigned int cpu, nr;
+	unsigned int cpu, nr, stock;
+	int node;
 
 	for_each_online_cpu(cpu) {
 		nr = llpool_reserved(per_cpu_ptr(pool->pcpu, cpu));
 		if (nr > pool->low)
 			n += nr - pool->low;
+	}
+	for_each_node(node) {
+		d = pool->depot[node];
+		if (!d)
+			continue;
+		stock = llpool_depot_stock(pool, d);
+		if (atomic_read(&d->pages) > stock)
+			n += atomic_read(&d->pages) - stock;
 	}
 	return n ?: SHRINK_EMPTY;
 }
@@ -821,15 +1034,20 @@ static unsigned long llpool_shrink_scan(struct shrinker *shrinker,
 {
 	struct llpool *pool = llpool_shrinker_private(shrinker);
 	unsigned long freed = 0;
+	struct llpool_cpu *c;
 	unsigned int cpu;
+	int node;
 
-	for_each_online_cpu(cpu) {
-		if (freed >= sc->nr_to_scan)
-			break;
-		freed += llpool_trim_to(per_cpu_ptr(pool->pcpu, cpu), pool->low,
-					sc->nr_to_scan - freed);
-	}
+	for_each_node(node)
+		if (pool->depot[node])
+			freed += llpool_depot_trim(pool, pool->depot[node],
+						   llpool_depot_stock(pool, pool->depot[node]));
 	llpool_count(pool, LLPOOL_SHRUNK, freed);
+	for_each_online_cpu(cpu) {
+		c = per_cpu_ptr(pool->pcpu, cpu);
+		if (llpool_reserved(c) > pool->low)
+			llpool_request_trim(c, LLPOOL_TRIM_SHRINK);
+	}
 	return freed ?: SHRINK_STOP;
 }
 
@@ -863,7 +1081,7 @@ static int llpool_cpu_online(unsigned int cpu, struct hlist_node *node)
 	struct llpool_cpu *c = per_cpu_ptr(pool->pcpu, cpu);
 	bool filled;
 
-	/* The hotplug thread of @cpu: llpool_put_batch() pushes from here. */
+	/* The hotplug thread of @cpu: llpool_stack_move() pushes from here. */
 	filled = llpool_refill(c);
 	WRITE_ONCE(c->live, true);
 	if (!filled)
@@ -945,10 +1163,49 @@ static int llpool_check_params(const struct llpool_params *p)
 static void llpool_free_cpus(struct llpool *pool)
 {
 	unsigned int cpu;
+	int node;
 
 	for_each_possible_cpu(cpu)
 		kfree(per_cpu_ptr(pool->pcpu, cpu)->slots);
 	free_percpu(pool->pcpu);
+	if (pool->depot)
+		for_each_node(node)
+			kfree(pool->depot[node]);
+	kfree(pool->depot);
+}
+
+/*
+ * One depot per node that has a possible CPU, with room for two magazines
+ * per possible CPU of the node (stock and surplus) and one more, on the
+ * node when it has memory.  Returns -ENOMEM.
+ */
+static int llpool_alloc_depots(struct llpool *pool)
+{
+	unsigned int cpu, n, i;
+	struct llpool_depot *d;
+	int node;
+
+	pool->depot = kcalloc(nr_node_ids, sizeof(*pool->depot), GFP_KERNEL);
+	if (!pool->depot)
+		return -ENOMEM;
+	for_each_node(node) {
+		n = 0;
+		for_each_possible_cpu(cpu)
+			n += cpu_to_node(cpu) == node;
+		if (!n)
+			continue;
+		n = min_t(unsigned int, 2 * n + 1, LLPOOL_HEAD_MASK);
+		d = kzalloc_node(struct_size(d, mags, n), GFP_KERNEL,
+				 node_state(node, N_MEMORY) ? node : NUMA_NO_NODE);
+		if (!d)
+			return -ENOMEM;
+		d->node = node;
+		d->nr_mags = n;
+		for (i = 0; i < n; i++)
+			llpool_mag_push(d, &d->empty, &d->mags[i]);
+		pool->depot[node] = d;
+	}
+	return 0;
 }
 
 /*
@@ -1037,25 +1294,31 @@ struct llpool *llpool_create(const struct llpool_params *params)
 	pool->order = params->order;
 	pool->low = params->low;
 	pool->high = params->high;
-	pool->cap = 2 * params->high;
+	pool->mag = min_t(unsigned int, params->high, LLPOOL_MAG_MAX);
 	pool->gfp = params->gfp ?: LLPOOL_GFP_DEFAULT;
 	if (pool->order)
 		pool->gfp |= __GFP_COMP;
 	INIT_LIST_HEAD(&pool->list);
+	INIT_DEFERRABLE_WORK(&pool->reap, llpool_reap_fn);
 
 	pool->pcpu = alloc_percpu(struct llpool_cpu);
 	if (!pool->pcpu) {
 		kfree(pool);
 		return ERR_PTR(-ENOMEM);
 	}
+	ret = llpool_alloc_depots(pool);
+	if (ret)
+		goto err_free;
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(pool->pcpu, cpu);
 		c->pool = pool;
 		c->cpu = cpu;
+		c->low = pool->low;
+		c->cap = pool->high + pool->mag;
 		init_llist_head(&c->spill);
 		c->kick = IRQ_WORK_INIT_HARD(llpool_kick_fn);
 		INIT_DELAYED_WORK(&c->work, llpool_work_fn);
-		c->slots = kcalloc_node(pool->cap, sizeof(*c->slots), GFP_KERNEL,
+		c->slots = kcalloc_node(c->cap, sizeof(*c->slots), GFP_KERNEL,
 					cpu_to_node(cpu));
 		if (!c->slots) {
 			ret = -ENOMEM;
@@ -1084,6 +1347,7 @@ struct llpool *llpool_create(const struct llpool_params *params)
 		goto err_free;
 	}
 	llpool_debugfs_add(pool);
+	queue_delayed_work(llpool_wq, &pool->reap, LLPOOL_REAP_DELAY);
 
 	/* Without a shrinker the pool still works; it just keeps its pages. */
 	pool->shrinker = llpool_shrinker_create(pool->name, pool, llpool_shrink_count,
@@ -1101,25 +1365,27 @@ EXPORT_SYMBOL_NS_GPL(llpool_create, LLPOOL);
 /* ==== Teardown =========================================================== */
 
 /*
- * Return every page on the stacks and spill lists.  Only once no fast path,
- * irq_work or worker can run on the pool.
+ * Return every page on the stacks, spill lists and depots.  Only once no
+ * fast path, irq_work, worker or reaper can run on the pool.
  */
 static void llpool_release_pages(struct llpool *pool)
 {
-	struct llist_node *node, *next;
+	struct llpool_depot *d;
 	struct llpool_cpu *c;
 	unsigned int cpu;
+	int node;
 
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(pool->pcpu, cpu);
-		if (!c->slots)
-			continue;
-		llpool_trim_to(c, 0, ULONG_MAX);
-		llist_for_each_safe(node, next, llist_del_all(&c->spill)) {
-			llpool_page_release(pool, llpool_node_page(node));
-			atomic_dec(&c->nr_spill);
-			llpool_count(pool, LLPOOL_TRIMMED, 1);
-		}
+		if (c->slots)
+			llpool_give_back(c);
+	}
+	if (!pool->depot)
+		return;
+	for_each_node(node) {
+		d = pool->depot[node];
+		if (d)
+			llpool_depot_trim(pool, d, 0);
 	}
 }
 
@@ -1167,6 +1433,7 @@ void llpool_destroy(struct llpool *pool)
 	 */
 	llpool_stop_cpus(pool);
 	WRITE_ONCE(pool->dying, true);
+	cancel_delayed_work_sync(&pool->reap);
 	for_each_possible_cpu(cpu)
 		irq_work_sync(&per_cpu_ptr(pool->pcpu, cpu)->kick);
 	for_each_possible_cpu(cpu) {
@@ -1199,6 +1466,8 @@ static const char *const llpool_counter_names[LLPOOL_COUNTER_COUNT] = {
 	[LLPOOL_TRIMMED]	= "trimmed",
 	[LLPOOL_STEALS]		= "steals",
 	[LLPOOL_REMOTE_STEALS]	= "remote_steals",
+	[LLPOOL_DEPOT_PUTS]	= "depot_puts",
+	[LLPOOL_DEPOT_GETS]	= "depot_gets",
 	[LLPOOL_REFUSED]	= "refused",
 	[LLPOOL_SHRUNK]		= "shrunk",
 };
@@ -1246,6 +1515,7 @@ void llpool_get_stats(struct llpool *pool, struct llpool_stats *stats)
 {
 	struct llpool_cpu *c;
 	unsigned int cpu, i;
+	int node;
 
 	memset(stats, 0, sizeof(*stats));
 	for_each_possible_cpu(cpu) {
@@ -1255,6 +1525,10 @@ void llpool_get_stats(struct llpool *pool, struct llpool_stats *stats)
 		stats->reserved += llpool_reserved(c);
 		stats->spilled += max(atomic_read(&c->nr_spill), 0);
 	}
+	for_each_node(node)
+		if (pool->depot[node])
+			stats->depot += max(atomic_read(&pool->depot[node]->pages), 0);
+	stats->reserved += stats->depot;
 }
 EXPORT_SYMBOL_NS_GPL(llpool_get_stats, LLPOOL);
 
@@ -1266,11 +1540,12 @@ static int llpool_stats_show(struct seq_file *m, void *v)
 	unsigned int cpu, i;
 
 	llpool_get_stats(pool, &st);
-	seq_printf(m, "order: %u\nlow: %u\nhigh: %u\n",
-		   pool->order, pool->low, pool->high);
+	seq_printf(m, "order: %u\nlow: %u\nhigh: %u\nmagazine: %u\n",
+		   pool->order, pool->low, pool->high, pool->mag);
 	for (i = 0; i < LLPOOL_COUNTER_COUNT; i++)
 		seq_printf(m, "%s: %llu\n", llpool_counter_names[i], st.counter[i]);
-	seq_printf(m, "reserved: %lu\nspill: %lu\n", st.reserved, st.spilled);
+	seq_printf(m, "reserved: %lu\ndepot: %lu\nspill: %lu\n",
+		   st.reserved, st.depot, st.spilled);
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(pool->pcpu, cpu);
 		seq_printf(m, "cpu%u: reserved=%u spill=%d allocs=%ld misses=%ld frees=%ld live=%d\n",

@@ -17,25 +17,38 @@
  *
  * Layout
  * ======
- * A pool has one struct llpool_cpu per possible CPU.  Each holds a stack of
- * page pointers (the reserve) of 2 * @high slots under a versioned top
- * word, a push guard, a "spill" llist for pages that could not be pushed,
- * an irq_work and a delayed work item.
+ * A pool has one struct llpool_cpu per possible CPU and one depot per
+ * possible NUMA node.
  *
- *   llpool_alloc()/llpool_free()          any context
- *        |  pop this CPU's stack (else steal: pop another CPU's);
- *        |  push on this CPU's stack (else spill)
- *        |  below @low / above @high / spill: irq_work_queue()
+ * - A CPU's reserve is a stack of page pointers that only that CPU touches:
+ *   the fast path is inline, a guard, a slot access and a counter, with no
+ *   LOCK prefix, no call and IRQs left on.  It holds between @low and @high pages,
+ *   and absorbs bursts of frees up to its capacity, @high plus one
+ *   magazine.
+ * - A node's depot is a lock-free list of magazines (Bonwick's magazine
+ *   layer): fixed arrays of up to LLPOOL_MAG_MAX pages, moved whole.  It is
+ *   how pages move between CPUs: a CPU whose stack is full hands the top
+ *   magazine's worth of pages to the depot, a CPU whose stack is empty
+ *   takes a magazine from its node's depot, then from the other nodes',
+ *   before it returns NULL.  The refill worker keeps one magazine per
+ *   online CPU of the node in stock and takes from the depot before it
+ *   calls the page allocator.
+ *
+ *   llpool_alloc()/llpool_free()          inline, any context
+ *        |  pop/push this CPU's stack
+ *        |  empty: take a depot magazine; full: give one (out of line)
+ *        |  at or below @low, or nowhere to put a page: irq_work_queue()
  *        v
  *   irq_work (hard)                       hardirq, even on PREEMPT_RT
  *        |  queue_delayed_work_on(cpu, llpool_wq)
  *        v
- *   refill/trim work                      process context, bound to the CPU
- *           drains the spill list, fills to @high from the CPU's node
- *           (at most @high new pages a run), trims the stack back to
- *           @high; backs off when allocation fails
+ *   refill work                           process context, bound to the CPU
+ *           drains the spill list, fills the stack to @high from the
+ *           node's depot and then the CPU's node, tops up the depot's
+ *           stock; backs off when allocation fails
  *
- *   shrinker: trims every CPU to @low under reclaim.
+ *   reaper: a CPU idle for two reaper periods is trimmed to @low, and the
+ *   depots to their stock.  shrinker: the same at once, under reclaim.
  *
  * CPU topology
  * ============
@@ -45,22 +58,24 @@
  * its pages back once dead (dead callback, on another CPU).  Memory is
  * therefore proportional to the online CPUs, whatever the possible ones
  * (maxcpus=, hot-add slots); per possible CPU the pool keeps only its
- * struct llpool_cpu and a stack of 2 * @high pointers.  No work is ever
- * queued on a CPU that is not online, so creating, using and destroying a
- * pool never waits on one.  Steals and the shrinker walk the online CPUs.
+ * struct llpool_cpu, a stack of @high + LLPOOL_MAG_MAX pointers and room
+ * for two magazines in its node's depot.  No work is ever queued on a CPU
+ * that is not online, so creating, using and destroying a pool never
+ * waits on one.
  *
  * Fast path rules
  * ===============
- * Pops are lock-free from anywhere: read the top, read the slot below it,
- * cmpxchg the top down; the top's version makes a stale pop fail (ABA).
- * So an NMI or a probe inside the fast path still gets a page, an empty CPU
- * steals from the others before returning NULL, and the shrinker, hotplug
- * and teardown can empty any CPU's reserve from any CPU.
- *
- * Pushes have a single producer per stack: the owning CPU with IRQs off
- * and ->active raised from 0 to 1 (local_inc_return()).  A free that finds
- * ->active already raised interrupted a push (NMI, probe) and puts the page
- * on the spill list with llist_add(), which is NMI-safe.
+ * A stack has one owner at a time: its CPU, with preemption off (not IRQs:
+ * llpool_alloc() and llpool_free() only disable preemption) and the
+ * stack's reentrancy guard ->active raised from 0 to 1 (local_inc_return(),
+ * one instruction and no LOCK prefix on x86).  The only contexts that can
+ * interrupt the owner are IRQs, NMIs and probes on the same CPU; they
+ * find the guard raised and keep off the stack: a nested allocation takes
+ * a page from a depot magazine, a nested free goes to the CPU's spill list
+ * (llist_add(), NMI-safe) for the worker.  So the stack itself needs plain
+ * loads and stores only.  Depot lists are changed by cmpxchg on a
+ * versioned head, so any CPU and any context may take or give a magazine
+ * at any time.
  *
  * The fast path never calls the page allocator, never takes a lock and
  * never sleeps; it holds a lockdep map with a raw-spinlock wait type
@@ -69,10 +84,11 @@
  *
  * What llpool requires of the architecture, checked at build time: an
  * NMI-safe cmpxchg (CONFIG_ARCH_HAVE_NMI_SAFE_CMPXCHG), because an NMI may
- * pop, push, spill and count in the middle of the same operations on the
- * CPU it interrupted; and a 64-bit long, for the depth and 48-bit version
- * packed in the top word.  x86-64, arm64, powerpc64 and s390 qualify;
- * riscv, for one, does not select the option in 6.12.
+ * take and give magazines, spill and count in the middle of the same
+ * operations on the CPU it interrupted; and a 64-bit long, for the 48-bit
+ * versions packed in the depot list heads.  x86-64, arm64,
+ * powerpc64 and s390 qualify; riscv, for one, does not select the option
+ * in 6.12.
  *
  * The pages stay ordinary page-allocator pages with a reference count of
  * one; order > 0 pages are compound.  A caller owns a page from
@@ -84,17 +100,32 @@
 #ifndef _LLPOOL_POOL_H
 #define _LLPOOL_POOL_H
 
+#include <linux/compiler.h>
 #include <linux/gfp_types.h>
+#include <linux/irq_work.h>
+#include <linux/irqflags.h>
+#include <linux/llist.h>
+#include <linux/lockdep.h>
+#include <linux/mm_types.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
+#include <asm/local.h>
 
-struct llpool;
-struct page;
+struct dentry;
+struct llpool_depot;
+struct shrinker;
 
 /* The release, as MODULE_VERSION() and dkms.conf's PACKAGE_VERSION give it. */
 #define LLPOOL_VERSION		"0.1"
 
-/* Largest @high: bounds the per-CPU stack at 2 * 512 pointers (8 KiB). */
+/* Largest @high: bounds the per-CPU stack at 512 + 16 pointers. */
 #define LLPOOL_HIGH_MAX		512
+/* Largest magazine: the pages a stack and a depot exchange in one move.  A
+ * pool's magazines hold min(@high, LLPOOL_MAG_MAX) pages.
+ */
+#define LLPOOL_MAG_MAX		16
 /* Largest order: order-3 is PAGE_ALLOC_COSTLY_ORDER; above it refill would
  * rely on compaction, which a reserve must not depend on.
  */
@@ -133,17 +164,23 @@ struct llpool_params {
  * @LLPOOL_ALLOCS: pages handed out.
  * @LLPOOL_MISSES: allocations that returned NULL.
  * @LLPOOL_FREES: pages given back by callers.
- * @LLPOOL_NESTED: frees that found a push in progress in the context they
- *	interrupted (NMI, probes) and spilled.
+ * @LLPOOL_NESTED: allocations and frees that found this CPU's stack in use
+ *	by the context they interrupted (NMI, probes): they went to the depot
+ *	or the spill list.
  * @LLPOOL_SPILLED: frees that went to the spill list.
  * @LLPOOL_REFILL_RUNS: worker runs that took pages from the page allocator.
  * @LLPOOL_REFILLED: pages taken from the page allocator.
  * @LLPOOL_REFILL_FAILS: refills stopped by an allocation failure.
- * @LLPOOL_TRIMMED: pages returned to the page allocator (trim, shrinker,
- *	CPU offline, teardown).
- * @LLPOOL_STEALS: allocations served from another CPU's reserve.
- * @LLPOOL_REMOTE_STEALS: steals from a CPU of another NUMA node (also in
- *	@LLPOOL_STEALS): this node's reserves were all empty.
+ * @LLPOOL_TRIMMED: pages returned to the page allocator (reaper, shrinker,
+ *	a full depot, CPU offline, teardown).
+ * @LLPOOL_STEALS: allocations that found this CPU's stack empty (or in
+ *	use, see @LLPOOL_NESTED) and were served from a depot magazine, that is
+ *	from pages other CPUs gave up or the worker stocked.
+ * @LLPOOL_REMOTE_STEALS: steals from another NUMA node's depot (also in
+ *	@LLPOOL_STEALS): this node's depot was empty.
+ * @LLPOOL_DEPOT_PUTS: magazines given to a depot (full stacks, the worker).
+ * @LLPOOL_DEPOT_GETS: magazines taken from a depot (empty stacks, nested
+ *	allocations, the worker).
  * @LLPOOL_REFUSED: frees refused by the CONFIG_DEBUG_VM checks.
  * @LLPOOL_SHRUNK: pages the shrinker gave back (also in @LLPOOL_TRIMMED).
  * @LLPOOL_COUNTER_COUNT: number of counters.
@@ -160,6 +197,8 @@ enum llpool_counter {
 	LLPOOL_TRIMMED,
 	LLPOOL_STEALS,
 	LLPOOL_REMOTE_STEALS,
+	LLPOOL_DEPOT_PUTS,
+	LLPOOL_DEPOT_GETS,
 	LLPOOL_REFUSED,
 	LLPOOL_SHRUNK,
 	LLPOOL_COUNTER_COUNT,
@@ -168,7 +207,8 @@ enum llpool_counter {
 /**
  * struct llpool_stats - a snapshot of a pool, see llpool_get_stats()
  * @counter: event counters, indexed by enum llpool_counter.
- * @reserved: pages on the per-CPU stacks.
+ * @reserved: pages on the per-CPU stacks and in the depots.
+ * @depot: of @reserved, the pages in the depots.
  * @spilled: pages on the spill lists, waiting for the worker.
  *
  * Counters are read without stopping the pool, so a snapshot taken while
@@ -179,19 +219,340 @@ enum llpool_counter {
 struct llpool_stats {
 	u64 counter[LLPOOL_COUNTER_COUNT];
 	unsigned long reserved;
+	unsigned long depot;
 	unsigned long spilled;
 };
+
+/* ==== Private: what the inline fast path reads ========================== */
+
+/**
+ * struct llpool_cpu - one CPU's reserve; private to llpool
+ * @active: the stack's reentrancy guard, see llpool_guard_claim().
+ * @nr: pages on @slots.
+ * @low: the pool's @low, here so that the fast path reads one cache line.
+ * @cap: @slots' size, the pool's @high plus one magazine.
+ * @slots: the stack of pages.
+ * @stat: event counters, enum llpool_counter.
+ * @spill: pages freed while the stack could not take them.
+ * @nr_spill: pages on @spill.
+ * @kick: irq_work that queues @work.
+ * @work: refill.
+ * @backoff: current refill backoff in jiffies, 0 when refills succeed.
+ * @reap_mark: @stat[ALLOCS] + @stat[FREES] when the reaper last looked.
+ * @idle: the reaper found the CPU idle once: next time it is trimmed.
+ * @trim: what the worker's next run trims the stack to @low for: 0 for
+ *	nothing, else the reaper or the shrinker (pool.c's LLPOOL_TRIM_*).
+ * @live: the CPU is online for this pool: it may be refilled and kicked.
+ * @batching: the worker is moving a batch on this CPU: a context nested in
+ *	it (IRQ, NMI, probe) does not kick.
+ * @pool: the pool this reserve belongs to.
+ * @cpu: the owning CPU.
+ *
+ * Who touches what:
+ *
+ * - @slots and @nr: the owner only: the owning CPU with preemption off and
+ *   @active claimed (fast path, refill worker, the online callback); or any
+ *   CPU once the owning CPU is dead (dead callback) or the pool is stopped
+ *   (teardown).  @nr is read racily by the stats, reaper and shrinker.
+ * - @active: local_t operations on the owning CPU, any context.
+ * - @stat: local_t operations by the CPU whose struct it is, any context;
+ *   summed racily by the stats and the reaper.
+ * - @spill: llist_add() from the owning CPU in any context; emptied with
+ *   llist_del_all() by the worker, hotplug and teardown.  @nr_spill follows
+ *   it and may lag by the pages in flight.
+ * - @backoff: the worker only.
+ * - @reap_mark, @idle: the reaper only (one work item, never concurrent
+ *   with itself).
+ * - @trim: set by the reaper and the shrinker, cleared by the worker.
+ * - @live: written by the hotplug callbacks on the owning CPU; read by the
+ *   kick (on the owning CPU, IRQs off), the worker and the reaper.
+ * - @batching: the owning CPU with preemption off; read by contexts nested
+ *   in it on the same CPU.
+ */
+struct llpool_cpu {
+	local_t active;
+	unsigned int nr;
+	unsigned int low;
+	unsigned int cap;
+	struct page **slots;
+	local_t stat[LLPOOL_COUNTER_COUNT];
+	struct llist_head spill;
+	atomic_t nr_spill;
+	struct irq_work kick;
+	struct delayed_work work;
+	unsigned long backoff;
+	unsigned long reap_mark;
+	int trim;
+	bool idle;
+	bool live;
+	bool batching;
+	struct llpool *pool;
+	unsigned int cpu;
+};
+
+/**
+ * struct llpool - a pool; private to llpool
+ * @pcpu: the per-CPU reserves.
+ * @depot: one depot per possible node, indexed by node id.
+ * @name: debugfs name.
+ * @order: page order.
+ * @low: per-CPU refill trigger level.
+ * @high: per-CPU fill level.
+ * @mag: pages per magazine, min(@high, LLPOOL_MAG_MAX).
+ * @gfp: refill gfp.
+ * @dying: set by llpool_destroy(); stops new work from being queued.
+ * @reap: the idle reaper.
+ * @dir: debugfs directory.
+ * @shrinker: gives pages above @low back under memory pressure.
+ * @list: entry in llpool's list of pools.
+ * @cpuhp_online: instance of the online/offline hotplug state.
+ * @cpuhp_dead: instance of the CPU-dead hotplug state.
+ *
+ * Everything but @dying and what @pcpu and @depot point to is written
+ * before llpool_create() returns and is read-only afterwards.
+ */
+struct llpool {
+	struct llpool_cpu __percpu *pcpu;
+	struct llpool_depot **depot;
+	char name[LLPOOL_NAME_MAX + 1];
+	unsigned int order;
+	unsigned int low;
+	unsigned int high;
+	unsigned int mag;
+	gfp_t gfp;
+	bool dying;
+	struct delayed_work reap;
+	struct dentry *dir;
+	struct shrinker *shrinker;
+	struct list_head list;
+	struct hlist_node cpuhp_online;
+	struct hlist_node cpuhp_dead;
+};
+
+/*
+ * The reentrancy guard of a per-CPU structure (llpool's stacks and
+ * rcu_pool_user's blocks).  Called with preemption off, so the only
+ * contexts that can interrupt a claimed section on this CPU are IRQs,
+ * NMIs and probes, and each of them releases what it raised before the
+ * interrupted context resumes: a context that sees the guard at 1 after
+ * raising it is the owner, one that sees it above 1 is nested and must
+ * keep away from what it protects.  One local_inc_return(): no LOCK prefix
+ * on x86.  The guard is always released, claimed or not.
+ */
+static __always_inline bool llpool_guard_claim(local_t *guard)
+{
+	return local_inc_return(guard) == 1;
+}
+
+static __always_inline void llpool_guard_release(local_t *guard)
+{
+	/*
+	 * The guarded stores must be done before the guard drops: a context
+	 * that then nests and sees it at zero may claim.  Same CPU, so a
+	 * compiler barrier suffices (x86's local_dec() has no memory
+	 * clobber).
+	 */
+	barrier();
+	local_dec(guard);
+}
+
+/*
+ * The fast-path lockdep annotation.
+ *
+ * A fast-path map has the wait types of a raw spinlock (outer FREE, inner
+ * SPIN), like rcu_sched_lock_map.  While a fast path holds it, lockdep's
+ * wait-context check (PROVE_RAW_LOCK_NESTING) reports any spinlock_t (a
+ * sleeping lock on PREEMPT_RT), mutex or other sleeping lock taken inside,
+ * even when the caller itself is in plain task context where that lock
+ * would be legal.  It is acquired like rcu_read_lock(): recursive-read and
+ * unchecked, so holding it can neither deadlock nor be illegal anywhere.
+ * A user with a fast path of its own (rcu_pool_user) defines its own map
+ * with LLPOOL_FAST_MAP_INIT().  Skipped in NMI: lockdep's held-lock
+ * bookkeeping is not NMI-safe.  Compiled out without lockdep.
+ */
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+#define LLPOOL_FAST_MAP_INIT(map_name, map_key) {		\
+	.name = map_name,					\
+	.key = map_key,						\
+	.wait_type_outer = LD_WAIT_FREE,			\
+	.wait_type_inner = LD_WAIT_SPIN,			\
+}
+
+static __always_inline void llpool_fast_map_enter(struct lockdep_map *map)
+{
+	if (!in_nmi())
+		lock_acquire(map, 0, 0, 2, 0, NULL, _THIS_IP_);
+}
+
+static __always_inline void llpool_fast_map_exit(struct lockdep_map *map)
+{
+	if (!in_nmi())
+		lock_release(map, _THIS_IP_);
+}
+
+extern struct lockdep_map llpool_fast_map;
+#define llpool_fast_enter()	llpool_fast_map_enter(&llpool_fast_map)
+#define llpool_fast_exit()	llpool_fast_map_exit(&llpool_fast_map)
+#else
+static __always_inline void llpool_fast_map_enter(struct lockdep_map *map) { }
+static __always_inline void llpool_fast_map_exit(struct lockdep_map *map) { }
+#define llpool_fast_enter()	do { } while (0)
+#define llpool_fast_exit()	do { } while (0)
+#endif
+
+/* The out-of-line halves of the fast path, in pool.c: not for callers. */
+struct page *__llpool_alloc_slow(struct llpool *pool, struct llpool_cpu *c);
+void __llpool_free_slow(struct llpool *pool, struct llpool_cpu *c,
+			struct page *page);
+bool __llpool_free_check(struct llpool *pool, struct page *page);
+
+/* ==== API =============================================================== */
 
 struct llpool *llpool_create(const struct llpool_params *params);
 void llpool_destroy(struct llpool *pool);
 
-struct page *llpool_alloc(struct llpool *pool);
-void llpool_free(struct llpool *pool, struct page *page);
-struct page *__llpool_alloc(struct llpool *pool);
-void __llpool_free(struct llpool *pool, struct page *page);
-
 void llpool_get_stats(struct llpool *pool, struct llpool_stats *stats);
 unsigned int llpool_cpu_reserved(struct llpool *pool, unsigned int cpu);
 const char *llpool_counter_name(enum llpool_counter counter);
+
+/*
+ * The fast path, shared by the two forms of each call.  The caller keeps
+ * this task on its CPU (preemption or IRQs off); an IRQ, NMI or probe
+ * that nests inside the claimed section finds the guard raised and goes
+ * the slow way, which leaves the stack alone.  The slow half releases the
+ * guard.
+ */
+static __always_inline struct page *llpool_alloc_inline(struct llpool *pool)
+{
+	struct llpool_cpu *c = this_cpu_ptr(pool->pcpu);
+	struct page *page;
+	unsigned int nr;
+
+	llpool_fast_enter();
+	if (likely(llpool_guard_claim(&c->active))) {
+		nr = c->nr;
+		/* Above @low: not empty, and no refill to kick. */
+		if (likely(nr > c->low)) {
+			page = c->slots[nr - 1];
+			WRITE_ONCE(c->nr, nr - 1);
+			llpool_guard_release(&c->active);
+			local_inc(&c->stat[LLPOOL_ALLOCS]);
+			if (IS_ENABLED(CONFIG_DEBUG_VM))
+				set_page_private(page, (unsigned long)pool);
+			goto out;
+		}
+	}
+	page = __llpool_alloc_slow(pool, c);
+out:
+	llpool_fast_exit();
+	return page;
+}
+
+static __always_inline void llpool_free_inline(struct llpool *pool,
+					       struct page *page)
+{
+	struct llpool_cpu *c = this_cpu_ptr(pool->pcpu);
+	unsigned int nr;
+
+	llpool_fast_enter();
+	if (IS_ENABLED(CONFIG_DEBUG_VM) && !__llpool_free_check(pool, page))
+		goto out;
+	if (likely(llpool_guard_claim(&c->active))) {
+		nr = c->nr;
+		if (likely(nr < c->cap)) {
+			c->slots[nr] = page;
+			WRITE_ONCE(c->nr, nr + 1);
+			llpool_guard_release(&c->active);
+			local_inc(&c->stat[LLPOOL_FREES]);
+			goto out;
+		}
+	}
+	__llpool_free_slow(pool, c, page);
+out:
+	llpool_fast_exit();
+}
+
+/**
+ * __llpool_alloc() - take a page from the pool, IRQs already off
+ * @pool: the pool
+ *
+ * Like llpool_alloc(), for callers that have disabled interrupts already.
+ *
+ * Context: any context with IRQs disabled, including NMI.
+ * Return: a page of the pool's order, or NULL when this CPU's reserve and
+ * every depot are empty.
+ */
+static __always_inline struct page *__llpool_alloc(struct llpool *pool)
+{
+	lockdep_assert_irqs_disabled();
+	return llpool_alloc_inline(pool);
+}
+
+/**
+ * llpool_alloc() - take a page from the pool
+ * @pool: the pool
+ *
+ * Takes a page from this CPU's reserve, or from a depot magazine when the
+ * reserve is empty.  Never sleeps, never takes a lock and never calls the
+ * page allocator.  When this CPU's reserve falls to the pool's low mark a
+ * refill is queued.
+ *
+ * Context: any context: task, softirq, hardirq, NMI, IRQs off, under a
+ * raw_spinlock_t (also on PREEMPT_RT).
+ * Return: a page of the pool's order, or NULL when this CPU's reserve and
+ * every depot are empty.
+ */
+static __always_inline struct page *llpool_alloc(struct llpool *pool)
+{
+	struct page *page;
+
+	preempt_disable();
+	page = llpool_alloc_inline(pool);
+	preempt_enable();
+	return page;
+}
+
+/**
+ * __llpool_free() - give a page back to this CPU's reserve, IRQs already off
+ * @pool: the pool the page came from
+ * @page: the page, or NULL (ignored)
+ *
+ * Like llpool_free(), for callers that have disabled interrupts already.
+ *
+ * Context: any context with IRQs disabled, including NMI.
+ */
+static __always_inline void __llpool_free(struct llpool *pool,
+					  struct page *page)
+{
+	lockdep_assert_irqs_disabled();
+	if (page)
+		llpool_free_inline(pool, page);
+}
+
+/**
+ * llpool_free() - give a page back to this CPU's reserve
+ * @pool: the pool the page came from
+ * @page: the page, or NULL (ignored)
+ *
+ * The page may have been allocated on another CPU.  It goes onto this
+ * CPU's reserve; when that is full, a magazine's worth of pages moves to
+ * the node's depot, where CPUs that allocate more than they free find
+ * them.  Never calls the page allocator, never takes a lock, never
+ * sleeps.  The page's contents are not preserved.  Under CONFIG_DEBUG_VM a
+ * page of the wrong order, from another pool or freed twice is refused
+ * with a WARN (once) and the reserve is left intact; callers must not
+ * change page->private while they hold a page.
+ *
+ * Context: any context: task, softirq, hardirq, NMI, IRQs off, under a
+ * raw_spinlock_t (also on PREEMPT_RT).
+ */
+static __always_inline void llpool_free(struct llpool *pool, struct page *page)
+{
+	if (!page)
+		return;
+	preempt_disable();
+	llpool_free_inline(pool, page);
+	preempt_enable();
+}
 
 #endif /* _LLPOOL_POOL_H */

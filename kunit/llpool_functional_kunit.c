@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite llpool_functional (llpool_functional_kunit.ko): create and
- * destroy, every invalid parameter, orders, steals before a miss and the
- * refill after it (own NUMA node first), trim above high, and page
+ * destroy, every invalid parameter, orders, depot steals before a miss and
+ * the refill after it (own NUMA node first), surplus through the depot and
+ * the idle reaper, and page
  * accounting: a pool takes its pages from the system and destroy gives
  * them back, with a positive control that the check sees pages held back.
  */
@@ -19,7 +20,7 @@
 #include <linux/topology.h>
 
 #include "../compat.h"
-#include "../pool.h"
+#include "../llpool_internal.h"
 #include "../testmods/free_pages.h"
 #include "llpool_test.h"
 
@@ -35,10 +36,12 @@ static void llpool_create_destroy(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, llpool_cpu_reserved(pool, cpu),
 				    cpu_online(cpu) ? 16U : 0U,
 				    "cpu%u (online %d)", cpu, cpu_online(cpu));
+	/* And the depots hold a magazine of stock per online CPU. */
 	llpool_get_stats(pool, &st);
-	KUNIT_EXPECT_EQ(test, st.reserved, 16UL * num_online_cpus());
+	KUNIT_EXPECT_EQ(test, st.depot, 16UL * num_online_cpus());
+	KUNIT_EXPECT_EQ(test, st.reserved, 32UL * num_online_cpus());
 	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_REFILLED],
-			16ULL * num_online_cpus());
+			32ULL * num_online_cpus());
 	cpus_read_unlock();
 	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_ALLOCS], 0ULL);
 	llpool_destroy(pool);
@@ -148,27 +151,32 @@ static void llpool_higher_orders(struct kunit *test)
 }
 
 /*
- * No NULL while the pool has pages: with this CPU's reserve empty, its
- * allocations are served from the other CPUs' reserves (steals), with no
- * miss, until the whole pool is empty; then exactly one NULL.  With
- * preemption off this CPU's kicked worker cannot refill in between, and
- * the other CPUs' workers are not kicked by a steal.  After that the
- * refill must restore service within the wait.
+ * No NULL while this CPU's stack or a depot has pages: with the stack
+ * empty, allocations are served a magazine at a time from the depots
+ * (steals), with no miss, until every depot is empty too; then exactly one
+ * NULL.  With preemption off this CPU's kicked worker cannot refill in
+ * between, and no other CPU's worker is kicked.  After that the refill
+ * must restore service within the wait.
  */
 static void llpool_steal_then_miss_then_refill(struct kunit *test)
 {
 	const unsigned int high = 2;
-	unsigned int total = high * num_online_cpus(), n = 0, cpu, i;
 	struct llpool *pool = llpool_test_create(test, "kunit-ex", 0, 1, high);
-	struct page **held, *page;
+	unsigned int total, n = 0, cpu, i;
 	struct llpool_stats st;
-
-	held = kunit_kcalloc(test, total + 2, sizeof(*held), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, held);
+	struct page **held, *page;
 
 	migrate_disable();
 	preempt_disable();
 	cpu = smp_processor_id();
+	llpool_get_stats(pool, &st);
+	total = llpool_cpu_reserved(pool, cpu) + st.depot;
+	preempt_enable();
+	held = kunit_kcalloc(test, total + 2, sizeof(*held), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, held);
+	KUNIT_EXPECT_EQ(test, st.depot, (unsigned long)high * num_online_cpus());
+
+	preempt_disable();
 	for (i = 0; i < total; i++) {
 		page = llpool_alloc(pool);
 		if (page)
@@ -178,7 +186,8 @@ static void llpool_steal_then_miss_then_refill(struct kunit *test)
 	preempt_enable();
 	llpool_get_stats(pool, &st);
 	KUNIT_EXPECT_EQ(test, n, total);
-	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_STEALS], (u64)(total - high));
+	/* A magazine holds min(high, LLPOOL_MAG_MAX) pages: high here. */
+	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_STEALS], (u64)(total - high) / high);
 	KUNIT_EXPECT_NULL(test, page);
 	if (page)
 		held[n++] = page;
@@ -201,42 +210,46 @@ static void llpool_steal_then_miss_then_refill(struct kunit *test)
 }
 
 /*
- * NUMA: an empty CPU steals from the CPUs of its own node before any
- * other.  The test runs on a CPU whose round-robin order reaches another
- * node first (the last CPU of a node), in an IPI so that nothing refills
- * its reserve meanwhile: its own pages, then every page of its node's
- * other CPUs must be node-local; the next steal is the first remote one.
+ * NUMA: an empty CPU takes from its own node's depot before any other.
+ * The test empties a CPU's stack and then allocates, in an IPI so that
+ * nothing refills meanwhile, until the first remote steal: every page
+ * before it must be node-local, at least one of them from the node's
+ * depot, and the page of the remote steal from another node.
  */
 struct llpool_numa_state {
 	struct llpool *pool;
 	struct page **held;
-	unsigned int n, own, local, foreign;
+	unsigned int n, max, foreign;
+	u64 steals;
 	int node, last_nid;
 };
+
+static u64 llpool_numa_counter(struct llpool *pool, enum llpool_counter i)
+{
+	struct llpool_stats st;
+
+	llpool_get_stats(pool, &st);
+	return st.counter[i];
+}
 
 static void llpool_numa_fn(void *arg)
 {
 	struct llpool_numa_state *s = arg;
-	unsigned int cpu = smp_processor_id(), other, i;
 	struct page *page;
 
-	s->node = cpu_to_node(cpu);
-	s->own = llpool_cpu_reserved(s->pool, cpu);
-	for_each_online_cpu(other)
-		if (other != cpu && cpu_to_node(other) == s->node)
-			s->local += llpool_cpu_reserved(s->pool, other);
-	for (i = 0; i < s->own + s->local; i++) {
+	s->node = cpu_to_node(smp_processor_id());
+	while (s->n < s->max) {
 		page = __llpool_alloc(s->pool);
 		if (!page)
 			return;
 		s->held[s->n++] = page;
+		if (llpool_numa_counter(s->pool, LLPOOL_REMOTE_STEALS)) {
+			s->last_nid = page_to_nid(page);
+			return;
+		}
+		s->steals = llpool_numa_counter(s->pool, LLPOOL_STEALS);
 		if (page_to_nid(page) != s->node)
 			s->foreign++;
-	}
-	page = __llpool_alloc(s->pool);
-	if (page) {
-		s->held[s->n++] = page;
-		s->last_nid = page_to_nid(page);
 	}
 }
 
@@ -244,46 +257,26 @@ static void llpool_steals_from_own_node_first(struct kunit *test)
 {
 	const unsigned int high = 8;
 	struct llpool_numa_state s = { .last_nid = NUMA_NO_NODE };
-	unsigned int cpu, target = nr_cpu_ids;
+	unsigned int cpu = raw_smp_processor_id();
 	struct llpool_stats st;
 
 	if (num_online_nodes() < 2)
 		kunit_skip(test, "needs two NUMA nodes");
-	s.held = kunit_kcalloc(test, high * num_possible_cpus() + 1,
-			       sizeof(*s.held), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, s.held);
 	s.pool = llpool_test_create(test, "kunit-numa", 0, 1, high);
-
-	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		/* The first CPU llpool_steal() tries after this one. */
-		unsigned int next = cpumask_next(cpu, cpu_online_mask);
-
-		if (next >= nr_cpu_ids)
-			next = cpumask_first(cpu_online_mask);
-		if (cpu_to_node(next) != cpu_to_node(cpu) &&
-		    cpumask_weight(cpumask_of_node(cpu_to_node(cpu))) >= 2) {
-			target = cpu;
-			break;
-		}
-	}
-	if (target < nr_cpu_ids)
-		smp_call_function_single(target, llpool_numa_fn, &s, 1);
-	cpus_read_unlock();
-	if (target >= nr_cpu_ids) {
-		llpool_destroy(s.pool);
-		kunit_skip(test, "no node with two CPUs before another node");
-	}
+	llpool_get_stats(s.pool, &st);
+	s.max = high + st.depot + 1;
+	s.held = kunit_kcalloc(test, s.max, sizeof(*s.held), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s.held);
+	smp_call_function_single(cpu, llpool_numa_fn, &s, 1);
 
 	llpool_get_stats(s.pool, &st);
-	kunit_info(test, "cpu%u (node %d): own %u, node-local %u, %u foreign among them; next page from node %d; steals %llu, remote %llu",
-		   target, s.node, s.own, s.local, s.foreign, s.last_nid,
+	kunit_info(test, "cpu%u (node %d): %u pages, %u foreign before the first remote steal, which came from node %d; steals %llu, remote %llu",
+		   cpu, s.node, s.n, s.foreign, s.last_nid,
 		   st.counter[LLPOOL_STEALS], st.counter[LLPOOL_REMOTE_STEALS]);
-	KUNIT_EXPECT_GT(test, s.local, 0U);
-	KUNIT_EXPECT_EQ(test, s.n, s.own + s.local + 1);
+	KUNIT_EXPECT_GT(test, s.steals, 0ULL);
 	KUNIT_EXPECT_EQ(test, s.foreign, 0U);
+	KUNIT_EXPECT_NE(test, s.last_nid, NUMA_NO_NODE);
 	KUNIT_EXPECT_NE(test, s.last_nid, s.node);
-	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_STEALS], (u64)s.local + 1);
 	KUNIT_EXPECT_EQ(test, st.counter[LLPOOL_REMOTE_STEALS], 1ULL);
 
 	while (s.n)
@@ -292,20 +285,30 @@ static void llpool_steals_from_own_node_first(struct kunit *test)
 	llpool_destroy(s.pool);
 }
 
-/* Frees past high are trimmed back to high by the worker. */
-static void llpool_trims_above_high(struct kunit *test)
-{
-	struct llpool *pool = llpool_test_create(test, "kunit-trim", 0, 2, 8);
-	struct page **held;
-	unsigned int n = 0, cpu, i;
+/*
+ * Frees past a full stack go to the node's depot a magazine at a time;
+ * once the depot is full too they spill and the worker gives them back to
+ * the page allocator.  Then an idle pool gives back down to its resting
+ * level: @low per CPU and the depots' stock.
+ */
+#define LLPOOL_TRIM_PAGES	200
 
-	held = kunit_kcalloc(test, 40, sizeof(*held), GFP_KERNEL);
+static void llpool_surplus_to_depot_then_reaped(struct kunit *test)
+{
+	const unsigned int low = 2, high = 8;
+	struct llpool *pool = llpool_test_create(test, "kunit-trim", 0, low, high);
+	u64 puts, spilled, trimmed;
+	struct llpool_stats st;
+	unsigned int n = 0, cpu, i;
+	struct page **held;
+
+	held = kunit_kcalloc(test, LLPOOL_TRIM_PAGES, sizeof(*held), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, held);
 
-	/* Collect 40 pages from this CPU, letting refills catch up. */
+	/* Collect the pages on this CPU, letting refills catch up. */
 	migrate_disable();
 	cpu = smp_processor_id();
-	for (i = 0; i < 200 && n < 40; i++) {
+	for (i = 0; i < 100 * LLPOOL_TRIM_PAGES && n < LLPOOL_TRIM_PAGES; i++) {
 		struct page *page = llpool_alloc(pool);
 
 		if (page)
@@ -313,26 +316,43 @@ static void llpool_trims_above_high(struct kunit *test)
 		else
 			msleep(20);
 	}
-	KUNIT_ASSERT_EQ(test, n, 40U);
-	/* A refill is kicked only below low, so the reserve rests in [low, high]. */
-	KUNIT_EXPECT_TRUE(test, llpool_wait_for(llpool_cpu_reserved(pool, cpu) >= 2));
+	KUNIT_ASSERT_EQ(test, n, LLPOOL_TRIM_PAGES);
+	puts = llpool_test_counter(pool, LLPOOL_DEPOT_PUTS);
+	spilled = llpool_test_counter(pool, LLPOOL_SPILLED);
+	trimmed = llpool_test_counter(pool, LLPOOL_TRIMMED);
 
-	/*
-	 * 40 frees on one CPU: the stack takes 2 * high, the rest spill.  With
-	 * preemption off the kicked worker cannot trim in between.
-	 */
+	/* With preemption off the kicked worker cannot drain in between. */
 	preempt_disable();
 	while (n)
 		llpool_free(pool, held[--n]);
 	preempt_enable();
-	KUNIT_EXPECT_GE(test, llpool_test_counter(pool, LLPOOL_SPILLED), 1ULL);
-	KUNIT_EXPECT_TRUE_MSG(test,
-			      llpool_wait_for(llpool_cpu_reserved(pool, cpu) == 8 &&
-					      !llpool_test_spilled(pool)),
-			      "cpu%u reserve %u", cpu, llpool_cpu_reserved(pool, cpu));
-	migrate_enable();
-	KUNIT_EXPECT_GE(test, llpool_test_counter(pool, LLPOOL_TRIMMED), 40ULL - 8);
+	llpool_get_stats(pool, &st);
+	kunit_info(test, "cpu%u after %u frees: stack %u, depot %lu, spilled %llu, magazines given %llu",
+		   cpu, LLPOOL_TRIM_PAGES, llpool_cpu_reserved(pool, cpu), st.depot,
+		   st.counter[LLPOOL_SPILLED] - spilled,
+		   st.counter[LLPOOL_DEPOT_PUTS] - puts);
+	KUNIT_EXPECT_EQ(test, llpool_cpu_reserved(pool, cpu), high + high);
+	KUNIT_EXPECT_GT(test, st.counter[LLPOOL_DEPOT_PUTS], puts);
+	KUNIT_EXPECT_GT(test, st.counter[LLPOOL_SPILLED], spilled);
+	KUNIT_EXPECT_TRUE_MSG(test, llpool_wait_for(!llpool_test_spilled(pool)),
+			      "%lu pages still spilled", llpool_test_spilled(pool));
+	KUNIT_EXPECT_GT(test, llpool_test_counter(pool, LLPOOL_TRIMMED), trimmed);
 	llpool_expect_balanced(test, pool);
+
+	/*
+	 * The reaper's first look sees this CPU's frees; the next two see
+	 * nothing new: idle twice in a row, trimmed.
+	 */
+	for (i = 0; i < 3; i++)
+		llpool_reap_now(pool);
+	KUNIT_EXPECT_TRUE_MSG(test,
+			      llpool_wait_for(llpool_cpu_reserved(pool, cpu) == low),
+			      "idle cpu%u kept %u pages", cpu,
+			      llpool_cpu_reserved(pool, cpu));
+	llpool_get_stats(pool, &st);
+	KUNIT_EXPECT_LE(test, st.depot, (unsigned long)high * num_online_cpus());
+	llpool_expect_balanced(test, pool);
+	migrate_enable();
 	llpool_destroy(pool);
 }
 
@@ -406,7 +426,7 @@ static struct kunit_case llpool_functional_cases[] = {
 	KUNIT_CASE_PARAM(llpool_higher_orders, llpool_order_gen_params),
 	KUNIT_CASE(llpool_steal_then_miss_then_refill),
 	KUNIT_CASE(llpool_steals_from_own_node_first),
-	KUNIT_CASE_SLOW(llpool_trims_above_high),
+	KUNIT_CASE_SLOW(llpool_surplus_to_depot_then_reaped),
 	KUNIT_CASE(llpool_destroy_returns_pages),
 	KUNIT_CASE(llpool_leak_check_sees_held_pages),
 	{}
@@ -421,4 +441,5 @@ kunit_test_suite(llpool_functional_suite);
 
 MODULE_DESCRIPTION("KUnit suite for llpool: create, parameters, orders, refill, trim, page accounting");
 MODULE_IMPORT_NS(LLPOOL);
+MODULE_IMPORT_NS(LLPOOL_INTERNAL);
 MODULE_LICENSE("GPL");

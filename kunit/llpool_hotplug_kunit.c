@@ -6,10 +6,11 @@
  *   CPU hotplug  only online CPUs hold a reserve; a CPU is filled when it
  *                comes online and gives everything back once it is dead,
  *                also while it is loaded from other CPUs and flaps
- *   re-entry     a kprobe allocating and freeing from inside the refill's
- *                push, the free path's push and every instruction of the
- *                pop: the pool's memory stays bounded, no page is handed
- *                out twice, the refill ends, the books balance
+ *   re-entry     kprobes allocating and freeing from inside the worker's
+ *                batches, every instruction of the inline alloc and free
+ *                and every instruction of the depot's pop: the pool's
+ *                memory stays bounded, no page is handed out twice, the
+ *                refill ends, the books balance
  *
  * The hotplug tests need CONFIG_HOTPLUG_CPU and a second CPU that can go
  * offline (never CPU 0), and skip without them; they always bring the CPU
@@ -47,12 +48,13 @@
  * that a CPU coming online later is filled to @high by its online callback
  * within the wait.  With a CPU offline at create (one that never came up,
  * under maxcpus=, or one taken down here): that CPU holds 0 pages, every
- * online CPU @high, and LLPOOL_REFILLED is exactly online CPUs * @high.
+ * online CPU @high, and LLPOOL_REFILLED is exactly online CPUs * (@high
+ * plus a magazine of depot stock).
  * Fails on a pool that prefills every possible CPU.
  */
 static void llpool_fills_online_cpus_only(struct kunit *test)
 {
-	const unsigned int high = 16;
+	const unsigned int high = 16, mag = min(high, LLPOOL_MAG_MAX);
 	unsigned int cpu, x = llpool_test_offline_cpu(), online;
 	bool was_down = x < nr_cpu_ids;
 	struct llpool *pool;
@@ -73,8 +75,9 @@ static void llpool_fills_online_cpus_only(struct kunit *test)
 				    cpu_online(cpu) ? high : 0U,
 				    "cpu%u (%s) after create", cpu,
 				    cpu_online(cpu) ? "online" : "offline");
+	/* Each online CPU's stack and its magazine of depot stock. */
 	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_REFILLED),
-			(u64)online * high);
+			(u64)online * (high + mag));
 
 	ret = llpool_test_cpu_up(x);
 	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "add_cpu(%u)", x);
@@ -85,7 +88,7 @@ static void llpool_fills_online_cpus_only(struct kunit *test)
 				      x, llpool_cpu_reserved(pool, x),
 				      LLPOOL_TEST_WAIT_MS);
 		KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_REFILLED),
-				(u64)(online + 1) * high);
+				(u64)(online + 1) * (high + mag));
 	}
 	kunit_info(test, "cpu%u (%s at create): %u pages once online; %u of %u possible CPUs online at create",
 		   x, was_down ? "never up" : "taken down", llpool_cpu_reserved(pool, x),
@@ -464,30 +467,41 @@ static void llpool_hotplug_storm(struct kunit *test)
 #define LLPOOL_RE_LOW		8
 #define LLPOOL_RE_HIGH		32
 
+/*
+ * The most pages a re-entry test's pool may own: every online CPU's stack
+ * full (@high plus a magazine), every depot full (two magazines per
+ * possible CPU and one per node), plus what the test holds.
+ */
+static s64 llpool_reentry_bound(unsigned int high, unsigned int held)
+{
+	unsigned int mag = min_t(unsigned int, high, LLPOOL_MAG_MAX);
+
+	return (s64)num_online_cpus() * (high + mag) +
+	       (s64)(2 * num_possible_cpus() + nr_node_ids) * mag + held;
+}
+
 /**
- * struct llpool_push_probe - a kprobe on llpool_push() that nests
+ * struct llpool_push_probe - a kprobe on llpool_stack_xfer() that nests
  * @kp: the probe.
  * @pool: the test's pool; NULL disarms the probe.
  * @cpu: the only CPU it nests on.
- * @task: the only task it nests in, or NULL for any workqueue worker.
  * @hits: armed hits.
  * @nested: hits that got a page and gave it back.
  * @max_owned: the most pages the pool owned at a hit.
  * @valve: set when the pool owned more than LLPOOL_VALVE_PAGES or the
  *	probe was hit more than LLPOOL_VALVE_HITS times; it stops nesting.
  *
- * llpool_push() runs with the push guard claimed, in the free path and in
- * the worker's batch push (refill and spill drain).  The handler does an
- * llpool_alloc() and an llpool_free() on the same pool from there, as an
- * NMI landing in the push would: the alloc pops a page, the free finds the
- * guard taken and spills it.  The test's pool is the only pool in use
- * while it is armed, on its CPU.
+ * llpool_stack_xfer() runs with the stack's guard claimed, in the worker's
+ * batches (refill, spill drain, trim).  The handler does an llpool_alloc()
+ * and an llpool_free() on the same pool from there, in workqueue workers
+ * only, as an NMI landing in the batch would: the alloc takes a page from
+ * a depot magazine, the free finds the guard taken and spills it.  The
+ * test's pool is the only pool in use while it is armed, on its CPU.
  */
 struct llpool_push_probe {
 	struct kprobe kp;
 	struct llpool *pool;
 	unsigned int cpu;
-	struct task_struct *task;
 	atomic_t hits, nested;
 	s64 max_owned;
 	bool valve;
@@ -497,13 +511,11 @@ static int llpool_push_probe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct llpool_push_probe *p = container_of(kp, struct llpool_push_probe, kp);
 	struct llpool *pool = READ_ONCE(p->pool);
-	struct task_struct *task = READ_ONCE(p->task);
 	struct page *page;
 	s64 owned;
 
-	if (!pool || READ_ONCE(p->valve) || smp_processor_id() != p->cpu)
-		return 0;
-	if (task ? current != task : !(current->flags & PF_WQ_WORKER))
+	if (!pool || READ_ONCE(p->valve) || smp_processor_id() != p->cpu ||
+	    !(current->flags & PF_WQ_WORKER))
 		return 0;
 	owned = llpool_test_owned(pool);
 	if (owned > READ_ONCE(p->max_owned))
@@ -522,37 +534,11 @@ static int llpool_push_probe_pre(struct kprobe *kp, struct pt_regs *regs)
 }
 
 /*
- * Arm @p on this CPU (the caller has migration disabled) for @pool, in
- * @task or (NULL) in workqueue workers.  Returns register_kprobe()'s error.
- */
-static int llpool_push_probe_arm(struct llpool_push_probe *p,
-				 struct llpool *pool, struct task_struct *task)
-{
-	int ret;
-
-	p->kp.symbol_name = "llpool_push";
-	p->kp.pre_handler = llpool_push_probe_pre;
-	p->cpu = smp_processor_id();
-	p->task = task;
-	ret = register_kprobe(&p->kp);
-	if (!ret)
-		WRITE_ONCE(p->pool, pool);
-	return ret;
-}
-
-/* Disarm and unregister; no handler runs once this returns. */
-static void llpool_push_probe_disarm(struct llpool_push_probe *p)
-{
-	WRITE_ONCE(p->pool, NULL);
-	unregister_kprobe(&p->kp);
-}
-
-/*
  * Sample the pool's owned pages every 10 ms for LLPOOL_REENTRY_MS, calling
  * @work (if any) between samples; returns the largest seen here or by the
- * probe.
+ * probe (@max_owned, if any).
  */
-static s64 llpool_watch_owned(struct llpool *pool, struct llpool_push_probe *p,
+static s64 llpool_watch_owned(struct llpool *pool, s64 *max_owned,
 			      void (*work)(void *arg), void *arg)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(LLPOOL_REENTRY_MS);
@@ -564,14 +550,14 @@ static s64 llpool_watch_owned(struct llpool *pool, struct llpool_push_probe *p,
 			work(arg);
 		usleep_range(10000, 11000);
 	}
-	return max(max, READ_ONCE(p->max_owned));
+	return max_owned ? max(max, READ_ONCE(*max_owned)) : max;
 }
 
 /*
  * After the probe is gone and the test has given its pages back: the
- * spill lists drain, @cpu's reserve settles at @high, and then no refill
- * takes pages any more (LLPOOL_REFILL_RUNS stays put for 500 ms).  True if
- * the pool went idle.
+ * spill lists drain, @cpu's reserve settles at or above @high, and then no
+ * refill takes pages any more (LLPOOL_REFILL_RUNS stays put for 500 ms).
+ * True if the pool went idle.
  */
 static bool llpool_goes_idle(struct kunit *test, struct llpool *pool,
 			     unsigned int cpu, unsigned int high)
@@ -579,7 +565,7 @@ static bool llpool_goes_idle(struct kunit *test, struct llpool *pool,
 	u64 runs;
 
 	if (!llpool_wait_for(!llpool_test_spilled(pool) &&
-			     llpool_cpu_reserved(pool, cpu) == high)) {
+			     llpool_cpu_reserved(pool, cpu) >= high)) {
 		KUNIT_FAIL(test, "not settled: %lu spilled, cpu%u holds %u",
 			   llpool_test_spilled(pool), cpu,
 			   llpool_cpu_reserved(pool, cpu));
@@ -597,18 +583,16 @@ static bool llpool_goes_idle(struct kunit *test, struct llpool *pool,
  * llpool_refill_bounded_under_reentry() - a refill ends within its budget
  * @test: the test
  *
- * Proves that a refill whose every push is interrupted by a context that
- * allocates and frees on the same pool (a kprobe in llpool_push() acting
- * only in the worker, as an NMI could) takes a bounded number of pages
- * from the page allocator and ends.  Each nested free spills a page while
- * the stack stays where it was, so a refill that counted only its stack
- * and had no budget would allocate without end.  This CPU is taken below
- * @low so that its refill runs; for LLPOOL_REENTRY_MS the pool's owned
- * pages (REFILLED - TRIMMED) must stay within online CPUs * 2 * @high plus
- * the pages the test holds, the valve must never trip (the pool never owns
- * LLPOOL_VALVE_PAGES, the worker does not run back to back into
- * LLPOOL_VALVE_HITS nested pushes), and once the probe is gone the pool
- * must go idle with its books balanced and nothing leaked.
+ * Proves that a refill whose every batch is interrupted by a context that
+ * allocates and frees on the same pool (a kprobe in llpool_stack_xfer()
+ * acting only in the worker, as an NMI could) takes a bounded number of
+ * pages from the page allocator and ends.  Each nested free spills a page
+ * while the stack stays where it was, so a refill that counted only its
+ * stack and had no budget would allocate without end.  This CPU is taken
+ * below @low so that its refill runs; for LLPOOL_REENTRY_MS the pool's
+ * owned pages (REFILLED - TRIMMED) must stay within llpool_reentry_bound(),
+ * the valve must never trip, and once the probe is gone the pool must go
+ * idle with its books balanced and nothing leaked.
  */
 static void llpool_refill_bounded_under_reentry(struct kunit *test)
 {
@@ -623,30 +607,31 @@ static void llpool_refill_bounded_under_reentry(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	pool = llpool_test_create(test, "kunit-hp-refill", 0, low, high);
-	bound = (s64)num_online_cpus() * 2 * high + LLPOOL_RB_TAKE;
+	bound = llpool_reentry_bound(high, LLPOOL_RB_TAKE);
 
 	migrate_disable();
 	cpu = smp_processor_id();
-	ret = llpool_push_probe_arm(p, pool, NULL);
+	p->kp.symbol_name = "llpool_stack_xfer";
+	p->kp.pre_handler = llpool_push_probe_pre;
+	p->cpu = cpu;
+	ret = register_kprobe(&p->kp);
 	if (ret) {
 		migrate_enable();
 		llpool_destroy(pool);
-		KUNIT_FAIL(test, "register_kprobe(llpool_push): %d", ret);
+		KUNIT_FAIL(test, "register_kprobe(llpool_stack_xfer): %d", ret);
 		return;
 	}
-	/*
-	 * Leave this CPU low - 1 pages, not none: a nested alloc must find a
-	 * page on the stack it interrupts (on an empty one it would steal,
-	 * and the push would win).  The alloc that goes below low kicks.
-	 */
+	WRITE_ONCE(p->pool, pool);
+	/* The alloc that goes to low kicks the refill. */
 	while (n < LLPOOL_RB_TAKE) {
 		held[n] = llpool_alloc(pool);
 		if (!held[n])
 			break;
 		n++;
 	}
-	max = llpool_watch_owned(pool, p, NULL, NULL);
-	llpool_push_probe_disarm(p);
+	max = llpool_watch_owned(pool, &p->max_owned, NULL, NULL);
+	WRITE_ONCE(p->pool, NULL);
+	unregister_kprobe(&p->kp);
 	while (n)
 		llpool_free(pool, held[--n]);
 	migrate_enable();
@@ -671,112 +656,41 @@ static void llpool_refill_bounded_under_reentry(struct kunit *test)
 	llpool_destroy(pool);
 }
 
-#define LLPOOL_FB_BURST		16
-
-/* One burst on this CPU: allocate, then free, every free a push. */
-static void llpool_free_burst(void *arg)
-{
-	struct llpool *pool = arg;
-	struct page *pages[LLPOOL_FB_BURST];
-	unsigned int i;
-
-	for (i = 0; i < LLPOOL_FB_BURST; i++)
-		pages[i] = llpool_alloc(pool);
-	for (i = 0; i < LLPOOL_FB_BURST; i++)
-		llpool_free(pool, pages[i]);
-}
-
-/**
- * llpool_free_reentry_bounded() - nested frees on the free path spill and
- * come back
- * @test: the test
- *
- * Proves that re-entry into the free path's push (the kprobe nesting only
- * in this test's task, every 10 ms a burst of allocations and frees on one
- * CPU for LLPOOL_REENTRY_MS) costs no memory: every nested free spills,
- * the worker takes the spilled pages back, the pool's owned pages stay
- * within online CPUs * 2 * @high plus a burst, and once the probe is gone
- * the pool goes idle with its books balanced.
- */
-static void llpool_free_reentry_bounded(struct kunit *test)
-{
-	const unsigned int low = LLPOOL_RE_LOW, high = LLPOOL_RE_HIGH;
-	struct llpool_push_probe *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
-	struct llpool *pool;
-	unsigned int cpu;
-	s64 bound, max;
-	bool idle;
-	int ret;
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	pool = llpool_test_create(test, "kunit-hp-free", 0, low, high);
-	bound = (s64)num_online_cpus() * 2 * high + LLPOOL_FB_BURST;
-
-	migrate_disable();
-	cpu = smp_processor_id();
-	ret = llpool_push_probe_arm(p, pool, current);
-	if (ret) {
-		migrate_enable();
-		llpool_destroy(pool);
-		KUNIT_FAIL(test, "register_kprobe(llpool_push): %d", ret);
-		return;
-	}
-	max = llpool_watch_owned(pool, p, llpool_free_burst, pool);
-	llpool_push_probe_disarm(p);
-	migrate_enable();
-	idle = llpool_goes_idle(test, pool, cpu, high);
-
-	kunit_info(test, "cpu%u: %d probe hits in frees, %d nested pairs, %llu nested frees counted; pool owned at most %lld pages (bound %lld); valve %s",
-		   cpu, atomic_read(&p->hits), atomic_read(&p->nested),
-		   llpool_test_counter(pool, LLPOOL_NESTED), max, bound,
-		   p->valve ? "TRIPPED" : "not tripped");
-	KUNIT_EXPECT_GT(test, atomic_read(&p->nested), 0);
-	KUNIT_EXPECT_GE(test, llpool_test_counter(pool, LLPOOL_NESTED),
-			(u64)atomic_read(&p->nested));
-	KUNIT_EXPECT_LE(test, max, bound);
-	KUNIT_EXPECT_FALSE(test, p->valve);
-	KUNIT_EXPECT_TRUE_MSG(test, idle, "refills went on after the probe was gone");
-	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_ALLOCS),
-			llpool_test_counter(pool, LLPOOL_FREES));
-	llpool_expect_balanced_settled(test, pool);
-	llpool_destroy(pool);
-}
-
 /*
- * Probes on every instruction of llpool_pop().  Each outer allocation by
- * the test sets a countdown of probe hits; where it runs out, the handler
- * nests an ABA: it allocates two pages A and B and frees A then B, which
- * leaves the same number of pages on the stack, with A one slot lower and
- * B where A was.  An outer pop that read the top and A before the nesting
- * and then moved the top down anyway would hand out A while A is still on
- * the stack: the stamp catches its second handout.
+ * Probes on every instruction of a function.  Each outer call by the test
+ * sets a countdown of probe hits; where it runs out, the handler nests an
+ * ABA: it allocates two pages A and B and frees A then B, as an NMI
+ * landing there could.  On a stack that leaves the same depth with A one
+ * slot lower and B where A was; on a depot list, a magazine taken and put
+ * back under a new version.  An outer operation that read the old state
+ * before the nesting and went on with it anyway would hand out a page
+ * twice (the stamps catch it) or lose one (the books catch it).
  */
-#define LLPOOL_POP_PROBES	256	/* llpool_pop() has about 60 instructions */
-#define LLPOOL_POP_BYTES	1024
-#define LLPOOL_POP_BURST	4
+#define LLPOOL_EVERY_PROBES	512
+#define LLPOOL_EVERY_BYTES	2048
 
-struct llpool_pop_probes {
-	struct kprobe *kp[LLPOOL_POP_PROBES];
+struct llpool_every_probes {
+	struct kprobe *kp[LLPOOL_EVERY_PROBES];
 	unsigned int n;
 	unsigned long size;
 	struct llpool *pool;		/* NULL: disarmed */
 	struct task_struct *task;
 	int countdown;			/* hits before nesting; < 0: done */
 	unsigned int nested, aba;
-	DECLARE_BITMAP(where, LLPOOL_POP_BYTES);	/* offsets nested at */
+	DECLARE_BITMAP(where, LLPOOL_EVERY_BYTES);	/* offsets nested at */
 };
 
-static struct llpool_pop_probes *llpool_pop_probes;
+static struct llpool_every_probes *llpool_every_probes;
 
-static int llpool_pop_probe_pre(struct kprobe *kp, struct pt_regs *regs)
+static int llpool_every_probe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct llpool_pop_probes *pp = READ_ONCE(llpool_pop_probes);
+	struct llpool_every_probes *pp = READ_ONCE(llpool_every_probes);
 	struct page *a, *b;
 
 	if (!pp || !READ_ONCE(pp->pool) || current != pp->task ||
 	    pp->countdown < 0 || pp->countdown-- > 0)
 		return 0;
-	/* Our own pops below do not come back here: kprobes do not nest. */
+	/* Our own calls below do not come back here: kprobes do not nest. */
 	a = llpool_alloc(pp->pool);
 	b = llpool_alloc(pp->pool);
 	llpool_free(pp->pool, a);
@@ -784,22 +698,24 @@ static int llpool_pop_probe_pre(struct kprobe *kp, struct pt_regs *regs)
 	pp->nested++;
 	if (a && b)
 		pp->aba++;
-	if (kp->offset < LLPOOL_POP_BYTES)
+	if (kp->offset < LLPOOL_EVERY_BYTES)
 		__set_bit(kp->offset, pp->where);
 	return 0;
 }
 
-/* Register a probe at @off in llpool_pop(); 0 if that is an instruction. */
-static int llpool_pop_probe_add(struct llpool_pop_probes *pp, unsigned int off)
+static int llpool_every_probe_add(struct llpool_every_probes *pp,
+				  const char *symbol, kprobe_opcode_t *addr,
+				  unsigned int off)
 {
 	struct kprobe *kp = kzalloc(sizeof(*kp), GFP_KERNEL);
 	int ret;
 
 	if (!kp)
 		return -ENOMEM;
-	kp->symbol_name = "llpool_pop";
+	kp->symbol_name = symbol;
+	kp->addr = addr;
 	kp->offset = off;
-	kp->pre_handler = llpool_pop_probe_pre;
+	kp->pre_handler = llpool_every_probe_pre;
 	ret = register_kprobe(kp);
 	if (ret) {
 		kfree(kp);
@@ -809,114 +725,230 @@ static int llpool_pop_probe_add(struct llpool_pop_probes *pp, unsigned int off)
 	return 0;
 }
 
-static void llpool_pop_probes_remove(struct llpool_pop_probes *pp)
+static void llpool_every_probes_remove(struct llpool_every_probes *pp)
 {
 	unsigned int i;
 
+	WRITE_ONCE(pp->pool, NULL);
 	unregister_kprobes(pp->kp, pp->n);
 	for (i = 0; i < pp->n; i++)
 		kfree(pp->kp[i]);
 	pp->n = 0;
+	WRITE_ONCE(llpool_every_probes, NULL);
 }
 
 /*
- * A probe on every instruction of llpool_pop(): its size comes from
- * kallsyms ("llpool_pop+0x0/0x164 [llpool]"), its instruction boundaries
- * from register_kprobe(), which refuses any other offset (-EILSEQ).
+ * A probe on every instruction of the function @symbol (in llpool.ko) or
+ * at @addr (this module's): its size comes from kallsyms
+ * ("llpool_mag_pop+0x0/0x164 [llpool]"), its instruction boundaries from
+ * register_kprobe(), which refuses any other offset (-EILSEQ).
  */
-static int llpool_pop_probes_add(struct llpool_pop_probes *pp)
+static int llpool_every_probes_add(struct llpool_every_probes *pp,
+				   const char *symbol, void *addr)
 {
 	char sym[KSYM_SYMBOL_LEN];
-	unsigned int off;
-	const char *size;
+	unsigned int off, first = pp->n;
+	unsigned long size;
+	const char *s;
 	int ret;
 
-	ret = llpool_pop_probe_add(pp, 0);
+	ret = llpool_every_probe_add(pp, symbol, addr, 0);
 	if (ret)
 		return ret;
-	sprint_symbol(sym, (unsigned long)pp->kp[0]->addr);
-	size = strchr(sym, '/');
-	if (!size || sscanf(size, "/%lx", &pp->size) != 1 ||
-	    pp->size > LLPOOL_POP_BYTES) {
-		llpool_pop_probes_remove(pp);
+	sprint_symbol(sym, (unsigned long)pp->kp[first]->addr);
+	s = strchr(sym, '/');
+	if (!s || sscanf(s, "/%lx", &size) != 1 || size > LLPOOL_EVERY_BYTES)
 		return -ERANGE;
-	}
-	for (off = 1; off < pp->size && pp->n < LLPOOL_POP_PROBES; off++)
-		llpool_pop_probe_add(pp, off);
+	pp->size += size;
+	for (off = 1; off < size && pp->n < LLPOOL_EVERY_PROBES; off++)
+		llpool_every_probe_add(pp, symbol, addr, off);
 	return 0;
 }
 
+/* Arm @pp for @pool in this task, with its probes added. */
+static void llpool_every_probes_arm(struct llpool_every_probes *pp,
+				    struct llpool *pool)
+{
+	pp->task = current;
+	pp->countdown = -1;
+	WRITE_ONCE(llpool_every_probes, pp);
+	WRITE_ONCE(pp->pool, pool);
+}
+
+/* The inline fast path, out of line here so that it can be probed. */
+static noinline struct page *llpool_probed_alloc(struct llpool *pool)
+{
+	return llpool_alloc(pool);
+}
+
+static noinline void llpool_probed_free(struct llpool *pool, struct page *page)
+{
+	llpool_free(pool, page);
+}
+
+/* Check and report what every_probes saw; frees nothing. */
+static void llpool_every_probes_expect(struct kunit *test,
+				       struct llpool_every_probes *pp,
+				       const char *where, unsigned int calls,
+				       unsigned int probes, unsigned int doubles,
+				       unsigned int bad)
+{
+	kunit_info(test, "%u probes over %lu bytes of %s; %u calls; %u nested (%u with two pages) at %u distinct offsets",
+		   probes, pp->size, where, calls, pp->nested, pp->aba,
+		   bitmap_weight(pp->where, LLPOOL_EVERY_BYTES));
+	KUNIT_EXPECT_EQ_MSG(test, doubles, 0U, "a page was handed out twice");
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0U, "a page was freed twice");
+	KUNIT_EXPECT_GT(test, pp->aba, 0U);
+}
+
+#define LLPOOL_FP_BURST		4
+
 /**
- * llpool_reentry_inside_pop() - an ABA nested at every instruction of a pop
+ * llpool_reentry_inside_fast_path() - an ABA nested at every instruction of
+ * the inline alloc and free
  * @test: the test
  *
- * Proves that the lock-free pop is safe against a context that interrupts
- * it anywhere, including between its read of the top and its cmpxchg, and
- * reorders the stack under it (an NMI doing two allocs and two frees):
- * with a kprobe on every instruction of llpool_pop() and the nesting moved
- * one instruction further on each allocation, no page is handed out twice
- * (stamps), the nested allocations get pages, and the books balance.  TCG
- * delivers real NMIs only between translated blocks, so this is how a
- * window of a few instructions is reached (see platform notes).
+ * Proves that the per-CPU stack is safe against a context that interrupts
+ * the fast path anywhere, including between the guard's claim and release
+ * (an NMI doing two allocs and two frees): with a kprobe on every
+ * instruction of llpool_alloc() and llpool_free() (inlined into two
+ * noinline functions of this test) and the nesting moved one instruction
+ * further on each call, no page is handed out twice (stamps), the nested
+ * allocations get pages, some of them nest inside the claimed section
+ * (NESTED: they go to a depot magazine and the spill list), and the books
+ * balance.  TCG delivers real NMIs only between translated blocks, so this
+ * is how a window of a few instructions is reached (see platform notes).
  */
-static void llpool_reentry_inside_pop(struct kunit *test)
+static void llpool_reentry_inside_fast_path(struct kunit *test)
 {
-	struct llpool_pop_probes *pp = kunit_kzalloc(test, sizeof(*pp), GFP_KERNEL);
-	struct page *pages[LLPOOL_POP_BURST];
+	struct llpool_every_probes *pp = kunit_kzalloc(test, sizeof(*pp), GFP_KERNEL);
+	struct page *pages[LLPOOL_FP_BURST];
 	unsigned int i, r, rounds, probes, doubles = 0, bad = 0;
 	struct llpool *pool;
 	int ret;
 
 	KUNIT_ASSERT_NOT_NULL(test, pp);
-	pool = llpool_test_create(test, "kunit-hp-pop", 0, LLPOOL_RE_LOW, LLPOOL_RE_HIGH);
-	ret = llpool_pop_probes_add(pp);
+	pool = llpool_test_create(test, "kunit-hp-fast", 0, LLPOOL_RE_LOW, LLPOOL_RE_HIGH);
+	ret = llpool_every_probes_add(pp, NULL, llpool_probed_alloc);
+	if (!ret)
+		ret = llpool_every_probes_add(pp, NULL, llpool_probed_free);
 	if (ret) {
+		llpool_every_probes_remove(pp);
 		llpool_destroy(pool);
-		KUNIT_FAIL(test, "kprobes on llpool_pop: %d", ret);
+		KUNIT_FAIL(test, "kprobes on the fast path: %d", ret);
 		return;
 	}
-	pp->task = current;
-	pp->countdown = -1;
-	WRITE_ONCE(llpool_pop_probes, pp);
-	WRITE_ONCE(pp->pool, pool);
+	llpool_every_probes_arm(pp, pool);
 
 	/*
-	 * Countdowns from 0 to twice the probes (a retry goes through the
-	 * pop again), each twice.
+	 * Countdowns from 0 to twice the probes (an alloc and a free each
+	 * pass every probe once), each for an alloc and for a free.
 	 */
 	rounds = pp->n + 1;
 	migrate_disable();
 	for (r = 0; r < rounds; r++) {
-		for (i = 0; i < LLPOOL_POP_BURST; i++) {
-			pp->countdown = (r * LLPOOL_POP_BURST + i) % (2 * pp->n);
-			pages[i] = llpool_alloc(pool);
+		for (i = 0; i < LLPOOL_FP_BURST; i++) {
+			pp->countdown = (r * LLPOOL_FP_BURST + i) % (2 * pp->n);
+			pages[i] = llpool_probed_alloc(pool);
 			pp->countdown = -1;
 			if (pages[i] && !llpool_stamp(pages[i]))
 				doubles++;
 		}
-		for (i = 0; i < LLPOOL_POP_BURST; i++) {
+		for (i = 0; i < LLPOOL_FP_BURST; i++) {
+			if (!pages[i])
+				continue;
+			if (!llpool_unstamp(pages[i]))
+				bad++;
+			pp->countdown = (r * LLPOOL_FP_BURST + i) % (2 * pp->n);
+			llpool_probed_free(pool, pages[i]);
+			pp->countdown = -1;
+		}
+		cond_resched();
+	}
+	migrate_enable();
+	probes = pp->n;
+	llpool_every_probes_remove(pp);
+
+	llpool_every_probes_expect(test, pp, "the inline alloc and free",
+				   2 * rounds * LLPOOL_FP_BURST, probes, doubles, bad);
+	KUNIT_EXPECT_GT(test, llpool_test_counter(pool, LLPOOL_NESTED), 0ULL);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_ALLOCS),
+			llpool_test_counter(pool, LLPOOL_FREES));
+	llpool_expect_balanced_settled(test, pool);
+	llpool_destroy(pool);
+}
+
+#define LLPOOL_DP_HIGH		4
+
+/**
+ * llpool_reentry_inside_depot() - an ABA nested at every instruction of
+ * the depot's lock-free pop
+ * @test: the test
+ *
+ * Proves that the depot's versioned list survives a context that
+ * interrupts a pop anywhere, including between its read of the head and
+ * its cmpxchg, and takes and puts back a magazine under it: with a kprobe
+ * on every instruction of llpool_mag_pop() and this CPU's stack emptied
+ * before each outer allocation (so that the allocation loads a magazine),
+ * no page is handed out twice, the nested allocations get pages and the
+ * books balance.
+ */
+static void llpool_reentry_inside_depot(struct kunit *test)
+{
+	struct llpool_every_probes *pp = kunit_kzalloc(test, sizeof(*pp), GFP_KERNEL);
+	unsigned int i, n, r, rounds, probes, cpu, doubles = 0, bad = 0;
+	struct page *pages[2 * LLPOOL_DP_HIGH + 1], *page;
+	struct llpool *pool;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, pp);
+	pool = llpool_test_create(test, "kunit-hp-depot", 0, 1, LLPOOL_DP_HIGH);
+	ret = llpool_every_probes_add(pp, "llpool_mag_pop", NULL);
+	if (ret) {
+		llpool_every_probes_remove(pp);
+		llpool_destroy(pool);
+		KUNIT_FAIL(test, "kprobes on llpool_mag_pop: %d", ret);
+		return;
+	}
+	llpool_every_probes_arm(pp, pool);
+
+	rounds = 2 * pp->n + 1;
+	migrate_disable();
+	cpu = smp_processor_id();
+	for (r = 0; r < rounds; r++) {
+		/*
+		 * Empty the stack (unprobed), then one probed allocation, with
+		 * preemption off so that no refill runs in between.
+		 */
+		n = 0;
+		preempt_disable();
+		while (n < ARRAY_SIZE(pages) - 1 && llpool_cpu_reserved(pool, cpu))
+			pages[n++] = llpool_alloc(pool);
+		pp->countdown = r % pp->n;
+		page = llpool_alloc(pool);
+		pp->countdown = -1;
+		preempt_enable();
+		if (page)
+			pages[n++] = page;
+		for (i = 0; i < n; i++)
+			if (pages[i] && !llpool_stamp(pages[i]))
+				doubles++;
+		for (i = 0; i < n; i++) {
 			if (!pages[i])
 				continue;
 			if (!llpool_unstamp(pages[i]))
 				bad++;
 			llpool_free(pool, pages[i]);
 		}
-		cond_resched();
+		/* The worker restocks the depot. */
+		usleep_range(2000, 3000);
 	}
 	migrate_enable();
-	WRITE_ONCE(pp->pool, NULL);
 	probes = pp->n;
-	llpool_pop_probes_remove(pp);
-	WRITE_ONCE(llpool_pop_probes, NULL);
+	llpool_every_probes_remove(pp);
 
-	kunit_info(test, "%u probes over %lu bytes of llpool_pop; %u allocations; %u nested (%u with two pages) at %u distinct instructions",
-		   probes, pp->size, rounds * LLPOOL_POP_BURST, pp->nested, pp->aba,
-		   bitmap_weight(pp->where, LLPOOL_POP_BYTES));
-	KUNIT_EXPECT_EQ_MSG(test, doubles, 0U, "a page was handed out twice");
-	KUNIT_EXPECT_EQ_MSG(test, bad, 0U, "a page was freed twice");
-	KUNIT_EXPECT_GT(test, pp->aba, 0U);
-	/* Most instructions are on the path of a successful pop. */
-	KUNIT_EXPECT_GE(test, bitmap_weight(pp->where, LLPOOL_POP_BYTES) * 2, probes);
+	llpool_every_probes_expect(test, pp, "llpool_mag_pop", rounds, probes,
+				   doubles, bad);
 	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_ALLOCS),
 			llpool_test_counter(pool, LLPOOL_FREES));
 	llpool_expect_balanced_settled(test, pool);
@@ -930,8 +962,8 @@ static struct kunit_case llpool_hotplug_cases[] = {
 	KUNIT_CASE_SLOW(llpool_hotplug_storm),
 #ifdef CONFIG_KPROBES
 	KUNIT_CASE_SLOW(llpool_refill_bounded_under_reentry),
-	KUNIT_CASE_SLOW(llpool_free_reentry_bounded),
-	KUNIT_CASE_SLOW(llpool_reentry_inside_pop),
+	KUNIT_CASE_SLOW(llpool_reentry_inside_fast_path),
+	KUNIT_CASE_SLOW(llpool_reentry_inside_depot),
 #endif
 	{}
 };

@@ -357,16 +357,17 @@ static void llpool_rcu_no_early_free_under_hotplug(struct kunit *test)
 /* ==== fallback, barrier, contexts, bad input ============================= */
 
 /*
- * A pool of one page per online CPU (only online CPUs hold a reserve):
- * each block takes one, stealing from the other CPUs once this CPU's is
- * used.  With preemption off no refill runs here and no block can complete
- * its grace period, so once every page holds a full block the next pointer
- * finds no page and must come back with -ENOMEM, ownership unchanged.
+ * A pool of one page per online CPU, plus a one-page magazine of depot
+ * stock per online CPU: each block takes one page, this CPU's and then
+ * the depots'.  With preemption off no refill runs here and no block can
+ * complete its grace period, so once every page it can reach holds a full
+ * block the next pointer finds no page and must come back with -ENOMEM,
+ * ownership unchanged.
  */
 static void llpool_rcu_fallback_when_pool_empty(struct kunit *test)
 {
 	struct llpool_rcu *r = rcu_test_create(test, "kunit-rcu-fb", 1, 1);
-	unsigned int n = LLPOOL_RCU_PTRS * num_online_cpus() + 1, i, ok = 0;
+	unsigned int n = LLPOOL_RCU_PTRS * (1 + num_online_cpus()) + 1, i, ok = 0;
 	void **objs;
 	int last;
 

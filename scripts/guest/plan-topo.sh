@@ -172,13 +172,11 @@ used_check() {
 # TAG); each pool must fill it.  A load that ended before fails the
 # operation: it was not the case under test.
 #
-# The other CPUs, busy with the load, steal from the new CPU's reserve as
-# soon as theirs run dry, and can empty it within milliseconds of its fill
-# (seen here: the fill at online takes 64 pages, the loaded CPUs steal all
-# 64 in the next 100 ms).  So the fill is seen in the reserve, or failing
+# A load thread that lands on the new CPU can empty its reserve within
+# milliseconds of its fill.  So the fill is seen in the reserve, or failing
 # that, on llpool's tracepoints (llpool_refill of this CPU; llpool_steal
-# from it), in a tracefs instance of their own; then hotadd_after looks at
-# the reserve again once the load is over.
+# by it, from the depot), in a tracefs instance of their own; then
+# hotadd_after looks at the reserve again once the load is over.
 hotadd_pending=""
 hotadd_tr=/sys/kernel/tracing/instances/llpool-topo-hotadd
 # hotadd_prepare CPU: the tracefs instance, before the loads start (under
@@ -192,7 +190,7 @@ hotadd_prepare() {
 		echo 0 > "$hotadd_tr/options/overwrite"
 		echo 1024 > "$hotadd_tr/buffer_size_kb"
 		echo "cpu == $1" > "$hotadd_tr/events/llpool/llpool_refill/filter"
-		echo "from == $1" > "$hotadd_tr/events/llpool/llpool_steal/filter"
+		echo "cpu == $1" > "$hotadd_tr/events/llpool/llpool_steal/filter"
 		for ev in llpool_refill llpool_steal; do
 			echo 1 > "$hotadd_tr/events/llpool/$ev/enable"
 		done
@@ -245,9 +243,9 @@ hotadd_fill_traced() {
 	fi
 	fill=$(grep -m 1 "llpool_refill: pool=$pool cpu=$cpu taken=[1-9]" "$hotadd_tr/trace" |
 		sed 's/.*llpool_refill: //')
-	steals=$(grep -c "llpool_steal: pool=$pool cpu=[0-9]* from=$cpu " "$hotadd_tr/trace")
+	steals=$(grep -c "llpool_steal: pool=$pool cpu=$cpu " "$hotadd_tr/trace")
 	if [ -n "$fill" ]; then
-		result "reserve:hotadded-cpu$cpu-filled:$pool" pass "filled ($fill, traced), then $steals pages stolen by the loaded CPUs: reserved=0 through 10 s under load"
+		result "reserve:hotadded-cpu$cpu-filled:$pool" pass "filled ($fill, traced), then emptied by the load on it ($steals depot magazines taken): reserved=0 through 10 s under load"
 	else
 		result "reserve:hotadded-cpu$cpu-filled:$pool" fail "no refill of cpu$cpu traced, reserved=0 for 10 s under load ($steals steals from it)"
 	fi
@@ -260,10 +258,8 @@ hotadd_after() {
 		cpu=${p%%:*} pool=${p#*:}
 		wait_reserved "$pool" "$cpu" 10
 		[ -d "$hotadd_tr/events/llpool/llpool_steal" ] &&
-			steals="; $(grep -c "llpool_steal: pool=$pool cpu=[0-9]* from=$cpu " "$hotadd_tr/trace") pages stolen from it during the load"
-		# Not a test: a CPU the others stole empty is refilled by its
-		# own next allocation, by design for now (steals do not kick the
-		# victim's refill).  Logged for the reader.
+			steals="; $(grep -c "llpool_steal: pool=$pool cpu=$cpu " "$hotadd_tr/trace") depot magazines taken by it during the load"
+		# Not a test: logged for the reader.
 		mark "cpu$cpu in $pool after the load: reserved=${r:-unlisted}$steals"
 	done
 	hotadd_pending=""
