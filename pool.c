@@ -1175,9 +1175,11 @@ static void llpool_free_cpus(struct llpool *pool)
 }
 
 /*
- * One depot per node that has a possible CPU, with room for two magazines
- * per possible CPU of the node (stock and surplus) and one more, on the
- * node when it has memory.  Returns -ENOMEM.
+ * One depot per node that has a possible CPU, on the node when it has
+ * memory.  Room per possible CPU of the node: its magazine of stock and
+ * @high pages of surplus, so that a CPU that only frees can pass a whole
+ * stack's worth to the CPUs that only allocate without a trim; and one
+ * magazine more.  Returns -ENOMEM.
  */
 static int llpool_alloc_depots(struct llpool *pool)
 {
@@ -1194,7 +1196,8 @@ static int llpool_alloc_depots(struct llpool *pool)
 			n += cpu_to_node(cpu) == node;
 		if (!n)
 			continue;
-		n = min_t(unsigned int, 2 * n + 1, LLPOOL_HEAD_MASK);
+		n = n * (DIV_ROUND_UP(pool->high, pool->mag) + 1) + 1;
+		n = min_t(unsigned int, n, LLPOOL_HEAD_MASK);
 		d = kzalloc_node(struct_size(d, mags, n), GFP_KERNEL,
 				 node_state(node, N_MEMORY) ? node : NUMA_NO_NODE);
 		if (!d)

@@ -58,10 +58,10 @@
  * its pages back once dead (dead callback, on another CPU).  Memory is
  * therefore proportional to the online CPUs, whatever the possible ones
  * (maxcpus=, hot-add slots); per possible CPU the pool keeps only its
- * struct llpool_cpu, a stack of @high + LLPOOL_MAG_MAX pointers and room
- * for two magazines in its node's depot.  No work is ever queued on a CPU
- * that is not online, so creating, using and destroying a pool never
- * waits on one.
+ * struct llpool_cpu, a stack of @high plus a magazine of pointers, and as
+ * much room in its node's depot (empty magazines, no pages).  No work is
+ * ever queued on a CPU that is not online, so creating, using and
+ * destroying a pool never waits on one.
  *
  * Fast path rules
  * ===============

@@ -469,15 +469,17 @@ static void llpool_hotplug_storm(struct kunit *test)
 
 /*
  * The most pages a re-entry test's pool may own: every online CPU's stack
- * full (@high plus a magazine), every depot full (two magazines per
- * possible CPU and one per node), plus what the test holds.
+ * full (@high plus a magazine), every depot full (@high plus a magazine
+ * per possible CPU, rounded up to magazines, and one per node), plus what
+ * the test holds.
  */
 static s64 llpool_reentry_bound(unsigned int high, unsigned int held)
 {
 	unsigned int mag = min_t(unsigned int, high, LLPOOL_MAG_MAX);
+	unsigned int mags = DIV_ROUND_UP(high, mag) + 1;
 
 	return (s64)num_online_cpus() * (high + mag) +
-	       (s64)(2 * num_possible_cpus() + nr_node_ids) * mag + held;
+	       ((s64)num_possible_cpus() * mags + nr_node_ids) * mag + held;
 }
 
 /**

@@ -247,7 +247,7 @@ hotadd_fill_traced() {
 	if [ -n "$fill" ]; then
 		result "reserve:hotadded-cpu$cpu-filled:$pool" pass "filled ($fill, traced), then emptied by the load on it ($steals depot magazines taken): reserved=0 through 10 s under load"
 	else
-		result "reserve:hotadded-cpu$cpu-filled:$pool" fail "no refill of cpu$cpu traced, reserved=0 for 10 s under load ($steals steals from it)"
+		result "reserve:hotadded-cpu$cpu-filled:$pool" fail "no refill of cpu$cpu traced, reserved=0 for 10 s under load ($steals depot magazines taken by it)"
 	fi
 }
 
@@ -286,9 +286,8 @@ round() {
 	# Each pool's stats are copied right after its insmod and judged once
 	# the CPU is added: under the loads every command the shell forks waits
 	# seconds for a CPU, and the loads must still run when the CPU comes.
-	# The stress pool is copied after its load started, though: an empty
-	# CPU steals, and can have emptied a CPU that was filled without being
-	# online.  rcu_pool_user's pool serves one block page per ~500 objects,
+	# The stress pool is copied after its load started, though.
+	# rcu_pool_user's pool serves one block page per ~500 objects,
 	# so its reserves are as they were filled: every online CPU filled,
 	# every other one empty.
 	# rcu_pool_user comes first: it has no load of its own, and every
