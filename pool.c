@@ -40,7 +40,7 @@
 #include "llpool_internal.h"
 #include "pool.h"
 
-/* Pages the worker moves per IRQs-off section; bounds IRQ latency. */
+/* Pages the worker moves per batch; bounds its preemption-off sections. */
 #define LLPOOL_BATCH		32U
 /* Refill backoff after a failure: doubles from MIN up to MAX. */
 #define LLPOOL_BACKOFF_MIN	(HZ / 50)
@@ -221,11 +221,24 @@ static void llpool_depot_return(struct llpool_depot *d, struct llpool_mag *m)
 	}
 }
 
-/* The depot of @node; a node without one (no possible CPU) never asks. */
+/* The depot of @node, a possible node (llpool_cpu.node is one). */
 static __always_inline struct llpool_depot *llpool_depot(struct llpool *pool,
 							 int node)
 {
 	return pool->depot[node];
+}
+
+/*
+ * The node whose depot @cpu uses: its own, unless it has none that is
+ * possible (NUMA_NO_NODE for a hot-add slot not described yet).
+ */
+static int llpool_cpu_node(unsigned int cpu)
+{
+	int node = cpu_to_node(cpu);
+
+	if (node < 0 || node >= nr_node_ids || !node_possible(node))
+		node = first_node(node_possible_map);
+	return node;
 }
 
 /*
@@ -255,9 +268,12 @@ static struct llpool_mag *llpool_depot_find(struct llpool *pool, int node,
 }
 
 /*
- * Put up to @n pages of @pages into @d's empty magazines, a magazine at a
- * time.  Any CPU, any context.  Returns how many went in; the caller keeps
- * the rest (the last ones of @pages).
+ * Put up to @n pages of @pages into @d's magazines.  Less than a magazine's
+ * worth first tops up the magazine at the head of the full list, if it has
+ * room (nested allocations leave magazines partly used), rather than take
+ * a whole empty magazine for a few pages; the rest goes into empty
+ * magazines, one at a time.  Any CPU, any context.  Returns how many went
+ * in; the caller keeps the rest (the last ones of @pages).
  */
 static unsigned int llpool_depot_fill(struct llpool *pool,
 				      struct llpool_depot *d,
@@ -266,6 +282,15 @@ static unsigned int llpool_depot_fill(struct llpool *pool,
 	unsigned int done = 0, k;
 	struct llpool_mag *m;
 
+	if (n && n < pool->mag) {
+		m = llpool_depot_take(d);
+		if (m) {
+			done = min(n, pool->mag - m->nr);
+			memcpy(m->pages + m->nr, pages, done * sizeof(*pages));
+			m->nr += done;
+			llpool_depot_return(d, m);
+		}
+	}
 	while (done < n) {
 		m = llpool_mag_pop(d, &d->empty);
 		if (!m)
@@ -325,11 +350,12 @@ static __always_inline unsigned int llpool_reserved(struct llpool_cpu *c)
 
 /*
  * The owner's stack is empty: load it with a depot magazine, from this
- * node or else another.  Returns the new depth (0: every depot is empty).
+ * node or else another.  Returns the pages loaded, which is the new depth
+ * (0: every depot is empty).
  */
 static unsigned int llpool_stack_load(struct llpool *pool, struct llpool_cpu *c)
 {
-	int node = cpu_to_node(c->cpu);
+	int node = READ_ONCE(c->node);
 	struct llpool_depot *d;
 	struct llpool_mag *m;
 	unsigned int nr;
@@ -356,7 +382,7 @@ static unsigned int llpool_stack_load(struct llpool *pool, struct llpool_cpu *c)
 static struct page *llpool_depot_take_page(struct llpool *pool,
 					   struct llpool_cpu *c)
 {
-	int node = cpu_to_node(c->cpu);
+	int node = READ_ONCE(c->node);
 	struct llpool_depot *d;
 	struct llpool_mag *m;
 	struct page *page;
@@ -423,7 +449,7 @@ EXPORT_SYMBOL_NS_GPL(__llpool_alloc_slow, LLPOOL);
 static unsigned int llpool_stack_unload(struct llpool *pool,
 					struct llpool_cpu *c)
 {
-	struct llpool_depot *d = llpool_depot(pool, cpu_to_node(c->cpu));
+	struct llpool_depot *d = llpool_depot(pool, READ_ONCE(c->node));
 	struct llpool_mag *m = llpool_mag_pop(d, &d->empty);
 
 	if (!m)
@@ -675,7 +701,7 @@ static unsigned int llpool_level(struct llpool_cpu *c)
 static void llpool_drain_spill(struct llpool_cpu *c)
 {
 	struct llpool *pool = c->pool;
-	struct llpool_depot *d = llpool_depot(pool, cpu_to_node(c->cpu));
+	struct llpool_depot *d = llpool_depot(pool, READ_ONCE(c->node));
 	struct page *batch[LLPOOL_BATCH];
 	struct llist_node *node, *next;
 	unsigned int n = 0, taken, drained = 0, kept = 0;
@@ -705,7 +731,7 @@ static unsigned int llpool_alloc_batch(struct llpool_cpu *c,
 				       struct page **batch, unsigned int want)
 {
 	struct llpool *pool = c->pool;
-	int node = cpu_to_node(c->cpu);
+	int node = READ_ONCE(c->node);
 	unsigned int got;
 
 	for (got = 0; got < want; got++) {
@@ -728,7 +754,7 @@ static unsigned int llpool_alloc_batch(struct llpool_cpu *c,
 static unsigned int llpool_refill_from_depot(struct llpool_cpu *c)
 {
 	struct llpool *pool = c->pool;
-	struct llpool_depot *d = llpool_depot(pool, cpu_to_node(c->cpu));
+	struct llpool_depot *d = llpool_depot(pool, READ_ONCE(c->node));
 	struct llpool_mag *m;
 	unsigned int taken;
 
@@ -756,12 +782,13 @@ static unsigned int llpool_refill_from_depot(struct llpool_cpu *c)
 static bool llpool_stock_depot(struct llpool_cpu *c)
 {
 	struct llpool *pool = c->pool;
-	int node = cpu_to_node(c->cpu);
-	struct llpool_depot *d = llpool_depot(pool, node);
+	struct llpool_depot *d = llpool_depot(pool, READ_ONCE(c->node));
 	struct page *batch[LLPOOL_MAG_MAX];
 	unsigned int got, in;
 
-	if (atomic_read(&d->pages) >= llpool_depot_stock(pool, d))
+	/* Short of stock, and room for it (partly used magazines take room). */
+	if (atomic_read(&d->pages) >= llpool_depot_stock(pool, d) ||
+	    !(atomic_long_read(&d->empty) & LLPOOL_HEAD_MASK))
 		return true;
 	got = llpool_alloc_batch(c, batch, pool->mag);
 	in = llpool_depot_fill(pool, d, batch, got);
@@ -793,6 +820,7 @@ static bool llpool_refill(struct llpool_cpu *c)
 	struct llpool *pool = c->pool;
 	struct page *batch[LLPOOL_BATCH];
 	unsigned int budget = pool->high, want, got, taken, i;
+	unsigned int mags = DIV_ROUND_UP(pool->high, pool->mag);
 	bool failed = false;
 
 	for (;;) {
@@ -800,8 +828,12 @@ static bool llpool_refill(struct llpool_cpu *c)
 			llpool_drain_spill(c);
 		if (llpool_level(c) >= pool->high)
 			break;
-		if (llpool_refill_from_depot(c))
+		/* A stack's worth of magazines a run, like the budget. */
+		if (mags && llpool_refill_from_depot(c)) {
+			mags--;
+			cond_resched();
 			continue;
+		}
 		want = pool->high - min(llpool_level(c), pool->high);
 		want = min3(want, LLPOOL_BATCH, budget);
 		if (!want)
@@ -872,7 +904,7 @@ static void llpool_work_fn(struct work_struct *work)
 	 * re-arm; the dead callback takes the stack.  @live is cleared on the
 	 * CPU before its work is cancelled and before the workqueue unbinds
 	 * it, so a run that sees @live set runs bound to its CPU
-	 * (llpool_stack_move() checks again with IRQs off).
+	 * (llpool_stack_move() checks again with preemption off).
 	 */
 	if (!READ_ONCE(c->live)) {
 		llpool_drain_spill(c);
@@ -931,10 +963,18 @@ EXPORT_SYMBOL_NS_GPL(llpool_run_cpu_work, LLPOOL_INTERNAL);
 
 /* ==== Reaper and shrinker =============================================== */
 
-/* Ask @c's worker to trim its stack to @low: only the owner may. */
+/*
+ * Ask @c's worker to trim its stack to @low: only the owner may.  A
+ * shrinker request is not downgraded by the reaper's (SHRUNK counts it).
+ * The CPU may be going down meanwhile: then the work runs off it, finds
+ * @live clear and leaves the stack to the dead callback.
+ */
 static void llpool_request_trim(struct llpool_cpu *c, int why)
 {
-	WRITE_ONCE(c->trim, why);
+	if (why == LLPOOL_TRIM_SHRINK)
+		WRITE_ONCE(c->trim, why);
+	else
+		cmpxchg(&c->trim, LLPOOL_TRIM_NONE, why);
 	llpool_queue_work(c, 0);
 }
 
@@ -1081,6 +1121,8 @@ static int llpool_cpu_online(unsigned int cpu, struct hlist_node *node)
 	struct llpool_cpu *c = per_cpu_ptr(pool->pcpu, cpu);
 	bool filled;
 
+	/* Not live yet: nothing on this CPU reads @node concurrently. */
+	WRITE_ONCE(c->node, llpool_cpu_node(cpu));
 	/* The hotplug thread of @cpu: llpool_stack_move() pushes from here. */
 	filled = llpool_refill(c);
 	WRITE_ONCE(c->live, true);
@@ -1102,8 +1144,13 @@ static int llpool_cpu_offline(unsigned int cpu, struct hlist_node *node)
 static int llpool_cpu_dead(unsigned int cpu, struct hlist_node *node)
 {
 	struct llpool *pool = hlist_entry(node, struct llpool, cpuhp_dead);
+	struct llpool_cpu *c = per_cpu_ptr(pool->pcpu, cpu);
 
-	llpool_give_back(per_cpu_ptr(pool->pcpu, cpu));
+	llpool_give_back(c);
+	/* A trim or backoff asked for before it died is not for its next life. */
+	WRITE_ONCE(c->trim, LLPOOL_TRIM_NONE);
+	c->backoff = 0;
+	c->idle = false;
 	return 0;
 }
 
@@ -1175,11 +1222,12 @@ static void llpool_free_cpus(struct llpool *pool)
 }
 
 /*
- * One depot per node that has a possible CPU, on the node when it has
- * memory.  Room per possible CPU of the node: its magazine of stock and
- * @high pages of surplus, so that a CPU that only frees can pass a whole
- * stack's worth to the CPUs that only allocate without a trim; and one
- * magazine more.  Returns -ENOMEM.
+ * One depot per possible node, on the node when it has memory, so that a
+ * CPU whose node changes (physical hot-add) finds one.  Room per possible
+ * CPU of the node (at least one): its magazine of stock and @high pages of
+ * surplus, so that a CPU that only frees can pass a whole stack's worth to
+ * the CPUs that only allocate without a trim; and one magazine more.
+ * Returns -ENOMEM.
  */
 static int llpool_alloc_depots(struct llpool *pool)
 {
@@ -1194,9 +1242,7 @@ static int llpool_alloc_depots(struct llpool *pool)
 		n = 0;
 		for_each_possible_cpu(cpu)
 			n += cpu_to_node(cpu) == node;
-		if (!n)
-			continue;
-		n = n * (DIV_ROUND_UP(pool->high, pool->mag) + 1) + 1;
+		n = max(n, 1U) * (DIV_ROUND_UP(pool->high, pool->mag) + 1) + 1;
 		n = min_t(unsigned int, n, LLPOOL_HEAD_MASK);
 		d = kzalloc_node(struct_size(d, mags, n), GFP_KERNEL,
 				 node_state(node, N_MEMORY) ? node : NUMA_NO_NODE);
@@ -1316,13 +1362,14 @@ struct llpool *llpool_create(const struct llpool_params *params)
 		c = per_cpu_ptr(pool->pcpu, cpu);
 		c->pool = pool;
 		c->cpu = cpu;
+		c->node = llpool_cpu_node(cpu);
 		c->low = pool->low;
 		c->cap = pool->high + pool->mag;
 		init_llist_head(&c->spill);
 		c->kick = IRQ_WORK_INIT_HARD(llpool_kick_fn);
 		INIT_DELAYED_WORK(&c->work, llpool_work_fn);
 		c->slots = kcalloc_node(c->cap, sizeof(*c->slots), GFP_KERNEL,
-					cpu_to_node(cpu));
+					c->node);
 		if (!c->slots) {
 			ret = -ENOMEM;
 			goto err_free;

@@ -22,9 +22,9 @@
  *
  * - A CPU's reserve is a stack of page pointers that only that CPU touches:
  *   the fast path is inline, a guard, a slot access and a counter, with no
- *   LOCK prefix, no call and IRQs left on.  It holds between @low and @high pages,
- *   and absorbs bursts of frees up to its capacity, @high plus one
- *   magazine.
+ *   LOCK prefix, no call and IRQs left on.  A refill is kicked at @low and
+ *   fills it to @high; bursts of frees fill it up to its capacity, @high
+ *   plus one magazine.
  * - A node's depot is a lock-free list of magazines (Bonwick's magazine
  *   layer): fixed arrays of up to LLPOOL_MAG_MAX pages, moved whole.  It is
  *   how pages move between CPUs: a CPU whose stack is full hands the top
@@ -179,8 +179,8 @@ struct llpool_params {
  * @LLPOOL_REMOTE_STEALS: steals from another NUMA node's depot (also in
  *	@LLPOOL_STEALS): this node's depot was empty.
  * @LLPOOL_DEPOT_PUTS: magazines given to a depot (full stacks, the worker).
- * @LLPOOL_DEPOT_GETS: magazines taken from a depot (empty stacks, nested
- *	allocations, the worker).
+ * @LLPOOL_DEPOT_GETS: magazines taken from a depot for good (empty stacks,
+ *	the worker's refills and trims); a nested allocation only borrows one.
  * @LLPOOL_REFUSED: frees refused by the CONFIG_DEBUG_VM checks.
  * @LLPOOL_SHRUNK: pages the shrinker gave back (also in @LLPOOL_TRIMMED).
  * @LLPOOL_COUNTER_COUNT: number of counters.
@@ -231,6 +231,9 @@ struct llpool_stats {
  * @nr: pages on @slots.
  * @low: the pool's @low, here so that the fast path reads one cache line.
  * @cap: @slots' size, the pool's @high plus one magazine.
+ *
+ * @nr, @low and @cap are longs so that the fast path indexes and compares
+ * without widening them first.
  * @slots: the stack of pages.
  * @stat: event counters, enum llpool_counter.
  * @spill: pages freed while the stack could not take them.
@@ -247,6 +250,9 @@ struct llpool_stats {
  *	it (IRQ, NMI, probe) does not kick.
  * @pool: the pool this reserve belongs to.
  * @cpu: the owning CPU.
+ * @node: the node whose depot the CPU uses: cpu_to_node() when it came
+ *	online (or when the pool was created), or, for a CPU without a valid
+ *	node, the first possible one.
  *
  * Who touches what:
  *
@@ -265,15 +271,17 @@ struct llpool_stats {
  *   with itself).
  * - @trim: set by the reaper and the shrinker, cleared by the worker.
  * - @live: written by the hotplug callbacks on the owning CPU; read by the
- *   kick (on the owning CPU, IRQs off), the worker and the reaper.
+ *   kick (on the owning CPU, preemption off), the worker and the reaper.
+ * - @node: written by llpool_create() and the online callback before the
+ *   CPU is live; read on the CPU by its fast path and worker.
  * - @batching: the owning CPU with preemption off; read by contexts nested
  *   in it on the same CPU.
  */
 struct llpool_cpu {
 	local_t active;
-	unsigned int nr;
-	unsigned int low;
-	unsigned int cap;
+	unsigned long nr;
+	unsigned long low;
+	unsigned long cap;
 	struct page **slots;
 	local_t stat[LLPOOL_COUNTER_COUNT];
 	struct llist_head spill;
@@ -288,6 +296,7 @@ struct llpool_cpu {
 	bool batching;
 	struct llpool *pool;
 	unsigned int cpu;
+	int node;
 };
 
 /**
@@ -336,12 +345,20 @@ struct llpool {
  * NMIs and probes, and each of them releases what it raised before the
  * interrupted context resumes: a context that sees the guard at 1 after
  * raising it is the owner, one that sees it above 1 is nested and must
- * keep away from what it protects.  One local_inc_return(): no LOCK prefix
- * on x86.  The guard is always released, claimed or not.
+ * keep away from what it protects.  No LOCK prefix on x86.  The guard is
+ * always released, claimed or not.
  */
 static __always_inline bool llpool_guard_claim(local_t *guard)
 {
-	return local_inc_return(guard) == 1;
+	/*
+	 * Not local_inc_return(): between the increment and the read a
+	 * context may nest, but it has put the guard back by the time we
+	 * read, so the value read is still the one our increment made.  An
+	 * increment and a compare with memory are one instruction fewer
+	 * than x86's xadd and its test.
+	 */
+	local_inc(guard);
+	return local_read(guard) == 1;
 }
 
 static __always_inline void llpool_guard_release(local_t *guard)
@@ -400,10 +417,13 @@ static __always_inline void llpool_fast_map_exit(struct lockdep_map *map) { }
 #define llpool_fast_exit()	do { } while (0)
 #endif
 
-/* The out-of-line halves of the fast path, in pool.c: not for callers. */
-struct page *__llpool_alloc_slow(struct llpool *pool, struct llpool_cpu *c);
+/*
+ * The out-of-line halves of the fast path, in pool.c: not for callers.
+ * __cold moves their calls out of the inline fast path's straight line.
+ */
+struct page *__llpool_alloc_slow(struct llpool *pool, struct llpool_cpu *c) __cold;
 void __llpool_free_slow(struct llpool *pool, struct llpool_cpu *c,
-			struct page *page);
+			struct page *page) __cold;
 bool __llpool_free_check(struct llpool *pool, struct page *page);
 
 /* ==== API =============================================================== */
@@ -426,7 +446,7 @@ static __always_inline struct page *llpool_alloc_inline(struct llpool *pool)
 {
 	struct llpool_cpu *c = this_cpu_ptr(pool->pcpu);
 	struct page *page;
-	unsigned int nr;
+	unsigned long nr;
 
 	llpool_fast_enter();
 	if (likely(llpool_guard_claim(&c->active))) {
@@ -439,11 +459,11 @@ static __always_inline struct page *llpool_alloc_inline(struct llpool *pool)
 			local_inc(&c->stat[LLPOOL_ALLOCS]);
 			if (IS_ENABLED(CONFIG_DEBUG_VM))
 				set_page_private(page, (unsigned long)pool);
-			goto out;
+			llpool_fast_exit();
+			return page;
 		}
 	}
 	page = __llpool_alloc_slow(pool, c);
-out:
 	llpool_fast_exit();
 	return page;
 }
@@ -452,11 +472,13 @@ static __always_inline void llpool_free_inline(struct llpool *pool,
 					       struct page *page)
 {
 	struct llpool_cpu *c = this_cpu_ptr(pool->pcpu);
-	unsigned int nr;
+	unsigned long nr;
 
 	llpool_fast_enter();
-	if (IS_ENABLED(CONFIG_DEBUG_VM) && !__llpool_free_check(pool, page))
-		goto out;
+	if (IS_ENABLED(CONFIG_DEBUG_VM) && !__llpool_free_check(pool, page)) {
+		llpool_fast_exit();
+		return;
+	}
 	if (likely(llpool_guard_claim(&c->active))) {
 		nr = c->nr;
 		if (likely(nr < c->cap)) {
@@ -464,11 +486,11 @@ static __always_inline void llpool_free_inline(struct llpool *pool,
 			WRITE_ONCE(c->nr, nr + 1);
 			llpool_guard_release(&c->active);
 			local_inc(&c->stat[LLPOOL_FREES]);
-			goto out;
+			llpool_fast_exit();
+			return;
 		}
 	}
 	__llpool_free_slow(pool, c, page);
-out:
 	llpool_fast_exit();
 }
 
