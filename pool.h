@@ -241,10 +241,10 @@ struct llpool_stats {
  * @kick: irq_work that queues @work.
  * @work: refill.
  * @backoff: current refill backoff in jiffies, 0 when refills succeed.
- * @reap_mark: @stat[ALLOCS] + @stat[FREES] when the reaper last looked.
+ * @reap_mark: the CPU's allocations plus frees when the reaper last looked.
  * @idle: the reaper found the CPU idle once: next time it is trimmed.
  * @trim: what the worker's next run trims the stack to @low for: 0 for
- *	nothing, else the reaper or the shrinker (pool.c's LLPOOL_TRIM_*).
+ *	nothing, else the reaper's or the shrinker's reason (an enum in pool.c).
  * @live: the CPU is online for this pool: it may be refilled and kicked.
  * @batching: the worker is moving a batch on this CPU: a context nested in
  *	it (IRQ, NMI, probe) does not kick.

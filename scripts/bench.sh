@@ -56,7 +56,7 @@ done
 	echo
 	echo "Command: \`BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench\`. Date: $(date -u +%Y-%m-%d)."
 	echo
-	echo "Kernels: 'bench' (tinyconfig + configs/bench.config: no lockdep, KASAN or"
+	echo "Kernels: 'bench' (tinyconfig + configs/bench.config: -O2, no lockdep, KASAN or"
 	echo "other debug options, PREEMPT_VOLUNTARY) with patches/bench/ for"
 	echo "__GFP_NO_LOCKS; the legality columns come from a boot of the 'benchdebug'"
 	echo "kernel: the debug kernel's options (lockdep, PROVE_RAW_LOCK_NESTING) with"

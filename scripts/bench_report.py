@@ -106,10 +106,13 @@ def main():
 
     # Churn: llpool's round trips through the page allocator while pages
     # move from a producer CPU to a consumer CPU.
-    ch = by.get("churn", {}).get("llpool")
-    if ch:
-        line = ("Churn (producer/consumer on two CPUs, llpool): %s allocations, %s pages "
-                 "refilled and %s trimmed: %s per 1000 allocations." % tuple(ch[:4]))
+    for label, what in (("llpool-warmup", "first run, the pool growing to the working set"),
+                        ("llpool", "second run on the same pool, steady state")):
+        ch = by.get("churn", {}).get(label)
+        if not ch:
+            continue
+        line = ("Churn (producer/consumer on two CPUs, llpool, %s): %s allocations, %s pages "
+                "refilled and %s trimmed: %s per 1000 allocations." % ((what,) + tuple(ch[:4])))
         md += ["", line]
         rst += ["", line]
         ratios.append(line)

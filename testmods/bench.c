@@ -611,8 +611,20 @@ static void bench_pcpdrain(void)
  * round trip through the page allocator: count the pages refilled and
  * trimmed while @pairs pages go from a producer CPU to a consumer CPU.
  * At most BENCH_RESERVE / 2 pages are in flight, so the producer never
- * empties the whole pool.
+ * empties the whole pool.  Run twice on the same pool: the first run
+ * ("llpool-warmup") includes the pool growing to the working set of the
+ * two CPUs, the second ("llpool") is the steady state.  Counted on the two
+ * CPUs only (each CPU's counters count the work done on it, and a CPU's
+ * refills and trims run on it): the other CPUs sit idle meanwhile, and
+ * the reaper trimming them to low is not churn.
  */
+static u64 bench_churn_count(unsigned int cpu0, unsigned int cpu1,
+			     enum llpool_counter i)
+{
+	return local_read(&per_cpu_ptr(bench_llpool->pcpu, cpu0)->stat[i]) +
+	       local_read(&per_cpu_ptr(bench_llpool->pcpu, cpu1)->stat[i]);
+}
+
 struct bench_churn {
 	struct llist_head to_free;
 	atomic_t inflight;
@@ -664,13 +676,12 @@ static int bench_churn_consumer(void *arg)
 	kthread_complete_and_exit(&b->consumed_done, 0);
 }
 
-static void bench_churn(void)
+static void bench_churn(const char *label)
 {
 	struct bench_churn b = { .to_free = LLIST_HEAD_INIT(b.to_free) };
+	u64 allocs, refilled, trimmed, a0, r0, t0;
 	struct task_struct *prod, *cons;
-	struct llpool_stats s0, s1;
 	unsigned int cpu0, cpu1;
-	u64 allocs, refilled, trimmed;
 
 	cpu0 = cpumask_first(cpu_online_mask);
 	cpu1 = cpumask_next(cpu0, cpu_online_mask);
@@ -691,16 +702,17 @@ static void bench_churn(void)
 		pr_info("csv,unavailable,churn,%ld\n", PTR_ERR(cons));
 		return;
 	}
-	llpool_get_stats(bench_llpool, &s0);
+	a0 = bench_churn_count(cpu0, cpu1, LLPOOL_ALLOCS);
+	r0 = bench_churn_count(cpu0, cpu1, LLPOOL_REFILLED);
+	t0 = bench_churn_count(cpu0, cpu1, LLPOOL_TRIMMED);
 	wake_up_process(cons);
 	wake_up_process(prod);
 	wait_for_completion(&b.produced_done);
 	wait_for_completion(&b.consumed_done);
-	llpool_get_stats(bench_llpool, &s1);
-	allocs = s1.counter[LLPOOL_ALLOCS] - s0.counter[LLPOOL_ALLOCS];
-	refilled = s1.counter[LLPOOL_REFILLED] - s0.counter[LLPOOL_REFILLED];
-	trimmed = s1.counter[LLPOOL_TRIMMED] - s0.counter[LLPOOL_TRIMMED];
-	pr_info("csv,churn,llpool,%llu,%llu,%llu,%llu,%lu\n", allocs, refilled, trimmed,
+	allocs = bench_churn_count(cpu0, cpu1, LLPOOL_ALLOCS) - a0;
+	refilled = bench_churn_count(cpu0, cpu1, LLPOOL_REFILLED) - r0;
+	trimmed = bench_churn_count(cpu0, cpu1, LLPOOL_TRIMMED) - t0;
+	pr_info("csv,churn,%s,%llu,%llu,%llu,%llu,%lu\n", label, allocs, refilled, trimmed,
 		div64_u64((refilled + trimmed) * 1000, allocs ?: 1), b.misses);
 }
 
@@ -791,7 +803,8 @@ static int __init bench_init(void)
 		for (c = bench_next(NULL); c; c = bench_next(c))
 			bench_lat(c, smoke ? 100 : pairs);
 		bench_pcpdrain();
-		bench_churn();
+		bench_churn("llpool-warmup");
+		bench_churn("llpool");
 		if (!smoke)
 			bench_exhaust();
 	}
