@@ -18,7 +18,7 @@ CACHE ?= $(HOME)/.cache/llpool
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(CACHE)/build/debug)
 
-.PHONY: all modules tests install run check kernel clean
+.PHONY: all modules tests install run check kernel clean docs
 
 all: modules
 
@@ -38,6 +38,9 @@ run:
 
 check:
 	./scripts/check.sh
+
+docs:
+	./scripts/docs.sh
 
 kernel:
 	./scripts/kernel.sh $(or $(VARIANT),debug)

@@ -106,6 +106,20 @@ def main():
 
     # Churn: llpool's round trips through the page allocator while pages
     # move from a producer CPU to a consumer CPU.
+    sizes = sorted(by.get("size", {}).items(), key=lambda kv: int(kv[0]))
+    if sizes:
+        hdr = ("Reserve sizes (llpool, low = high / 4): pages one CPU gets in a burst "
+               "before NULL, preemption off (no refill), against pages held per online CPU.")
+        rows = ["| high | low | magazine | burst before NULL | per CPU at rest | per CPU at most |",
+                "|---|---|---|---|---|---|"]
+        rows += ["| %s | %s |" % (h, " | ".join(v[:5])) for h, v in sizes]
+        md += ["", hdr, ""] + rows
+        rst += ["", hdr, "", ".. list-table::", "   :header-rows: 1", "",
+                "   * - high", "     - low", "     - magazine", "     - burst before NULL",
+                "     - per CPU at rest", "     - per CPU at most"]
+        for h, v in sizes:
+            rst.append("   * - %s" % h)
+            rst += ["     - %s" % x for x in v[:5]]
     for label, what in (("llpool-warmup", "first run, the pool growing to the working set"),
                         ("llpool", "second run on the same pool, steady state")):
         ch = by.get("churn", {}).get(label)

@@ -6,8 +6,8 @@
 #   gate:sparse       make C=2 (sparse) against the VARIANT kernel: no warning
 #                     in our files
 #   gate:version      MODULE_VERSION (pool.h) and dkms.conf agree
-#   gate:docs         docutils parses every Documentation/*.rst without a
-#                     warning (scripts/rstcheck.py)
+#   gate:docs         Sphinx with the kernel's kernel-doc extension builds
+#                     Documentation/ with no warning (scripts/docs.sh)
 # (W=1 is modules.sh's test "VARIANT:modules-W=1".)  Prints PASS/FAIL lines.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -67,9 +67,8 @@ else
 	echo "FAIL gate:version -- pool.h says '$modver', dkms.conf says '$dkmsver'"
 fi
 
-if ls Documentation/*.rst >/dev/null 2>&1; then
-	python3 "$LLPOOL_REPO/scripts/rstcheck.py" "$src" Documentation/*.rst > "$tmp/docs" 2>&1
-	gate docs "$tmp/docs"
+if "$LLPOOL_REPO/scripts/docs.sh" > "$tmp/docs" 2>&1; then
+	echo "PASS gate:docs -- sphinx-build -W, $(ls "$LLPOOL_REPO"/out/docs/html/*.html | wc -l) pages in out/docs/html"
 else
-	echo "FAIL gate:docs -- no Documentation/*.rst"
+	echo "FAIL gate:docs -- $(grep -v '^\[llpool' "$tmp/docs" | head -c 600 | tr '\n' ' ')"
 fi

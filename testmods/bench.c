@@ -32,6 +32,8 @@
  *   churn     llpool only: one CPU allocates, another frees what it got
  *             (producer/consumer); pages llpool refilled from and trimmed
  *             to the page allocator per 1000 allocations
+ *   size      llpool only: pages one CPU gets in a burst before NULL, and
+ *             the memory per CPU at rest and at most, for a few sizes
  *   legal     under raw_spin_lock_irqsave(): acquisitions of locks that
  *             sleep on PREEMPT_RT, plain (lockdep reports them) and trylock
  *             (lockdep lets them pass); needs lockwatch, so the debug kernel
@@ -716,6 +718,55 @@ static void bench_churn(const char *label)
 		div64_u64((refilled + trimmed) * 1000, allocs ?: 1), b.misses);
 }
 
+/* ==== size: what a reserve size buys ===================================== */
+
+/*
+ * For a few sizes (@high, @low = @high / 4): how many pages one CPU gets
+ * in a burst before NULL, with preemption off so that no refill runs (its
+ * stack, then its node's depot, then the others'), against the memory a
+ * pool holds per online CPU at rest (@low plus a magazine of depot stock)
+ * and at most (a full stack and as much depot room).  A kvfree_rcu()-style
+ * user needs one page per ~500 pointers: the burst it survives without a
+ * fallback is about 500 times the pages served.
+ */
+#define BENCH_SIZE_BURST	4096
+
+static void bench_size(void)
+{
+	static const unsigned int highs[] = { 4, 8, 16, 32, 64 };
+	struct llpool_params p = { .name = "bench-size" };
+	struct page **held;
+	struct llpool *pool;
+	unsigned int i, n, mag;
+
+	held = vmalloc_array(BENCH_SIZE_BURST, sizeof(*held));
+	if (!held) {
+		pr_info("csv,unavailable,size,%d\n", -ENOMEM);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(highs); i++) {
+		p.high = highs[i];
+		p.low = max(1U, highs[i] / 4);
+		pool = llpool_create(&p);
+		if (IS_ERR(pool)) {
+			pr_info("csv,unavailable,size,%ld\n", PTR_ERR(pool));
+			continue;
+		}
+		n = 0;
+		preempt_disable();
+		while (n < BENCH_SIZE_BURST && (held[n] = llpool_alloc(pool)))
+			n++;
+		preempt_enable();
+		mag = min(p.high, LLPOOL_MAG_MAX);
+		pr_info("csv,size,%u,%u,%u,%u,%u,%u\n", p.high, p.low, mag, n,
+			p.low + mag, 2 * (p.high + mag));
+		while (n)
+			llpool_free(pool, held[--n]);
+		llpool_destroy(pool);
+	}
+	vfree(held);
+}
+
 /* ==== legal: under a raw spinlock ======================================== */
 
 static DEFINE_RAW_SPINLOCK(bench_raw_lock);
@@ -805,8 +856,10 @@ static int __init bench_init(void)
 		bench_pcpdrain();
 		bench_churn("llpool-warmup");
 		bench_churn("llpool");
-		if (!smoke)
+		if (!smoke) {
+			bench_size();
 			bench_exhaust();
+		}
 	}
 
 	for (c = bench_contenders; c < bench_contenders + ARRAY_SIZE(bench_contenders); c++)
