@@ -116,7 +116,9 @@ static __always_inline void llpool_count(struct llpool *pool,
 
 /* ==== Depot ============================================================== */
 
-/*
+/**
+ * DOC: Depot lists
+ *
  * A depot is one node's array of magazines on two lock-free lists, full
  * (one page or more) and empty.  A list is a Treiber stack whose head word
  * packs the 1-based index of its first magazine (low LLPOOL_HEAD_BITS bits,
@@ -553,13 +555,19 @@ EXPORT_SYMBOL_NS_GPL(__llpool_free_check, LLPOOL);
 
 /* ==== Kick =============================================================== */
 
-/*
- * The fast path may run in NMI, in hardirq, or in a caller that holds a
- * runqueue or other scheduler lock, where queue_work() could deadlock on a
- * wakeup.  So it only raises an irq_work (NMI-safe, lockless), and the
- * irq_work, in hardirq context with no caller locks held, queues the work.
- * The irq_work is HARD so that it stays in hardirq on PREEMPT_RT too, where
- * queue_work() is still allowed: the workqueue pool lock is a raw spinlock.
+/**
+ * DOC: The kick
+ *
+ * At or below @low after an allocation, or on a spill, the slow path kicks
+ * the CPU's refill.  It may run in NMI, in hardirq, or in a caller that
+ * holds a runqueue or other scheduler lock, where queue_work() could
+ * deadlock on a wakeup.  So it only raises an irq_work (NMI-safe,
+ * lockless), and the irq_work, in hardirq context with no caller locks
+ * held, queues the work on llpool's WQ_MEM_RECLAIM workqueue (its rescuer
+ * keeps refills moving when new kworkers cannot be created).  The irq_work
+ * is HARD so that it stays in hardirq on PREEMPT_RT too, where queue_work()
+ * is still allowed: the workqueue pool lock is a raw spinlock.  kvfree_rcu
+ * needed an hrtimer stage for the same reason.
  */
 static void llpool_kick(struct llpool_cpu *c)
 {
@@ -800,20 +808,33 @@ static bool llpool_stock_depot(struct llpool_cpu *c)
 	return got == pool->mag;
 }
 
-/*
- * Fill @c to @high: from the node's depot first, then from its CPU's node.
- * Returns false when an allocation failed (the caller backs off), true
- * otherwise, including when the stack filled up under us (frees raced the
- * refill), we are not on @c's CPU, or the run's budget is spent.
+/**
+ * DOC: Refill
  *
- * A run takes at most @high pages from the page allocator.  Pages spilled
- * meanwhile count towards the level and go back on the stack before any
- * new page is taken: a context that nests inside our pushes (an NMI or a
- * probe doing an alloc and a free) takes a page from the depot and spills
- * one for every push, so without both rules the stack would never reach
- * @high and the refill would allocate without end.  With them the CPU
- * holds at most @high pages plus what nested contexts spill, and the run
- * ends.
+ * The worker drains the spill list (onto the stack up to @high, then into
+ * the depot, the rest back to the page allocator), fills the stack to
+ * @high (from the depot's surplus above its stock first, at most a stack's
+ * worth of magazines a run, then from the CPU's node), and tops the
+ * depot's stock up by one magazine.  When an allocation fails it retries
+ * after a backoff that doubles from 20 ms up to 1 s; a pending backoff
+ * absorbs further kicks, so there is no busy loop.
+ *
+ * A run takes at most @high pages from the page allocator for the stack.
+ * Pages spilled meanwhile count towards the level and go back on the stack
+ * before any new page is taken: a context that nests inside the worker's
+ * batches (an NMI or a probe doing an alloc and a free) takes a page from
+ * the depot and spills one for every batch, so without both rules the
+ * stack would never reach @high and the refill would allocate without end
+ * (before the budget: about 50,000 pages a second at 16 vCPUs).  With them
+ * the CPU holds at most @high pages plus what nested contexts spill, and
+ * the run ends.
+ */
+
+/*
+ * Fill @c to @high, see "Refill".  Returns false when an allocation failed
+ * (the caller backs off), true otherwise, including when the stack filled
+ * up under us (frees raced the refill), we are not on @c's CPU, or the
+ * run's budget is spent.
  */
 static bool llpool_refill(struct llpool_cpu *c)
 {
@@ -978,13 +999,21 @@ static void llpool_request_trim(struct llpool_cpu *c, int why)
 	llpool_queue_work(c, 0);
 }
 
-/*
+/**
+ * DOC: Idle pools and memory pressure
+ *
  * An idle pool gives back what it holds above its resting level: @low per
- * CPU and the depots' stock.  Every LLPOOL_REAP_DELAY the reaper compares
- * each online CPU's allocations and frees with the last look; a CPU above
+ * online CPU and the depots' stock.  Every 5 s a reaper (one deferrable
+ * delayed work per pool: an idle machine is not woken for it) compares
+ * each online CPU's allocations and frees with its last look; a CPU above
  * @low that did neither for two looks in a row is trimmed by its worker,
- * and when no CPU did anything the depots are trimmed to their stock.  The
- * work is deferrable: an idle machine is not woken for it.
+ * and when no CPU did anything the depots are trimmed to their stock.
+ *
+ * Under memory pressure the pool's shrinker gives back the depots' pages
+ * above their stock at once (the depot lists are lock-free, so from
+ * whatever CPU reclaim runs on) and asks every online CPU's worker to trim
+ * its stack to @low: only the owner touches a stack.  The reserve below
+ * @low, and the stock, is what the pool is for, and it stays.
  */
 static void llpool_reap_fn(struct work_struct *work)
 {
@@ -1037,13 +1066,7 @@ void llpool_reap_now(struct llpool *pool)
 }
 EXPORT_SYMBOL_NS_GPL(llpool_reap_now, LLPOOL_INTERNAL);
 
-/*
- * Under memory pressure the pages above each CPU's low mark and above the
- * depots' stock go back: the depots' at once (lock-free, from wherever
- * reclaim runs), the stacks' by their owners' workers, queued here.  The
- * reserve below low and the stock is what the pool is for, and it stays.
- * Only online CPUs hold pages (see "CPU hotplug").
- */
+/* The shrinker, see "Idle pools and memory pressure". */
 static unsigned long llpool_shrink_count(struct shrinker *shrinker,
 					 struct shrink_control *sc)
 {
@@ -1091,26 +1114,35 @@ static unsigned long llpool_shrink_scan(struct shrinker *shrinker,
 	return freed ?: SHRINK_STOP;
 }
 
-/*
- * CPU hotplug.  Only online CPUs hold a reserve, so that a machine with
+/**
+ * DOC: CPU hotplug
+ *
+ * Only online CPUs hold a reserve, so that a machine with
  * many more possible than online CPUs (hot-add slots, maxcpus=, VMs sized
  * for resize) pays for the CPUs it runs.  Each pool is an instance of two
  * multi-instance hotplug states, so the hotplug core, not a walk of
  * cpu_online_mask, decides which CPUs a pool serves:
  *
- *   online  (CPUHP_AP_ONLINE_DYN, on the CPU, after the workqueue has
- *           bound its workers; also for every CPU already up when
- *           llpool_create() adds the instance): fill the CPU to @high,
- *           then set @live.  If memory is short, the worker retries.
- *   offline (the same state going down, on the CPU, before the workqueue
- *           unbinds its workers; also for every CPU when llpool_destroy()
- *           removes the instance): clear @live, so that no kick queues
- *           work and no run re-arms, then cancel the work.  The reserve
- *           stays usable until the CPU stops.
- *   dead    (CPUHP_BP_PREPARE_DYN, on another CPU, once nothing runs on
- *           the CPU any more): give its stack and spill list back.  Only
- *           the dead CPU pushes or spills on them, so they stay empty
- *           until it comes back.
+ * online
+ *   CPUHP_AP_ONLINE_DYN, on the CPU, after the workqueue has bound its
+ *   workers; also for every CPU already up when llpool_create() adds the
+ *   instance: fill the CPU to @high, then set @live.  If memory is short,
+ *   the worker retries.
+ * offline
+ *   the same state going down, on the CPU, before the workqueue unbinds
+ *   its workers; also for every CPU when llpool_destroy() removes the
+ *   instance: clear @live, so that no kick queues work and no run re-arms,
+ *   then cancel the work.  The reserve stays usable until the CPU stops.
+ * dead
+ *   CPUHP_BP_PREPARE_DYN, on another CPU, once nothing runs on the CPU any
+ *   more: give its stack and spill list back.  Only that CPU touches its
+ *   stack or spills, so both stay empty until it comes back.
+ *
+ * A kick is raised only while @live is set, and the offline step clears it
+ * on the CPU itself, so every irq_work raised on a CPU runs there before it
+ * dies (the dying CPU flushes its irq_works): none is ever left pending on
+ * a dead CPU.  A worker that finds @live clear (a test can run one off its
+ * CPU) only drains the spill list and does not re-arm.
  */
 static enum cpuhp_state llpool_cpuhp_online_state;
 static enum cpuhp_state llpool_cpuhp_dead_state;
@@ -1440,6 +1472,24 @@ static void llpool_release_pages(struct llpool *pool)
 }
 
 /**
+ * DOC: Teardown
+ *
+ * llpool_destroy() frees the shrinker (waiting for scans in flight) and
+ * takes the pool off the list and debugfs.  Then, in this order: the
+ * hotplug instances go (the offline callback runs on every CPU the pool
+ * serves, clearing @live and cancelling the work there, and no hotplug
+ * callback sees the pool afterwards); @dying is set, so that no irq_work
+ * or reaper queues new work, whatever it read; the reaper is cancelled;
+ * irq_work_sync() leaves no kick in flight (a kick is raised only while
+ * @live is set, and so runs on its CPU before that CPU can die); and the
+ * work can be cancelled for good (cancelling never runs a work item, so a
+ * CPU that was never online is no obstacle).  Only then does it return
+ * every page.  Pages still held by callers are counted and reported with
+ * a WARN, and they are not freed: a late llpool_free() must not become a
+ * double free of a page the page allocator has handed to someone else.
+ */
+
+/**
  * llpool_destroy() - stop a pool and return its pages
  * @pool: the pool; NULL and error pointers are ignored
  *
@@ -1470,17 +1520,7 @@ void llpool_destroy(struct llpool *pool)
 	debugfs_remove_recursive(pool->dir);
 	mutex_unlock(&llpool_list_lock);
 
-	/*
-	 * Order matters:
-	 *  - the hotplug instances go: the offline callback runs on every CPU
-	 *    the pool serves (clears @live, cancels the work there), and no
-	 *    hotplug callback sees the pool afterwards;
-	 *  - after @dying no irq_work queues new work, whatever it read;
-	 *  - irq_work_sync(): no kick in flight.  A kick is raised only while
-	 *    @live is set, and so runs on its CPU before that CPU can die;
-	 *  - then the work can be cancelled for good.  Cancelling never runs
-	 *    a work item, so a CPU that was never online is no obstacle.
-	 */
+	/* In the order "Teardown" explains. */
 	llpool_stop_cpus(pool);
 	WRITE_ONCE(pool->dying, true);
 	cancel_delayed_work_sync(&pool->reap);

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * llpool: a dedicated per-CPU page reserve for contexts where the page
- * allocator must not be called.
+ * allocator must not be called.  The design is told once, in the DOC:
+ * sections below, which Documentation/design.rst pulls in.
+ */
+
+/**
+ * DOC: Why a pool and not a GFP flag
  *
- * Why a pool and not a GFP flag
- * =============================
  * GFP_ATOMIC and GFP_NOWAIT take zone->lock and pcp->lock, which are
  * sleeping locks on PREEMPT_RT; they are therefore not allowed under a
  * raw_spinlock_t, in hardirq on RT, or in NMI (see the comment above
@@ -14,9 +17,11 @@
  * flag and every debug hook on the allocator's fast path, and the only user
  * is special enough that a reserved, sized pool serves it better.  llpool is
  * that pool.
+ */
+
+/**
+ * DOC: Layout
  *
- * Layout
- * ======
  * A pool has one struct llpool_cpu per possible CPU and one depot per
  * possible NUMA node.
  *
@@ -34,6 +39,8 @@
  *   online CPU of the node in stock and takes from the depot before it
  *   calls the page allocator.
  *
+ * ::
+ *
  *   llpool_alloc()/llpool_free()          inline, any context
  *        |  pop/push this CPU's stack
  *        |  empty: take a depot magazine; full: give one (out of line)
@@ -47,11 +54,14 @@
  *           node's depot and then the CPU's node, tops up the depot's
  *           stock; backs off when allocation fails
  *
- *   reaper: a CPU idle for two reaper periods is trimmed to @low, and the
- *   depots to their stock.  shrinker: the same at once, under reclaim.
+ * A reaper trims a CPU idle for two of its periods to @low, and the
+ * depots to their stock; the shrinker does the same at once, under
+ * reclaim.
+ */
+
+/**
+ * DOC: CPU topology
  *
- * CPU topology
- * ============
  * Only online CPUs hold a reserve: llpool_create() fills the CPUs online
  * at the time, a CPU coming online is filled by its online callback, and a
  * CPU going down stops refilling (offline callback, on the CPU) and gives
@@ -62,40 +72,45 @@
  * much room in its node's depot (empty magazines, no pages).  No work is
  * ever queued on a CPU that is not online, so creating, using and
  * destroying a pool never waits on one.
+ */
+
+/**
+ * DOC: Fast path rules
  *
- * Fast path rules
- * ===============
  * A stack has one owner at a time: its CPU, with preemption off (not IRQs:
  * llpool_alloc() and llpool_free() only disable preemption) and the
- * stack's reentrancy guard ->active raised from 0 to 1 (local_inc_return(),
- * one instruction and no LOCK prefix on x86).  The only contexts that can
- * interrupt the owner are IRQs, NMIs and probes on the same CPU; they
- * find the guard raised and keep off the stack: a nested allocation takes
- * a page from a depot magazine, a nested free goes to the CPU's spill list
- * (llist_add(), NMI-safe) for the worker.  So the stack itself needs plain
- * loads and stores only.  Depot lists are changed by cmpxchg on a
- * versioned head, so any CPU and any context may take or give a magazine
- * at any time.
+ * stack's reentrancy guard ->active raised from 0 to 1 (llpool_guard_claim(),
+ * no LOCK prefix on x86).  The only contexts that can interrupt the owner
+ * are IRQs, NMIs and probes on the same CPU; they find the guard raised
+ * and keep off the stack: a nested allocation takes a page from a depot
+ * magazine, a nested free goes to the CPU's spill list (llist_add(),
+ * NMI-safe) for the worker.  So the stack itself needs plain loads and
+ * stores only.  Depot lists are changed by cmpxchg on a versioned head, so
+ * any CPU and any context may take or give a magazine at any time.
  *
  * The fast path never calls the page allocator, never takes a lock and
  * never sleeps; it holds a lockdep map with a raw-spinlock wait type
  * (llpool_fast_map) so that lockdep reports any spinlock_t, mutex or sleep
  * that creeps into it, whatever context the caller is in.
  *
- * What llpool requires of the architecture, checked at build time: an
- * NMI-safe cmpxchg (CONFIG_ARCH_HAVE_NMI_SAFE_CMPXCHG), because an NMI may
- * take and give magazines, spill and count in the middle of the same
- * operations on the CPU it interrupted; and a 64-bit long, for the 48-bit
- * versions packed in the depot list heads.  x86-64, arm64,
- * powerpc64 and s390 qualify; riscv, for one, does not select the option
- * in 6.12.
- *
  * The pages stay ordinary page-allocator pages with a reference count of
  * one; order > 0 pages are compound.  A caller owns a page from
  * llpool_alloc() until it passes it to llpool_free() of the same pool, and
  * must leave page->private alone meanwhile: with CONFIG_DEBUG_VM it records
  * the owner, so that a double free, a foreign page or a page of the wrong
- * order is refused with a WARN.
+ * order is refused with a WARN (a page freed twice with an allocation of
+ * it in between is not told from two frees of two allocations).
+ */
+
+/**
+ * DOC: What the architecture must give
+ *
+ * Checked at build time, with a message naming what is missing: an
+ * NMI-safe cmpxchg (CONFIG_ARCH_HAVE_NMI_SAFE_CMPXCHG), because an NMI may
+ * take and give magazines, spill and count in the middle of the same
+ * operations on the CPU it interrupted; and a 64-bit long, for the 48-bit
+ * versions packed in the depot list heads.  x86-64, arm64, powerpc64 and
+ * s390 qualify; riscv, for one, does not select the option in 6.12.
  */
 #ifndef _LLPOOL_POOL_H
 #define _LLPOOL_POOL_H
