@@ -84,10 +84,7 @@ static int llpool_cc_fn(void *arg)
 		llpool_cc_drain(t);
 		cond_resched();
 	}
-	WRITE_ONCE(t->done, true);
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(1);
-	return 0;
+	return llpool_test_thread_done(&t->done);
 }
 
 /*
@@ -397,10 +394,7 @@ static int llpool_nmi_target_fn(void *arg)
 		n->loops++;
 		cond_resched();
 	}
-	WRITE_ONCE(n->done, true);
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(1);
-	return 0;
+	return llpool_test_thread_done(&n->done);
 }
 
 static void llpool_reentry_from_nmi(struct kunit *test)

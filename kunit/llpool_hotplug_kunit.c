@@ -147,10 +147,7 @@ static int llpool_hammer_fn(void *arg)
 		}
 		cond_resched();
 	}
-	WRITE_ONCE(h->done, true);
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(1);
-	return 0;
+	return llpool_test_thread_done(&h->done);
 }
 
 /**
@@ -317,10 +314,7 @@ static int llpool_storm_fn(void *arg)
 		llpool_storm_free_list(t, llist_del_all(&t->inbox));
 		cond_resched();
 	}
-	WRITE_ONCE(t->done, true);
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(1);
-	return 0;
+	return llpool_test_thread_done(&t->done);
 }
 
 /* From the flipper, right after each offline: the dead CPU must be empty. */

@@ -589,10 +589,7 @@ static int rcu_test_feeder_fn(void *arg)
 			WRITE_ONCE(f->queued, f->queued + 1);
 		cond_resched();
 	}
-	WRITE_ONCE(f->done, true);
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(1);
-	return 0;
+	return llpool_test_thread_done(&f->done);
 }
 
 /**

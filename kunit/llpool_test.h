@@ -141,6 +141,20 @@ static inline bool llpool_unstamp(struct page *page)
 	return xchg(&p->stamp, 0) == LLPOOL_CC_MAGIC;
 }
 
+/*
+ * The end of a test kthread: say it is done, then wait for kthread_stop(),
+ * which the test calls once it has seen @done (a thread that returned
+ * first would leave kthread_stop() a task that may be gone).  Returns 0,
+ * for the thread function to return.
+ */
+static inline int llpool_test_thread_done(bool *done)
+{
+	WRITE_ONCE(*done, true);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
 /* ==== Calling contexts ================================================== */
 
 /* Pages a context test allocates, then frees, in one burst. */
