@@ -62,11 +62,8 @@ memsnap() {
 			"stacks=" m["KernelStack:"], "pagetables=" m["PageTables:"]}' \
 		/proc/zoneinfo /proc/meminfo
 }
-balanced() {
-	[ "$(stat allocs)" = "$(stat frees)" ] &&
-	[ $(( $(stat refilled) - $(stat trimmed) )) -eq $(( $(stat reserved) + $(stat spill) )) ]
-}
-books() { echo "allocs=$(stat allocs) frees=$(stat frees) refilled=$(stat refilled) trimmed=$(stat trimmed) reserved=$(stat reserved) spill=$(stat spill)"; }
+balanced() { llpool_books_settled "$ST" >/dev/null; }
+books() { llpool_books "$ST"; }
 
 # The storm, until $storm_end: odd passes take the CPUs down one at a time,
 # even passes all at once (the whole load lands on cpu0, then spreads out
@@ -175,10 +172,6 @@ fi
 
 # 5. llpool's books, once the load is over (its pages handed back) and
 # the refills and trims it kicked have run.
-i=0
-while ! balanced && [ $i -lt 10 ]; do
-	i=$((i + 1)); sleep 1
-done
 balanced
 llpool_result "llpool_books_balance" $? "$(books)"
 

@@ -168,6 +168,32 @@ llpool_rcu_barrier_check() {
 	llpool_result "$2" $? "pool allocs=$r_a frees=$r_fr"
 }
 
+# llpool_books STATS: one read of a pool's debugfs stats file; prints its
+# books and is true if they close: allocs == frees and refilled - trimmed
+# == reserved + spill.  One read, because a pool is never quite still (its
+# reaper trims idle CPUs, its workers refill): several reads could each
+# catch another moment.
+llpool_books() {
+	awk '/^allocs: /{a = $2} /^frees: /{f = $2} /^refilled: /{r = $2}
+	     /^trimmed: /{t = $2} /^reserved: /{res = $2} /^spill: /{s = $2}
+	     END {printf "allocs=%s frees=%s refilled=%s trimmed=%s reserved=%s spill=%s\n",
+			 a, f, r, t, res, s
+		  exit !(a != "" && a == f && r - t == res + s)}' "$1"
+}
+
+# llpool_books_settled STATS: llpool_books until they close, for up to 10 s
+# (a trim or refill in flight holds pages counted on neither side); prints
+# the last books read.
+llpool_books_settled() {
+	local i=0 out
+	while :; do
+		out=$(llpool_books "$1") && { echo "$out"; return 0; }
+		i=$((i + 1))
+		[ $i -ge 20 ] && { echo "$out"; return 1; }
+		sleep 0.5
+	done
+}
+
 # llpool_kmemleak_clean NAME: a case for kmemleak's verdict on the objects
 # it reports that it had not reported at llpool_log_mark, skipped without
 # kmemleak.  It reports an object once it has been unreferenced for 5 s,

@@ -31,11 +31,8 @@ freekb() {
 wait_done() { llpool_wait_log 'llpool_stress: done' "$1"; }
 # balanced: the pool's books close (quiescent): refilled - trimmed ==
 # reserved + spill, and allocs == frees.
-balanced() {
-	[ "$(stat allocs)" = "$(stat frees)" ] &&
-	[ $(( $(stat refilled) - $(stat trimmed) )) -eq $(( $(stat reserved) + $(stat spill) )) ]
-}
-books() { echo "allocs=$(stat allocs) frees=$(stat frees) refilled=$(stat refilled) trimmed=$(stat trimmed) reserved=$(stat reserved) spill=$(stat spill)"; }
+balanced() { llpool_books_settled "$ST" >/dev/null; }
+books() { llpool_books "$ST"; }
 
 ktap_print_header
 ktap_set_plan 11
