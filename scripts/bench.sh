@@ -56,33 +56,10 @@ done
 	echo
 	echo "Command: \`BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench\`. Date: $(date -u +%Y-%m-%d)."
 	echo
-	echo "Kernels: 'bench' (tinyconfig + configs/bench.config: -O2, no lockdep, KASAN or"
-	echo "other debug options, PREEMPT_VOLUNTARY) with patches/bench/ for"
-	echo "__GFP_NO_LOCKS; the legality columns come from a boot of the 'benchdebug'"
-	echo "kernel: the debug kernel's options (lockdep, PROVE_RAW_LOCK_NESTING) with"
-	echo "the same patch."
-	echo
-	echo "Two runs of the same bench kernel, 4 vCPUs, no KVM:"
-	echo "- **TCG**: multi-threaded TCG, guest time follows the host clock. Emulated"
-	echo "  time: compare rows with each other (the 'vs llpool' ratios), never with"
-	echo "  real hardware. The all-CPU column varies a lot from run to run here."
-	echo "- **icount**: \`-icount shift=4,sleep=off\`: every instruction counts 16"
-	echo "  virtual ns, single-threaded: repeatable to about 2% run to run, but it"
-	echo "  counts instructions, so cache and lock-contention costs vanish, and the"
-	echo "  vCPUs take turns, so a 'max' latency includes other vCPUs' turns."
-	echo
-	echo "Columns. pair: ns per alloc+free, median of $rounds rounds of $pairs pairs on"
-	echo "one CPU. all-CPU: every CPU doing $pairs pairs at once. Latency: $pairs single"
-	echo "allocations timed on one CPU while another allocates and frees batches of"
-	echo "order-0 and order-3 pages (zone->lock contention); log-linear buckets, so"
-	echo "percentiles are bucket lower bounds. Exhausted: a hog holds memory below"
-	echo "the min watermark (GFP_NOWAIT, then GFP_ATOMIC, until they fail). pcplist"
-	echo "drained: this CPU's pcplist emptied with __GFP_NO_LOCKS before each"
-	echo "contender, memory plentiful. Under raw spinlock: up to 4096 allocations and"
-	echo "their frees inside raw_spin_lock_irqsave(), counting acquisitions of locks"
-	echo "that sleep on PREEMPT_RT, judged as lockdep does (outer wait type): plain"
-	echo "ones are what lockdep reports; trylocks pass lockdep but are still"
-	echo "sleeping locks on RT. Preallocating contenders hold 256 pages per CPU."
+	echo "Kernel $(cat "$LLPOOL_CACHE/build/bench/include/config/kernel.release" 2>/dev/null),"
+	echo "llpool $(git -C "$LLPOOL_REPO" describe --always --dirty 2>/dev/null), 4 vCPUs, no KVM."
+	echo "How it is measured (kernels, the two runs, every column):"
+	echo "Documentation/results.rst, section Method."
 	for run in $runs; do
 		echo
 		echo "## $run run"
