@@ -110,10 +110,10 @@ def main():
     if sizes:
         hdr = ("Reserve sizes (llpool, low = high / 4): pages one CPU gets in a burst "
                "before NULL, preemption off (no refill), against pages held per online CPU.")
-        rows = ["| high | low | magazine | burst before NULL | per CPU at rest | per CPU at most |",
-                "|---|---|---|---|---|---|"]
-        rows += ["| %s | %s |" % (h, " | ".join(v[:5])) for h, v in sizes]
-        md += ["", hdr, ""] + rows
+        table = ["| high | low | magazine | burst before NULL | per CPU at rest | per CPU at most |",
+                 "|---|---|---|---|---|---|"]
+        table += ["| %s | %s |" % (h, " | ".join(v[:5])) for h, v in sizes]
+        md += ["", hdr, ""] + table
         rst += ["", hdr, "", ".. list-table::", "   :header-rows: 1", "",
                 "   * - high", "     - low", "     - magazine", "     - burst before NULL",
                 "     - per CPU at rest", "     - per CPU at most"]
