@@ -285,6 +285,8 @@ static unsigned int llpool_depot_fill(struct llpool *pool,
 	struct llpool_mag *m;
 
 	if (n && n < pool->mag) {
+		/* A magazine off the lists is lost to everyone else: be quick. */
+		preempt_disable();
 		m = llpool_depot_take(d);
 		if (m) {
 			done = min(n, pool->mag - m->nr);
@@ -292,6 +294,7 @@ static unsigned int llpool_depot_fill(struct llpool *pool,
 			m->nr += done;
 			llpool_depot_return(d, m);
 		}
+		preempt_enable();
 	}
 	while (done < n) {
 		m = llpool_mag_pop(d, &d->empty);
@@ -768,14 +771,19 @@ static unsigned int llpool_refill_from_depot(struct llpool_cpu *c)
 
 	if (atomic_read(&d->pages) <= llpool_depot_stock(pool, d))
 		return 0;
+	/* A magazine off the lists is lost to everyone else: be quick. */
+	preempt_disable();
 	m = llpool_depot_take(d);
-	if (!m)
+	if (!m) {
+		preempt_enable();
 		return 0;
+	}
 	taken = llpool_stack_move(c, m->pages, m->nr, c->cap, true);
 	/* What did not fit (frees raced us) stays in the magazine. */
 	memmove(m->pages, m->pages + taken, (m->nr - taken) * sizeof(*m->pages));
 	m->nr -= taken;
 	llpool_depot_return(d, m);
+	preempt_enable();
 	if (taken)
 		llpool_count(pool, LLPOOL_DEPOT_GETS, 1);
 	return taken;
@@ -1153,8 +1161,15 @@ static int llpool_cpu_online(unsigned int cpu, struct hlist_node *node)
 	struct llpool_cpu *c = per_cpu_ptr(pool->pcpu, cpu);
 	bool filled;
 
-	/* Not live yet: nothing on this CPU reads @node concurrently. */
+	/*
+	 * The fast path may already run here and read @node: both values are
+	 * valid nodes.  A trim the reaper or shrinker asked for while the CPU
+	 * went down (they walk the online CPUs without holding hotplug off)
+	 * is not for this life.
+	 */
 	WRITE_ONCE(c->node, llpool_cpu_node(cpu));
+	WRITE_ONCE(c->trim, LLPOOL_TRIM_NONE);
+	c->idle = false;
 	/* The hotplug thread of @cpu: llpool_stack_move() pushes from here. */
 	filled = llpool_refill(c);
 	WRITE_ONCE(c->live, true);
@@ -1249,7 +1264,7 @@ static void llpool_free_cpus(struct llpool *pool)
 	free_percpu(pool->pcpu);
 	if (pool->depot)
 		for_each_node(node)
-			kfree(pool->depot[node]);
+			kvfree(pool->depot[node]);
 	kfree(pool->depot);
 }
 
@@ -1273,11 +1288,12 @@ static int llpool_alloc_depots(struct llpool *pool)
 	for_each_node(node) {
 		n = 0;
 		for_each_possible_cpu(cpu)
-			n += cpu_to_node(cpu) == node;
+			n += llpool_cpu_node(cpu) == node;
 		n = max(n, 1U) * (DIV_ROUND_UP(pool->high, pool->mag) + 1) + 1;
 		n = min_t(unsigned int, n, LLPOOL_HEAD_MASK);
-		d = kzalloc_node(struct_size(d, mags, n), GFP_KERNEL,
-				 node_state(node, N_MEMORY) ? node : NUMA_NO_NODE);
+		/* Up to megabytes on a big machine with a high @high. */
+		d = kvzalloc_node(struct_size(d, mags, n), GFP_KERNEL,
+				  node_state(node, N_MEMORY) ? node : NUMA_NO_NODE);
 		if (!d)
 			return -ENOMEM;
 		d->node = node;

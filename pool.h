@@ -373,6 +373,12 @@ static __always_inline bool llpool_guard_claim(local_t *guard)
 	 * than x86's xadd and its test.
 	 */
 	local_inc(guard);
+	/*
+	 * Nothing the guard protects may be read before the increment (x86's
+	 * local_inc() has no memory clobber): a load of the stack hoisted
+	 * above it could predate a nested owner's changes.
+	 */
+	barrier();
 	return local_read(guard) == 1;
 }
 

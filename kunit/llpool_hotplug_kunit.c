@@ -464,8 +464,8 @@ static void llpool_hotplug_storm(struct kunit *test)
 /*
  * The most pages a re-entry test's pool may own: every online CPU's stack
  * full (@high plus a magazine), every depot full (@high plus a magazine
- * per possible CPU, rounded up to magazines, and one per node), plus what
- * the test holds.
+ * per possible CPU, rounded up to magazines, as much for a node without
+ * CPUs, and one more per node), plus what the test holds.
  */
 static s64 llpool_reentry_bound(unsigned int high, unsigned int held)
 {
@@ -473,7 +473,8 @@ static s64 llpool_reentry_bound(unsigned int high, unsigned int held)
 	unsigned int mags = DIV_ROUND_UP(high, mag) + 1;
 
 	return (s64)num_online_cpus() * (high + mag) +
-	       ((s64)num_possible_cpus() * mags + nr_node_ids) * mag + held;
+	       ((s64)(num_possible_cpus() + nr_node_ids) * mags + nr_node_ids) * mag +
+	       held;
 }
 
 /**
@@ -703,9 +704,12 @@ static int llpool_every_probe_add(struct llpool_every_probes *pp,
 				  const char *symbol, kprobe_opcode_t *addr,
 				  unsigned int off)
 {
-	struct kprobe *kp = kzalloc(sizeof(*kp), GFP_KERNEL);
+	struct kprobe *kp;
 	int ret;
 
+	if (pp->n >= LLPOOL_EVERY_PROBES)
+		return -ENOSPC;
+	kp = kzalloc(sizeof(*kp), GFP_KERNEL);
 	if (!kp)
 		return -ENOMEM;
 	kp->symbol_name = symbol;

@@ -178,16 +178,23 @@ llpool_books() {
 	     /^trimmed: /{t = $2} /^reserved: /{res = $2} /^spill: /{s = $2}
 	     END {printf "allocs=%s frees=%s refilled=%s trimmed=%s reserved=%s spill=%s\n",
 			 a, f, r, t, res, s
-		  exit !(a != "" && a == f && r - t == res + s)}' "$1"
+		  exit !(a != "" && f != "" && r != "" && t != "" && res != "" &&
+			 s != "" && a == f && r - t == res + s)}' "$1"
 }
 
-# llpool_books_settled STATS: llpool_books until they close, for up to 10 s
-# (a trim or refill in flight holds pages counted on neither side); prints
-# the last books read.
+# llpool_books_settled STATS: llpool_books until they close twice in a row
+# 0.5 s apart, for up to 10 s (a trim or refill in flight holds pages
+# counted on one side only, and a lag one way must not cancel a real loss
+# in one lucky read); prints the last books read.
 llpool_books_settled() {
-	local i=0 out
+	local i=0 closed=0 out
 	while :; do
-		out=$(llpool_books "$1") && { echo "$out"; return 0; }
+		if out=$(llpool_books "$1"); then
+			closed=$((closed + 1))
+			[ $closed -ge 2 ] && { echo "$out"; return 0; }
+		else
+			closed=0
+		fi
 		i=$((i + 1))
 		[ $i -ge 20 ] && { echo "$out"; return 1; }
 		sleep 0.5
