@@ -260,7 +260,7 @@ static struct llpool_mag *llpool_depot_find(struct llpool *pool, int node,
 		return m;
 	for_each_node(n) {
 		*from = llpool_depot(pool, n);
-		if (n == node || !*from)
+		if (n == node)
 			continue;
 		m = llpool_depot_take(*from);
 		if (m)
@@ -353,6 +353,16 @@ static __always_inline unsigned int llpool_reserved(struct llpool_cpu *c)
 
 /* ==== Fast path: the out-of-line halves ================================== */
 
+/* @c, whose home is @node, was served from @d; any context, on @c's CPU. */
+static void llpool_count_steal(struct llpool *pool, struct llpool_cpu *c,
+			       struct llpool_depot *d, int node)
+{
+	local_inc(&c->stat[LLPOOL_STEALS]);
+	if (d->node != node)
+		local_inc(&c->stat[LLPOOL_REMOTE_STEALS]);
+	trace_llpool_steal(pool, c->cpu, d->node, d->node != node);
+}
+
 /*
  * The owner's stack is empty: load it with a depot magazine, from this
  * node or else another.  Returns the pages loaded, which is the new depth
@@ -373,10 +383,7 @@ static unsigned int llpool_stack_load(struct llpool *pool, struct llpool_cpu *c)
 	m->nr = 0;
 	llpool_depot_return(d, m);
 	local_inc(&c->stat[LLPOOL_DEPOT_GETS]);
-	local_inc(&c->stat[LLPOOL_STEALS]);
-	if (d->node != node)
-		local_inc(&c->stat[LLPOOL_REMOTE_STEALS]);
-	trace_llpool_steal(pool, c->cpu, d->node, d->node != node);
+	llpool_count_steal(pool, c, d, node);
 	return nr;
 }
 
@@ -397,10 +404,7 @@ static struct page *llpool_depot_take_page(struct llpool *pool,
 		return NULL;
 	page = m->pages[--m->nr];
 	llpool_depot_return(d, m);
-	local_inc(&c->stat[LLPOOL_STEALS]);
-	if (d->node != node)
-		local_inc(&c->stat[LLPOOL_REMOTE_STEALS]);
-	trace_llpool_steal(pool, c->cpu, d->node, d->node != node);
+	llpool_count_steal(pool, c, d, node);
 	return page;
 }
 
@@ -639,15 +643,25 @@ static unsigned int llpool_stack_move(struct llpool_cpu *c, struct page **batch,
 	return moved;
 }
 
-/* Back to the page allocator, without llpool's CONFIG_DEBUG_VM tag. */
-static void llpool_free_pages(struct llpool *pool, struct page **batch,
+/*
+ * Back to the page allocator, without llpool's CONFIG_DEBUG_VM tag.  Not
+ * counted: for fresh pages that never made it into the pool.
+ */
+static void llpool_drop_pages(struct llpool *pool, struct page **batch,
 			      unsigned int n)
 {
-	llpool_count(pool, LLPOOL_TRIMMED, n);
 	while (n) {
 		set_page_private(batch[--n], 0);
 		__free_pages(batch[n], pool->order);
 	}
+}
+
+/* Pages leaving the pool, counted as trimmed. */
+static void llpool_free_pages(struct llpool *pool, struct page **batch,
+			      unsigned int n)
+{
+	llpool_count(pool, LLPOOL_TRIMMED, n);
+	llpool_drop_pages(pool, batch, n);
 }
 
 /*
@@ -809,10 +823,7 @@ static bool llpool_stock_depot(struct llpool_cpu *c)
 	got = llpool_alloc_batch(c, batch, pool->mag);
 	in = llpool_depot_fill(pool, d, batch, got);
 	llpool_count(pool, LLPOOL_REFILLED, in);
-	for (; in < got; in++) {
-		set_page_private(batch[in], 0);
-		__free_pages(batch[in], pool->order);	/* never counted */
-	}
+	llpool_drop_pages(pool, batch + in, got - in);
 	return got == pool->mag;
 }
 
@@ -848,7 +859,7 @@ static bool llpool_refill(struct llpool_cpu *c)
 {
 	struct llpool *pool = c->pool;
 	struct page *batch[LLPOOL_BATCH];
-	unsigned int budget = pool->high, want, got, taken, i;
+	unsigned int budget = pool->high, want, got, taken;
 	unsigned int mags = DIV_ROUND_UP(pool->high, pool->mag);
 	bool failed = false;
 
@@ -873,10 +884,7 @@ static bool llpool_refill(struct llpool_cpu *c)
 		budget -= got;
 		taken = llpool_stack_move(c, batch, got, pool->high, true);
 		llpool_count(pool, LLPOOL_REFILLED, taken);
-		for (i = taken; i < got; i++) {
-			set_page_private(batch[i], 0);
-			__free_pages(batch[i], pool->order);	/* never counted */
-		}
+		llpool_drop_pages(pool, batch + taken, got - taken);
 		if (got < want) {
 			/* One count per failed allocation: a refill stops at
 			 * its first (the fault-injection selftest relies on it).
@@ -1007,6 +1015,18 @@ static void llpool_request_trim(struct llpool_cpu *c, int why)
 	llpool_queue_work(c, 0);
 }
 
+/* Every depot down to its stock; any CPU.  Returns the pages freed. */
+static unsigned long llpool_trim_depots(struct llpool *pool)
+{
+	unsigned long freed = 0;
+	int node;
+
+	for_each_node(node)
+		freed += llpool_depot_trim(pool, pool->depot[node],
+					   llpool_depot_stock(pool, pool->depot[node]));
+	return freed;
+}
+
 /**
  * DOC: Idle pools and memory pressure
  *
@@ -1031,7 +1051,6 @@ static void llpool_reap_fn(struct work_struct *work)
 	struct llpool_cpu *c;
 	unsigned long mark;
 	unsigned int cpu;
-	int node;
 
 	for_each_online_cpu(cpu) {
 		c = per_cpu_ptr(pool->pcpu, cpu);
@@ -1047,12 +1066,8 @@ static void llpool_reap_fn(struct work_struct *work)
 			c->idle = !c->idle;
 		}
 	}
-	if (!busy) {
-		for_each_node(node)
-			if (pool->depot[node])
-				llpool_depot_trim(pool, pool->depot[node],
-						  llpool_depot_stock(pool, pool->depot[node]));
-	}
+	if (!busy)
+		llpool_trim_depots(pool);
 	if (!READ_ONCE(pool->dying))
 		queue_delayed_work(llpool_wq, &pool->reap, LLPOOL_REAP_DELAY);
 }
@@ -1091,8 +1106,6 @@ static unsigned long llpool_shrink_count(struct shrinker *shrinker,
 	}
 	for_each_node(node) {
 		d = pool->depot[node];
-		if (!d)
-			continue;
 		stock = llpool_depot_stock(pool, d);
 		if (atomic_read(&d->pages) > stock)
 			n += atomic_read(&d->pages) - stock;
@@ -1104,15 +1117,11 @@ static unsigned long llpool_shrink_scan(struct shrinker *shrinker,
 					struct shrink_control *sc)
 {
 	struct llpool *pool = llpool_shrinker_private(shrinker);
-	unsigned long freed = 0;
+	unsigned long freed;
 	struct llpool_cpu *c;
 	unsigned int cpu;
-	int node;
 
-	for_each_node(node)
-		if (pool->depot[node])
-			freed += llpool_depot_trim(pool, pool->depot[node],
-						   llpool_depot_stock(pool, pool->depot[node]));
+	freed = llpool_trim_depots(pool);
 	llpool_count(pool, LLPOOL_SHRUNK, freed);
 	for_each_online_cpu(cpu) {
 		c = per_cpu_ptr(pool->pcpu, cpu);
@@ -1164,12 +1173,13 @@ static int llpool_cpu_online(unsigned int cpu, struct hlist_node *node)
 	/*
 	 * The fast path may already run here and read @node: both values are
 	 * valid nodes.  A trim the reaper or shrinker asked for while the CPU
-	 * went down (they walk the online CPUs without holding hotplug off)
-	 * is not for this life.
+	 * went down (they walk the online CPUs without holding hotplug off),
+	 * or a backoff from its last life, is not for this one.
 	 */
 	WRITE_ONCE(c->node, llpool_cpu_node(cpu));
 	WRITE_ONCE(c->trim, LLPOOL_TRIM_NONE);
 	c->idle = false;
+	c->backoff = 0;
 	/* The hotplug thread of @cpu: llpool_stack_move() pushes from here. */
 	filled = llpool_refill(c);
 	WRITE_ONCE(c->live, true);
@@ -1194,10 +1204,6 @@ static int llpool_cpu_dead(unsigned int cpu, struct hlist_node *node)
 	struct llpool_cpu *c = per_cpu_ptr(pool->pcpu, cpu);
 
 	llpool_give_back(c);
-	/* A trim or backoff asked for before it died is not for its next life. */
-	WRITE_ONCE(c->trim, LLPOOL_TRIM_NONE);
-	c->backoff = 0;
-	c->idle = false;
 	return 0;
 }
 
@@ -1632,8 +1638,7 @@ void llpool_get_stats(struct llpool *pool, struct llpool_stats *stats)
 		stats->spilled += max(atomic_read(&c->nr_spill), 0);
 	}
 	for_each_node(node)
-		if (pool->depot[node])
-			stats->depot += max(atomic_read(&pool->depot[node]->pages), 0);
+		stats->depot += max(atomic_read(&pool->depot[node]->pages), 0);
 	stats->reserved += stats->depot;
 }
 EXPORT_SYMBOL_NS_GPL(llpool_get_stats, LLPOOL);

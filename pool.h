@@ -281,9 +281,11 @@ struct llpool_stats {
  * - @spill: llist_add() from the owning CPU in any context; emptied with
  *   llist_del_all() by the worker, hotplug and teardown.  @nr_spill follows
  *   it and may lag by the pages in flight.
- * - @backoff: the worker only.
- * - @reap_mark, @idle: the reaper only (one work item, never concurrent
- *   with itself).
+ * - @backoff: the worker, and the online callback before the CPU is live
+ *   (its work is cancelled then).
+ * - @reap_mark, @idle: the reaper (one work item, never concurrent with
+ *   itself); @idle is also cleared by the online callback, a racy write
+ *   that costs at most one reaper period.
  * - @trim: set by the reaper and the shrinker, cleared by the worker.
  * - @live: written by the hotplug callbacks on the owning CPU; read by the
  *   kick (on the owning CPU, preemption off), the worker and the reaper.
