@@ -1,38 +1,56 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Turn llpool_bench's log lines into results:
-    bench_report.py OUTDIR NAME FULL_LOG LEGAL_LOG TITLE
+    bench_report.py OUTDIR NAME FULL_LOG --legal LOG --rt LOG \
+        --title TEXT --provenance TEXT
 
-Writes OUTDIR/NAME.csv (every measurement), OUTDIR/NAME_hist.csv (latency
-histograms), OUTDIR/NAME.md (a table with ratios to llpool), OUTDIR/NAME.rst
-(the ratios as an rst list-table, for Documentation/results.rst) and the
-gnuplot input OUTDIR/NAME_latency.gp; prints the ratios.
+FULL_LOG is a bench-kernel boot of mode=full; --legal a benchdebug boot of
+mode=legality; --rt a benchrt (PREEMPT_RT) boot of mode=ctx.  Writes
+OUTDIR/NAME.csv (every measurement), NAME_hist.csv (latency histograms),
+NAME.md (the tables), NAME.rst (the same, for Documentation/results.rst)
+and the gnuplot input NAME_latency.gp (a CCDF of allocation latency);
+prints the ratios to llpool.
 """
+import argparse
 import os
 import re
-import sys
-import time
 
-ORDER = ["floor", "llpool", "gfp_nowait", "gfp_atomic", "gfp_no_locks", "objpool", "mempool"]
+ORDER = ["floor", "llpool", "gfp_nowait", "gfp_atomic", "gfp_no_locks",
+         "alloc_pages_nolock", "objpool", "mempool"]
 DESC = {
     "floor": "bare per-CPU array, IRQs off (the floor)",
     "llpool": "llpool_alloc / llpool_free",
     "gfp_nowait": "alloc_page(GFP_NOWAIT)",
     "gfp_atomic": "alloc_page(GFP_ATOMIC)",
-    "gfp_no_locks": "alloc_page(__GFP_NO_LOCKS) (patch)",
+    "gfp_no_locks": "alloc_page(__GFP_NO_LOCKS) (2020 RFC, patch)",
+    "alloc_pages_nolock": "alloc_pages_nolock() (6.15+, modelled by patch)",
     "objpool": "objpool ring, no refill",
     "mempool": "mempool_alloc_preallocated",
+    "clock": "reference: the two clock reads around nothing",
+    "clock_irqoff": "reference: the same with IRQs off",
 }
+CTX_NAMES = ["alloc_pages_nolock", "gfp_atomic", "llpool"]
+CONTEXTS = ["task", "softirq", "hardirq", "nmi"]
 
 
 def rows(path):
     out = []
+    if not path or not os.path.exists(path):
+        return out
     with open(path, errors="replace") as f:
         for line in f:
             m = re.search(r"llpool_bench: csv,(.*)$", line.strip())
             if m:
                 out.append(m.group(1).split(","))
     return out
+
+
+def index(rs):
+    by = {}
+    for r in rs:
+        if r[0] not in ("hist", "ctx"):
+            by.setdefault(r[0], {})[r[1]] = r[2:]
+    return by
 
 
 def ratio(x, base):
@@ -42,117 +60,236 @@ def ratio(x, base):
         return "n/a"
 
 
-def main():
-    outdir, name, full_log, legal_log, title = sys.argv[1:6]
-    full, legal = rows(full_log), rows(legal_log) if os.path.exists(legal_log) else []
-    by = {}
-    for r in full + legal:
-        if r[0] == "hist":
-            continue
-        by.setdefault(r[0], {})[r[1]] = r[2:]
+class Tables:
+    """The same tables as Markdown and as rst list-tables."""
 
-    with open(os.path.join(outdir, name + ".csv"), "w") as f:
+    def __init__(self):
+        self.md, self.rst = [], []
+
+    def text(self, line):
+        self.md += ["", line]
+        self.rst += ["", line.replace("`", "``")]
+
+    def table(self, caption, header, body):
+        self.md += ["", caption, "", "| " + " | ".join(header) + " |",
+                    "|" + " --- |" * len(header)]
+        self.md += ["| " + " | ".join(str(c) for c in r) + " |" for r in body]
+        self.rst += ["", caption.replace("`", "``"), "", ".. list-table::",
+                     "   :header-rows: 1", ""]
+        for r in [header] + body:
+            for i, c in enumerate(r):
+                c = str(c).replace("`", "``").replace("*", "\\*")
+                self.rst.append("   %s %s" % ("* -" if i == 0 else "  -", c or "-"))
+
+
+def ctx_cell(ctx, context, name):
+    row = ctx.get((context, name))
+    if not row:
+        return "not run"
+    legal, att, ok = row[:3]
+    if legal == "0":
+        return "not legal here"
+    att, ok = int(att), int(ok)
+    if not att:
+        return "0 attempts"
+    cell = "%d/%d (%.1f %%)" % (ok, att, 100.0 * ok / att)
+    if len(row) > 6 and row[6] != "0":
+        cell += ", %s NMIs lost" % row[6]
+    return cell
+
+
+def ctx_landed(ctx, context):
+    """How many bursts interrupted the hammer, over the contenders' runs."""
+    rs = [r for (c, _), r in ctx.items() if c == context and len(r) > 5 and r[0] == "1"]
+    if context == "task" or not rs:
+        return "-"
+    bursts = sum(int(r[3]) for r in rs)
+    landed = sum(int(r[4]) for r in rs)
+    cell = "%d of %d" % (landed, bursts)
+    if context == "nmi":
+        cell += " (%d with IRQs off)" % sum(int(r[5]) for r in rs)
+    return cell
+
+
+def ctx_table(t, rs, kernel):
+    ctx = {(r[1], r[2]): r[3:] for r in rs if r[0] == "ctx"}
+    if not ctx:
+        return
+    t.table("Success by context, %s kernel: one CPU allocates in bursts of 4 pages "
+            "(held, then freed in the same context) while every online CPU hammers "
+            "zone->lock and its pcp lists; successes/attempts, and how many bursts "
+            "interrupted that CPU's hammer." % kernel,
+            ["context"] + CTX_NAMES + ["bursts inside the hammer"],
+            [[c] + [ctx_cell(ctx, c, n) for n in CTX_NAMES] + [ctx_landed(ctx, c)]
+             for c in CONTEXTS])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("outdir")
+    ap.add_argument("name")
+    ap.add_argument("full_log")
+    ap.add_argument("--legal")
+    ap.add_argument("--rt")
+    ap.add_argument("--title", default="")
+    ap.add_argument("--provenance", default="")
+    ap.add_argument("--icount", action="store_true",
+                    help="a deterministic run: a difference of two pair costs is exact")
+    a = ap.parse_args()
+    full, legal, rt = rows(a.full_log), rows(a.legal), rows(a.rt)
+    by = index(full + legal)
+    out = lambda ext: os.path.join(a.outdir, a.name + ext)
+
+    with open(out(".csv"), "w") as f:
         f.write("section,contender,values...\n")
         for r in full + legal:
             if r[0] != "hist":
                 f.write(",".join(r) + "\n")
-    with open(os.path.join(outdir, name + "_hist.csv"), "w") as f:
+        for r in rt:
+            if r[0] == "ctx":
+                f.write(",".join(["ctx-rt"] + r[1:]) + "\n")
+    hist = {}
+    with open(out("_hist.csv"), "w") as f:
         f.write("contender,bucket_lo_ns,count\n")
         for r in full:
             if r[0] == "hist":
                 f.write(",".join(r[1:]) + "\n")
+                hist.setdefault(r[1], []).append((int(r[2]), int(r[3])))
 
-    md = []
-    md.append("| contender | pair ns (median) | vs llpool | all-CPU pairs/s | vs llpool "
-              "| alloc p50 ns | p99 | p99.9 | max | p99 vs llpool "
-              "| exhausted: ok/256 | pcplist drained: ok/256 "
-              "| under raw spinlock: locks lockdep flags | sleeping trylocks |")
-    md.append("|" + " --- |" * 14)
-    base_pair = by.get("pair", {}).get("llpool", ["0"])[0]
-    base_tput = by.get("tput", {}).get("llpool", ["0"] * 4)[3]
-    base_p99 = by.get("lat", {}).get("llpool", ["0"] * 2)[1]
+    avail = [c for c in ORDER if c in by.get("pair", {})]
+    t = Tables()
     ratios = []
-    rst = [".. list-table::", "   :header-rows: 1", ""]
-    for cell in ("contender", "pair cost", "all-CPU throughput",
-                 "p99 latency under zone->lock contention",
-                 "success, memory exhausted", "success, pcplist drained",
-                 "under a raw spinlock: locks lockdep reports / sleeping-on-RT trylocks"):
-        rst.append("   %s %s" % ("* -" if cell == "contender" else "  -", cell))
-    for c in ORDER:
-        if c in by.get("unavailable", {}) and c not in by.get("pair", {}):
-            md.append("| %s | unavailable in this kernel |%s" % (DESC[c], " |" * 13))
+
+    # ---- cost ---------------------------------------------------------------
+    pair, tput = by.get("pair", {}), by.get("tput", {})
+    base_pair = pair.get("llpool", ["0"])[0]
+    base_tput = tput.get("llpool", ["0"] * 4)[3]
+    body = []
+    for c in avail:
+        p, tp = pair[c][0], tput.get(c, ["-"] * 4)[3]
+        body.append([DESC[c], p, ratio(p, base_pair), tp, ratio(tp, base_tput)])
+        ratios.append("%-19s pair %s, throughput %s" % (c, ratio(p, base_pair),
+                                                         ratio(tp, base_tput)))
+    zero = pair.get("zeroing", [None])[0]
+    if zero and "alloc_pages_nolock" in pair:
+        body.append(["reference: clear_page() of one page", zero, ratio(zero, base_pair),
+                     "-", "-"])
+        # Under TCG, two runs of the same clear_page() differ by more than
+        # the allocator's whole cost: only icount gives this difference.
+        if a.icount:
+            less = float(pair["alloc_pages_nolock"][0]) - float(zero)
+            body.append(["alloc_pages_nolock() less its zeroing (pair minus clear_page())",
+                         "%.3f" % less, ratio(less, base_pair), "-", "-"])
+            ratios.append("%-19s pair %s" % ("nolock less zeroing", ratio(less, base_pair)))
+    t.table("Cost: one CPU's alloc+free pair (median of rounds) and every online CPU "
+            "doing pairs at once.",
+            ["contender", "pair ns", "vs llpool", "all-CPU pairs/s", "vs llpool"], body)
+
+    # ---- latency ------------------------------------------------------------
+    lat, over = by.get("lat", {}), by.get("latover", {})
+    base_p99 = lat.get("llpool", ["0"] * 2)[1]
+    body = []
+    for c in avail + ["clock", "clock_irqoff"]:
+        if c not in lat:
             continue
-        pair = by.get("pair", {}).get(c, ["-"])
-        tput = by.get("tput", {}).get(c, ["-"] * 5)
-        lat = by.get("lat", {}).get(c, ["-"] * 4)
+        la, ov = lat[c], over.get(c, ["-"] * 5)
+        body.append([DESC[c], la[0], la[1], la[2], la[3], ratio(la[1], base_p99),
+                     la[5], ov[1], ov[2], ov[3], ov[4]])
+    t.table("Latency of one allocation (ns) while another CPU hammers zone->lock; "
+            "samples over 100 us split by what else happened during them.",
+            ["contender", "p50", "p99", "p99.9", "max", "p99 vs llpool", "NULLs",
+             "over 100 us", "with an interrupt", "with a task switch", "neither"], body)
+
+    # ---- success --------------------------------------------------------------
+    body = []
+    for c in avail:
         ex = by.get("exhaust", {}).get(c, ["-", "-"])
         pd = by.get("pcpdrain", {}).get(c, ["-", "-"])
+        ph = by.get("pcpdrainhot", {}).get(c, ["-", "-"])
         lg = by.get("legal", {}).get(c)
-        if lg:
-            legal_cols = "%s | %s" % (lg[0], lg[1])
-        else:
-            legal_cols = "- | -"
-        md.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            DESC[c], pair[0], ratio(pair[0], base_pair), tput[3], ratio(tput[3], base_tput),
-            lat[0], lat[1], lat[2], lat[3], ratio(lat[1], base_p99),
-            ex[1], pd[1], legal_cols))
-        lgr = "%s / %s" % (lg[0], lg[1]) if lg else "not measured"
-        for i, cell in enumerate(("``%s``" % DESC[c], ratio(pair[0], base_pair),
-                                  ratio(tput[3], base_tput), ratio(lat[1], base_p99),
-                                  "%s/%s" % (ex[1], ex[0]), "%s/%s" % (pd[1], pd[0]), lgr)):
-            rst.append("   %s %s" % ("* -" if i == 0 else "  -", cell))
-        ratios.append("%-14s pair %s, throughput %s, p99 latency %s" % (
-            c, ratio(pair[0], base_pair), ratio(tput[3], base_tput), ratio(lat[1], base_p99)))
+        body.append([DESC[c], "%s/%s" % (ex[1], ex[0]), "%s/%s" % (pd[1], pd[0]),
+                     "%s/%s" % (ph[1], ph[0]), lg[0] if lg else "-", lg[1] if lg else "-"])
+    t.table("Success and legality: allocations that succeed once a hog holds memory "
+            "below the min watermark; once this CPU's pcp list is drained (64 in a "
+            "row, quiet); the first allocation after a drain, 64 times, while the "
+            "other CPUs hammer zone->lock; locks taken under a raw spinlock "
+            "(benchdebug kernel, lockdep).",
+            ["contender", "memory exhausted", "pcp list drained",
+             "drained, zone->lock hammered", "locks lockdep reports",
+             "sleeping-on-RT trylocks"], body)
 
-    # Churn: llpool's round trips through the page allocator while pages
-    # move from a producer CPU to a consumer CPU.
+    # ---- by context -----------------------------------------------------------
+    ctx_table(t, full, "bench (PREEMPT_VOLUNTARY)")
+    ctx_table(t, rt, "benchrt (PREEMPT_RT)")
+
+    # ---- reserve sizes and churn (llpool only) --------------------------------
     sizes = sorted(by.get("size", {}).items(), key=lambda kv: int(kv[0]))
     if sizes:
-        hdr = ("Reserve sizes (llpool, low = high / 4): pages one CPU gets in a burst "
-               "before NULL, preemption off (no refill), against pages held per online CPU.")
-        table = ["| high | low | magazine | burst before NULL | per CPU at rest | per CPU at most |",
-                 "|---|---|---|---|---|---|"]
-        table += ["| %s | %s |" % (h, " | ".join(v[:5])) for h, v in sizes]
-        md += ["", hdr, ""] + table
-        rst += ["", hdr, "", ".. list-table::", "   :header-rows: 1", "",
-                "   * - high", "     - low", "     - magazine", "     - burst before NULL",
-                "     - per CPU at rest", "     - per CPU at most"]
-        for h, v in sizes:
-            rst.append("   * - %s" % h)
-            rst += ["     - %s" % x for x in v[:5]]
+        t.table("Reserve sizes (llpool, low = high / 4): pages one CPU gets in a burst "
+                "before NULL, preemption off (no refill), against pages held per online CPU.",
+                ["high", "low", "magazine", "burst before NULL", "per CPU at rest",
+                 "per CPU at most"], [[h] + v[:5] for h, v in sizes])
     for label, what in (("llpool-warmup", "first run, the pool growing to the working set"),
                         ("llpool", "second run on the same pool, steady state")):
         ch = by.get("churn", {}).get(label)
-        if not ch:
-            continue
-        line = ("Churn (producer/consumer on two CPUs, llpool, %s): %s allocations, %s pages "
-                "refilled and %s trimmed: %s per 1000 allocations." % ((what,) + tuple(ch[:4])))
-        md += ["", line]
-        rst += ["", line]
-        ratios.append(line)
-    with open(os.path.join(outdir, name + ".md"), "w") as f:
-        f.write("\n".join(md) + "\n")
-    with open(os.path.join(outdir, name + ".rst"), "w") as f:
-        f.write("\n".join(rst) + "\n")
+        if ch:
+            line = ("Churn (producer/consumer on two CPUs, llpool, %s): %s allocations, "
+                    "%s pages refilled and %s trimmed: %s per 1000 allocations."
+                    % ((what,) + tuple(ch[:4])))
+            t.text(line)
+            ratios.append(line)
 
-    gp = os.path.join(outdir, name + "_latency.gp")
-    with open(gp, "w") as f:
-        f.write('set terminal pngcairo size 1000,600\n' if os.system("gnuplot -e 'set terminal pngcairo' >/dev/null 2>&1") == 0
-                else 'set terminal png size 1000,600\n')
-        f.write('set output "%s"\n' % os.path.join(outdir, name + "_latency.png"))
-        f.write('set title "llpool_bench: order-0 allocation latency under zone->lock contention (%s)"\n' % title)
-        f.write('set termoption noenhanced\nset format x "%g"\n')
-        f.write('set logscale x 2\nset xlabel "latency (ns, bucket lower bound)"\n'
-                'set ylabel "share of allocations (%)"\nset key top right\nset grid\n'
-                'set datafile separator ","\n')
-        plots = []
-        for c in ORDER:
-            if c in by.get("lat", {}):
-                total = sum(int(r[3]) for r in full if r[0] == "hist" and r[1] == c) or 1
-                plots.append("'%s' every ::1 using (strcol(1) eq \"%s\" ? $2 : 1/0):(100.0*$3/%d) with linespoints title '%s'"
-                             % (os.path.join(outdir, name + "_hist.csv"), c, total, c))
-        f.write("plot " + ", \\\n     ".join(plots) + "\n")
+    with open(out(".md"), "w") as f:
+        f.write("\n".join(t.md).lstrip("\n") + "\n")
+    with open(out(".rst"), "w") as f:
+        f.write("\n".join(t.rst).lstrip("\n") + "\n")
+    write_ccdf(out, hist, avail, a.title, a.provenance)
     print("\n".join(ratios))
+
+
+def write_ccdf(out, hist, avail, title, provenance):
+    """P(latency >= x) per contender, log-log, from the bucket counts."""
+    names = [c for c in avail + ["clock"] if c in hist]  # clock_irqoff: table only
+    dat = out("_ccdf.dat")
+    ymin = 1.0
+    with open(dat, "w") as f:
+        f.write("# %s\n# per block: bucket lower bound (ns), share of samples >= it\n"
+                % provenance)
+        for c in names:
+            pts = sorted(hist[c])
+            total = sum(n for _, n in pts)
+            left = total
+            f.write("# %s\n" % c)
+            for lo, n in pts:
+                f.write("%d %.9g\n" % (max(lo, 1), left / total))
+                left -= n
+            ymin = min(ymin, 1.0 / total)
+            f.write("\n\n")
+    tics = ", ".join('"%s" %g' % kv for kv in (
+        ("10 ns", 1e1), ("100 ns", 1e2), ("1 us", 1e3), ("10 us", 1e4), ("100 us", 1e5),
+        ("1 ms", 1e6), ("10 ms", 1e7), ("100 ms", 1e8), ("1 s", 1e9)))
+    ytics = ", ".join('"%s" %g' % kv for kv in (
+        ("100%%", 1), ("10%%", 1e-1), ("1%%", 1e-2), ("0.1%%", 1e-3),
+        ("0.01%%", 1e-4), ("0.001%%", 1e-5)))
+    with open(out("_latency.gp"), "w") as f:
+        f.write("set terminal pngcairo size 1100,700 font ',11'\n"
+                if os.system("gnuplot -e 'set terminal pngcairo' >/dev/null 2>&1") == 0
+                else "set terminal png size 1100,700\n")
+        f.write('set output "%s"\n' % out("_latency.png"))
+        f.write("set termoption noenhanced\n")
+        f.write('set title "How often does one order-0 allocation take longer than x?\\n'
+                '(another CPU hammers zone->lock; %s)"\n' % title)
+        f.write('set label 1 "%s" at screen 0.01,0.015 font ",8"\n' % provenance.replace('"', "'"))
+        f.write("set bmargin 6\nset logscale xy\nset grid\n")
+        f.write("set xtics (%s)\nset ytics (%s)\n" % (tics, ytics))
+        f.write('set xlabel "x: latency of one allocation (log scale)"\n')
+        f.write('set ylabel "share of allocations taking at least x (log scale)"\n')
+        f.write("set yrange [%g:1.5]\nset key outside right top\n" % (ymin / 2))
+        plots = []
+        for i, c in enumerate(names):
+            style = "lines dt 2 lw 2 lc rgb 'gray50'" if c == "clock" else "steps lw 2"
+            plots.append("'%s' index %d using 1:2 with %s title '%s'" % (dat, i, style, c))
+        f.write("plot " + ", \\\n     ".join(plots) + "\n")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,11 @@
  *   gfp_nowait    alloc_page(GFP_NOWAIT) / __free_page()
  *   gfp_atomic    alloc_page(GFP_ATOMIC) / __free_page()
  *   gfp_no_locks  alloc_page(__GFP_NO_LOCKS) / __free_page(): the 2020 RFC's
- *                 flag, from patches/bench/ (bench kernel only)
+ *                 flag, from patches/bench/ (bench kernels only)
+ *   alloc_pages_nolock
+ *                 alloc_pages_nolock(0, NUMA_NO_NODE, 0) / free_pages_nolock():
+ *                 what ships since 6.15, modelled on 6.12 by patches/bench/
+ *                 (bench kernels only)
  *   objpool       a lock-free objpool ring of preallocated pages: the
  *                 fixed-size, no-refill floor
  *   mempool       mempool_alloc_preallocated() / mempool_free() on a page
@@ -19,15 +23,20 @@
  *
  * Sections (mode=full runs all but legality; mode=legality only legality,
  * in a debug kernel boot of its own, since lockdep reports the illegal
- * contenders; mode=smoke all but legality and exhaust, small):
+ * contenders; mode=ctx only ctx, for the PREEMPT_RT boot; mode=smoke all
+ * but legality, size and exhaust, small):
  *   pair      ns per alloc+free pair on one CPU, median of `rounds` rounds
  *   tput      every online CPU doing pairs at once: total pairs per second
  *   lat       allocation latency while another CPU hammers the page
  *             allocator (zone->lock contention): a log-linear histogram,
- *             p50/p99/p99.9/max
- *   exhaust   successes out of 256 attempts once a hog holds free memory
- *             below the min watermark
- *   pcpdrain  successes out of 256 attempts once this CPU's pcplist is
+ *             p50/p99/p99.9/max, misses; and the same measurement around
+ *             nothing ("clock"), with the samples over 100 us attributed
+ *             to interrupts, context switches or neither (the emulator)
+ *   ctx       success by context (task, softirq, hardirq, NMI) while every
+ *             CPU hammers the page allocator: bench_ctx.c
+ *   exhaust   successes out of 64 attempts (llpool's low) once a hog holds
+ *             free memory below the min watermark
+ *   pcpdrain  successes out of 64 attempts once this CPU's pcplist is
  *             drained (by __GFP_NO_LOCKS), memory plentiful
  *   churn     llpool only: one CPU allocates, another frees what it got
  *             (producer/consumer); pages llpool refilled from and trimmed
@@ -48,6 +57,7 @@
 
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/kernel_stat.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/llist.h>
@@ -63,11 +73,12 @@
 
 #include "../compat.h"
 #include "../pool.h"
+#include "bench.h"
 #include "lockwatch.h"
 
 static char *mode = "full";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "full, legality or smoke (default full)");
+MODULE_PARM_DESC(mode, "full, legality, ctx or smoke (default full)");
 static unsigned int rounds = 5;
 module_param(rounds, uint, 0444);
 MODULE_PARM_DESC(rounds, "pair rounds, 5..101 (default 5)");
@@ -76,20 +87,12 @@ module_param(pairs, uint, 0444);
 MODULE_PARM_DESC(pairs, "alloc+free pairs per round and per CPU, 100..10000000 (default 20000)");
 
 #define BENCH_RESERVE	256		/* per CPU, for the preallocating contenders */
-#define BENCH_ATTEMPTS	256
+#define BENCH_ATTEMPTS	(BENCH_RESERVE / 4)	/* what llpool keeps at rest */
 #define BENCH_HIST	320
 #define BENCH_MAX_ROUNDS 101
+#define BENCH_CTX_EVENTS 1000		/* bursts per context and contender */
 
 /* ==== Contenders ========================================================= */
-
-struct bench_contender {
-	const char *name;
-	int (*init)(void);
-	void (*exit)(void);
-	struct page *(*alloc)(void);
-	void (*free)(struct page *page);
-	bool ok;
-};
 
 static struct llpool *bench_llpool;
 
@@ -134,6 +137,25 @@ static struct page *c_nolocks_alloc(void) { return NULL; }
 static int c_nolocks_init(void)
 {
 	return BENCH_HAVE_NO_LOCKS ? 0 : -EOPNOTSUPP;
+}
+
+#ifdef alloc_pages_nolock
+static struct page *c_nolock_alloc(void)
+{
+	return alloc_pages_nolock(0, NUMA_NO_NODE, 0);
+}
+
+static void c_nolock_free(struct page *page) { free_pages_nolock(page, 0); }
+#define BENCH_HAVE_NOLOCK	true
+#else
+static struct page *c_nolock_alloc(void) { return NULL; }
+static void c_nolock_free(struct page *page) { }
+#define BENCH_HAVE_NOLOCK	false
+#endif
+
+static int c_nolock_init(void)
+{
+	return BENCH_HAVE_NOLOCK ? 0 : -EOPNOTSUPP;
 }
 
 #ifdef LLPOOL_HAVE_OBJPOOL
@@ -297,10 +319,14 @@ static void c_floor_free(struct page *page)
 
 static struct bench_contender bench_contenders[] = {
 	{ "floor", c_floor_init, c_floor_exit, c_floor_alloc, c_floor_free },
-	{ "llpool", c_llpool_init, c_llpool_exit, c_llpool_alloc, c_llpool_free },
-	{ "gfp_nowait", NULL, NULL, c_nowait_alloc, c_buddy_free },
-	{ "gfp_atomic", NULL, NULL, c_atomic_alloc, c_buddy_free },
-	{ "gfp_no_locks", c_nolocks_init, NULL, c_nolocks_alloc, c_buddy_free },
+	{ "llpool", c_llpool_init, c_llpool_exit, c_llpool_alloc, c_llpool_free,
+	  .any_context = true },
+	{ "gfp_nowait", NULL, NULL, c_nowait_alloc, c_buddy_free, .buddy = true },
+	{ "gfp_atomic", NULL, NULL, c_atomic_alloc, c_buddy_free, .buddy = true },
+	{ "gfp_no_locks", c_nolocks_init, NULL, c_nolocks_alloc, c_buddy_free,
+	  .buddy = true },
+	{ "alloc_pages_nolock", c_nolock_init, NULL, c_nolock_alloc, c_nolock_free,
+	  .buddy = true, .any_context = true },
 	{ "objpool", c_objpool_init, c_objpool_exit, c_objpool_alloc, c_objpool_free },
 	{ "mempool", c_mempool_init, c_mempool_exit, c_mempool_alloc, c_mempool_free },
 };
@@ -311,6 +337,36 @@ static struct bench_contender *bench_next(struct bench_contender *c)
 	for (c = c ? c + 1 : bench_contenders;
 	     c < bench_contenders + ARRAY_SIZE(bench_contenders); c++)
 		if (c->ok)
+			return c;
+	return NULL;
+}
+
+/*
+ * Two references, not contenders.  "clock": the latency measurement around
+ * nothing, its own floor.  "zeroing": clear_page() of one page, the work
+ * alloc_pages_nolock() always does (__GFP_ZERO) and the others do not.
+ */
+static struct page *bench_ref_page;
+static struct page *c_clock_alloc(void) { return bench_ref_page; }
+static void c_ref_free(struct page *page) { }
+
+static struct page *c_zero_alloc(void)
+{
+	clear_page(page_address(bench_ref_page));
+	return bench_ref_page;
+}
+
+static struct bench_contender bench_ref_zero = {
+	"zeroing", .alloc = c_zero_alloc, .free = c_ref_free,
+};
+
+/* The contender called @name, if its init succeeded. */
+struct bench_contender *bench_find(const char *name)
+{
+	struct bench_contender *c;
+
+	for (c = bench_next(NULL); c; c = bench_next(c))
+		if (!strcmp(c->name, name))
 			return c;
 	return NULL;
 }
@@ -446,22 +502,33 @@ static u64 bench_percentile(const u32 *hist, u64 total, unsigned int permille)
 	return bench_bucket_lo(BENCH_HIST - 1);
 }
 
-static bool bench_hammer_stop;
+/*
+ * The page allocator's other users: one kthread per CPU of a mask, moving
+ * batches of pages in and out of the buddy lists.  Orders 0 and 3 go
+ * through the pcp lists (refilled and trimmed in batches under
+ * zone->lock); order 5 is above what pcp lists keep, so each of its
+ * allocations and frees takes zone->lock.  Started and stopped by module
+ * init only.
+ */
+static const unsigned int bench_hammer_orders[] = { 0, 3, 0, 5 };
 
-/* The page allocator's other user: batches in and out of the buddy lists. */
+static struct task_struct **bench_hammers;
+static bool bench_hammer_stopping;
+
 static int bench_hammer_fn(void *arg)
 {
 	struct page *pages[64];
 	unsigned int i, n;
 
-	while (!READ_ONCE(bench_hammer_stop)) {
+	while (!READ_ONCE(bench_hammer_stopping)) {
 		for (n = 0; n < ARRAY_SIZE(pages); n++) {
-			pages[n] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, n & 1 ? 3 : 0);
+			pages[n] = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
+					       bench_hammer_orders[n % 4]);
 			if (!pages[n])
 				break;
 		}
 		for (i = 0; i < n; i++)
-			__free_pages(pages[i], i & 1 ? 3 : 0);
+			__free_pages(pages[i], bench_hammer_orders[i % 4]);
 		cond_resched();
 	}
 	while (!kthread_should_stop())
@@ -469,52 +536,157 @@ static int bench_hammer_fn(void *arg)
 	return 0;
 }
 
-static void bench_lat(struct bench_contender *c, unsigned int samples)
+int bench_hammer_start(const struct cpumask *cpus)
 {
-	struct task_struct *hammer;
-	unsigned int i, cpu, misses = 0;
+	struct task_struct *t;
+	unsigned int cpu;
+
+	bench_hammers = kcalloc(nr_cpu_ids, sizeof(*bench_hammers), GFP_KERNEL);
+	if (!bench_hammers)
+		return -ENOMEM;
+	WRITE_ONCE(bench_hammer_stopping, false);
+	for_each_cpu(cpu, cpus) {
+		t = kthread_run_on_cpu(bench_hammer_fn, NULL, cpu, "llpool_hammer/%u");
+		if (IS_ERR(t)) {
+			bench_hammer_stop();
+			return PTR_ERR(t);
+		}
+		bench_hammers[cpu] = t;
+	}
+	return 0;
+}
+
+/* The hammer kthread of @cpu, or NULL: any context, while they run. */
+struct task_struct *bench_hammer_on(unsigned int cpu)
+{
+	struct task_struct **h = READ_ONCE(bench_hammers);
+
+	return h ? READ_ONCE(h[cpu]) : NULL;
+}
+
+void bench_hammer_stop(void)
+{
+	unsigned int cpu;
+
+	if (!bench_hammers)
+		return;
+	WRITE_ONCE(bench_hammer_stopping, true);
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+		if (bench_hammers[cpu])
+			kthread_stop(bench_hammers[cpu]);
+	kfree(bench_hammers);
+	bench_hammers = NULL;
+}
+
+/*
+ * Interrupts taken on this CPU so far: device interrupts and, on x86, the
+ * system vectors arch_irq_stat_cpu() counts that a guest takes (local
+ * timer, irq_work, perf, spurious, rescheduling and call-function IPIs)
+ * and NMIs.  Only its changes across one sample matter; the caller keeps
+ * to one CPU.
+ */
+#ifdef CONFIG_X86
+#define BENCH_HAVE_IRQ_COUNT	1
+
+static unsigned long bench_irqs(void)
+{
+	unsigned long n = this_cpu_read(kstat.irqs_sum) + this_cpu_read(irq_stat.__nmi_count);
+
+#ifdef CONFIG_X86_LOCAL_APIC
+	n += this_cpu_read(irq_stat.apic_timer_irqs) +
+	     this_cpu_read(irq_stat.apic_irq_work_irqs) +
+	     this_cpu_read(irq_stat.apic_perf_irqs) +
+	     this_cpu_read(irq_stat.irq_spurious_count);
+#endif
+#ifdef CONFIG_SMP
+	n += this_cpu_read(irq_stat.irq_resched_count) +
+	     this_cpu_read(irq_stat.irq_call_count);
+#endif
+	return n;
+}
+#else
+static unsigned long bench_irqs(void) { return 0; }
+#endif
+
+#define BENCH_OUTLIER_NS	(100 * NSEC_PER_USEC)
+
+/*
+ * Each sample's time is one ktime_get_ns() pair around one alloc.  Under
+ * QEMU that includes whatever else the vCPU was made to wait for: the
+ * interrupts this CPU took (counted), a switch to another task (counted),
+ * and neither: the emulator running other vCPUs or its own threads.  With
+ * @irqs_off (the "clock, IRQs off" control) no interrupt can land inside
+ * a sample: what is left over 100 us is the emulator's.
+ */
+static void bench_lat(const char *name, struct page *(*alloc)(void),
+		      void (*free)(struct page *), unsigned int samples,
+		      bool irqs_off)
+{
+	unsigned int i, cpu, misses = 0, over = 0, over_irq = 0, over_switch = 0;
+	unsigned long irqs, switches, flags = 0;
 	struct page *page;
 	u64 t0, d, max = 0;
 	u32 *hist;
+	int ret;
 
 	hist = kcalloc(BENCH_HIST, sizeof(*hist), GFP_KERNEL);
 	if (!hist)
 		return;
 	/* Hammer on the first online CPU, measure on another. */
-	WRITE_ONCE(bench_hammer_stop, false);
-	hammer = kthread_run_on_cpu(bench_hammer_fn, NULL, cpumask_first(cpu_online_mask),
-				    "llpool_hammer/%u");
+	ret = bench_hammer_start(cpumask_of(cpumask_first(cpu_online_mask)));
+	if (ret) {
+		pr_info("csv,unavailable,lat-%s,%d\n", name, ret);
+		kfree(hist);
+		return;
+	}
 	cpu = cpumask_next(cpumask_first(cpu_online_mask), cpu_online_mask);
 	if (cpu >= nr_cpu_ids)
 		cpu = cpumask_first(cpu_online_mask);
 	set_cpus_allowed_ptr(current, cpumask_of(cpu));
 	msleep(20);
+	migrate_disable();	/* each sample's counts are one CPU's */
 	for (i = 0; i < samples; i++) {
+		switches = current->nvcsw + current->nivcsw;
+		irqs = bench_irqs();
+		if (irqs_off)
+			local_irq_save(flags);
 		t0 = ktime_get_ns();
-		page = c->alloc();
+		page = alloc();
 		d = ktime_get_ns() - t0;
+		if (irqs_off)
+			local_irq_restore(flags);
+		if (d > BENCH_OUTLIER_NS) {
+			over++;
+			if (bench_irqs() != irqs)
+				over_irq++;
+			else if (current->nvcsw + current->nivcsw != switches)
+				over_switch++;
+		}
 		if (!page) {
 			misses++;
 			continue;
 		}
 		hist[bench_bucket(d)]++;
 		max = max(max, d);
-		c->free(page);
+		free(page);
 		if (!(i % 256))
 			cond_resched();
 	}
+	migrate_enable();
 	set_cpus_allowed_ptr(current, cpu_possible_mask);
-	WRITE_ONCE(bench_hammer_stop, true);
-	if (!IS_ERR(hammer))
-		kthread_stop(hammer);
+	bench_hammer_stop();
 
 	samples -= misses;
-	pr_info("csv,lat,%s,%llu,%llu,%llu,%llu,%u,%u\n", c->name,
+	pr_info("csv,lat,%s,%llu,%llu,%llu,%llu,%u,%u\n", name,
 		bench_percentile(hist, samples, 500), bench_percentile(hist, samples, 990),
 		bench_percentile(hist, samples, 999), max, samples, misses);
+#ifdef BENCH_HAVE_IRQ_COUNT
+	pr_info("csv,latover,%s,%lu,%u,%u,%u,%u\n", name, BENCH_OUTLIER_NS, over,
+		over_irq, over_switch, over - over_irq - over_switch);
+#endif
 	for (i = 0; i < BENCH_HIST; i++)
 		if (hist[i])
-			pr_info("csv,hist,%s,%llu,%u\n", c->name, bench_bucket_lo(i), hist[i]);
+			pr_info("csv,hist,%s,%llu,%u\n", name, bench_bucket_lo(i), hist[i]);
 	kfree(hist);
 }
 
@@ -539,7 +711,7 @@ static unsigned int bench_attempts(struct bench_contender *c,
 	 * more memory than this one did; pool pages go back to their pool.
 	 */
 	for (i = 0; i < ok; i++) {
-		if (keep && c->free == c_buddy_free)
+		if (keep && c->buddy)
 			(*keep)[(*nkeep)++] = held[i];
 		else
 			c->free(held[i]);
@@ -575,30 +747,67 @@ static void bench_exhaust(void)
 
 /*
  * Each contender in turn finds this CPU's pcplist empty: it is drained
- * again before each one (a GFP_NOWAIT refill restocks it, a buddy free
+ * (with __GFP_NO_LOCKS: a GFP_NOWAIT refill restocks it, a buddy free
  * feeds it), and the buddy contenders' pages are kept until the end.
+ *   quiet (csv,pcpdrain): one drain, then BENCH_ATTEMPTS allocations in a
+ *	row, memory plentiful, nobody else at the page allocator;
+ *   hot (csv,pcpdrainhot): BENCH_ATTEMPTS times a drain and one
+ *	allocation, which must refill from the buddy lists, while every
+ *	other CPU hammers zone->lock.
  */
+static struct cpumask bench_others;	/* module init only */
+
+static unsigned long bench_drain_pcp(struct page **drained, unsigned long n,
+				     unsigned long max)
+{
+	while (n < max && (drained[n] = c_nolocks_alloc()))
+		n++;
+	return n;
+}
+
 static void bench_pcpdrain(void)
 {
 	struct bench_contender *c;
 	unsigned long n = 0;
-	unsigned int ok;
-	const unsigned long max = 65536;
-	struct page **drained;
+	unsigned int ok, i;
+	const unsigned long max = 1 << 17;
+	struct page **drained, *page;
 
 	if (!BENCH_HAVE_NO_LOCKS)
 		return;
-	drained = vmalloc_array(max + ARRAY_SIZE(bench_contenders) * BENCH_ATTEMPTS,
+	/* Room for the drains and the pages of both rows. */
+	drained = vmalloc_array(max + 2 * ARRAY_SIZE(bench_contenders) * BENCH_ATTEMPTS,
 				sizeof(*drained));
 	if (!drained)
 		return;
 	migrate_disable();
 	for (c = bench_next(NULL); c; c = bench_next(c)) {
-		while (n < max && (drained[n] = c_nolocks_alloc()))
-			n++;
+		n = bench_drain_pcp(drained, n, max);
 		ok = bench_attempts(c, &drained, &n);
 		pr_info("csv,pcpdrain,%s,%u,%u\n", c->name, BENCH_ATTEMPTS, ok);
 	}
+	cpumask_andnot(&bench_others, cpu_online_mask, cpumask_of(smp_processor_id()));
+	if (cpumask_empty(&bench_others) || bench_hammer_start(&bench_others)) {
+		pr_info("csv,unavailable,pcpdrainhot,%d\n", -ENODEV);
+		goto out;
+	}
+	msleep(20);
+	for (c = bench_next(NULL); c; c = bench_next(c)) {
+		for (i = ok = 0; i < BENCH_ATTEMPTS; i++) {
+			n = bench_drain_pcp(drained, n, max);
+			page = c->alloc();
+			if (!page)
+				continue;
+			ok++;
+			if (c->buddy)
+				drained[n++] = page;
+			else
+				c->free(page);
+		}
+		pr_info("csv,pcpdrainhot,%s,%u,%u\n", c->name, BENCH_ATTEMPTS, ok);
+	}
+	bench_hammer_stop();
+out:
 	migrate_enable();
 	pr_info("pcpdrain: %lu pages taken from this CPU's pcplist\n", n);
 	while (n)
@@ -803,11 +1012,12 @@ static void bench_legal(struct bench_contender *c)
 static int __init bench_init(void)
 {
 	bool smoke = !strcmp(mode, "smoke"), legal = !strcmp(mode, "legality");
+	bool ctx = !strcmp(mode, "ctx");
 	struct bench_contender *c;
 	int ret;
 
-	if (!smoke && !legal && strcmp(mode, "full")) {
-		pr_err("mode=%s: must be full, legality or smoke\n", mode);
+	if (!smoke && !legal && !ctx && strcmp(mode, "full")) {
+		pr_err("mode=%s: must be full, legality, ctx or smoke\n", mode);
 		return -EINVAL;
 	}
 	if (rounds < 5 || rounds > BENCH_MAX_ROUNDS) {
@@ -821,6 +1031,9 @@ static int __init bench_init(void)
 	if (smoke)
 		pairs = 100;
 
+	bench_ref_page = alloc_page(GFP_KERNEL);
+	if (!bench_ref_page)
+		return -ENOMEM;
 	pr_info("csv,contenders,%zu\n", ARRAY_SIZE(bench_contenders));
 	for (c = bench_contenders; c < bench_contenders + ARRAY_SIZE(bench_contenders); c++) {
 		ret = c->init ? c->init() : 0;
@@ -844,13 +1057,19 @@ static int __init bench_init(void)
 			pr_info("legality: no lock_acquire tracepoint (%d)\n", ret);
 		}
 	}
-	if (!legal) {
+	if (ctx)
+		bench_ctx(BENCH_CTX_EVENTS);
+	if (!legal && !ctx) {
 		for (c = bench_next(NULL); c; c = bench_next(c))
 			bench_pair(c);
+		bench_pair(&bench_ref_zero);
 		for (c = bench_next(NULL); c; c = bench_next(c))
 			bench_tput(c);
 		for (c = bench_next(NULL); c; c = bench_next(c))
-			bench_lat(c, smoke ? 100 : pairs);
+			bench_lat(c->name, c->alloc, c->free, smoke ? 100 : pairs, false);
+		bench_lat("clock", c_clock_alloc, c_ref_free, smoke ? 100 : pairs, false);
+		bench_lat("clock_irqoff", c_clock_alloc, c_ref_free, smoke ? 100 : pairs, true);
+		bench_ctx(smoke ? 20 : BENCH_CTX_EVENTS);
 		bench_pcpdrain();
 		bench_churn("llpool-warmup");
 		bench_churn("llpool");
@@ -863,6 +1082,7 @@ static int __init bench_init(void)
 	for (c = bench_contenders; c < bench_contenders + ARRAY_SIZE(bench_contenders); c++)
 		if (c->ok && c->exit)
 			c->exit();
+	__free_page(bench_ref_page);
 	pr_info("done\n");
 	return 0;
 }
@@ -873,6 +1093,6 @@ static void __exit bench_exit(void)
 
 module_init(bench_init);
 module_exit(bench_exit);
-MODULE_DESCRIPTION("llpool against a bare per-CPU array, GFP_NOWAIT, GFP_ATOMIC, __GFP_NO_LOCKS, objpool and mempool");
+MODULE_DESCRIPTION("llpool against a bare per-CPU array, GFP_NOWAIT, GFP_ATOMIC, __GFP_NO_LOCKS, alloc_pages_nolock(), objpool and mempool");
 MODULE_IMPORT_NS(LLPOOL);
 MODULE_LICENSE("GPL");

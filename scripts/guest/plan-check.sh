@@ -40,7 +40,18 @@ if load llpool_bench mode=smoke; then
 	bad=""
 	for s in pair tput lat; do
 		n=$(dmesg | grep -cE "llpool_bench: csv,$s,[a-z_]+,[0-9]")
-		[ "$n" -eq "$avail" ] || bad="$bad $s:$n/$avail"
+		want=$avail
+		# and the references: "zeroing" for pair, "clock" and "clock_irqoff" for lat
+		case $s in pair) want=$((avail + 1)) ;; lat) want=$((avail + 2)) ;; esac
+		[ "$n" -eq "$want" ] || bad="$bad $s:$n/$want"
+	done
+	# The by-context claim: llpool served every attempt, in every context,
+	# while every CPU hammered the page allocator.
+	for x in task softirq hardirq nmi; do
+		row=$(dmesg | sed -n "s/.*llpool_bench: csv,ctx,$x,llpool,1,//p" | tail -1)
+		att=$(echo "$row" | cut -d, -f1) ok=$(echo "$row" | cut -d, -f2)
+		[ -n "$row" ] && [ "$att" -gt 0 ] && [ "$att" = "$ok" ] ||
+			bad="$bad ctx-$x:${ok:-?}/${att:-?}"
 	done
 	# The producer/consumer churn needs two CPUs; the check boot has four.
 	dmesg | grep -qE 'llpool_bench: csv,churn,llpool,[0-9]' || bad="$bad churn:0/1"
