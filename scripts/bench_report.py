@@ -95,6 +95,8 @@ def ctx_cell(ctx, context, name):
     cell = "%d/%d (%.1f %%)" % (ok, att, 100.0 * ok / att)
     if len(row) > 6 and row[6] != "0":
         cell += ", %s NMIs lost" % row[6]
+    if len(row) > 7 and int(row[3]) < int(row[7]):
+        cell += ", %s of %s bursts by the 30 s deadline" % (row[3], row[7])
     return cell
 
 
@@ -259,12 +261,14 @@ def write_ccdf(out, hist, avail, title, provenance):
             pts = sorted(hist[c])
             total = sum(n for _, n in pts)
             left = total
+            ymin = min(ymin, 1.0 / total)
             f.write("# %s\n" % c)
+            # 100 % up to the fastest bucket; a drop to the floor at the max.
+            f.write("%g 1\n" % (max(pts[0][0], 1) * 0.7))
             for lo, n in pts:
                 f.write("%d %.9g\n" % (max(lo, 1), left / total))
                 left -= n
-            ymin = min(ymin, 1.0 / total)
-            f.write("\n\n")
+            f.write("%d %.9g\n\n\n" % (max(pts[-1][0], 1), 0.25 / total))
     tics = ", ".join('"%s" %g' % kv for kv in (
         ("10 ns", 1e1), ("100 ns", 1e2), ("1 us", 1e3), ("10 us", 1e4), ("100 us", 1e5),
         ("1 ms", 1e6), ("10 ms", 1e7), ("100 ms", 1e8), ("1 s", 1e9)))
@@ -284,10 +288,12 @@ def write_ccdf(out, hist, avail, title, provenance):
         f.write("set xtics (%s)\nset ytics (%s)\n" % (tics, ytics))
         f.write('set xlabel "x: latency of one allocation (log scale)"\n')
         f.write('set ylabel "share of allocations taking at least x (log scale)"\n')
-        f.write("set yrange [%g:1.5]\nset key outside right top\n" % (ymin / 2))
+        f.write("set yrange [%g:1.5]\nset key outside right top\n" % (ymin / 3))
         plots = []
         for i, c in enumerate(names):
-            style = "lines dt 2 lw 2 lc rgb 'gray50'" if c == "clock" else "steps lw 2"
+            # Between two populated buckets the share is that of the later
+            # ones: drop at each bucket, then run flat (fsteps).
+            style = "fsteps dt 2 lw 2 lc rgb 'gray50'" if c == "clock" else "fsteps lw 2"
             plots.append("'%s' index %d using 1:2 with %s title '%s'" % (dat, i, style, c))
         f.write("plot " + ", \\\n     ".join(plots) + "\n")
 

@@ -23,7 +23,8 @@
  *
  * Output: "csv,ctx,<context>,<contender>,<legal>,<attempts>,<successes>,
  * <bursts>,<bursts that interrupted the hammer>,<of them with IRQs off>,
- * <NMIs lost>".
+ * <NMIs lost>,<bursts asked for>": fewer bursts than asked for means the
+ * run hit its 30 s deadline or lost an NMI.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -248,10 +249,10 @@ static void bench_ctx_one(struct bench_contender *c, enum bench_ctx_kind kind,
 	put_task_struct(t);
 	hrtimer_cancel(&r->timer);
 report:
-	pr_info("csv,ctx,%s,%s,%d,%d,%d,%d,%d,%d,%u\n", bench_ctx_names[kind], c->name,
+	pr_info("csv,ctx,%s,%s,%d,%d,%d,%d,%d,%d,%u,%u\n", bench_ctx_names[kind], c->name,
 		legal, atomic_read(&r->attempts), atomic_read(&r->successes),
 		atomic_read(&r->bursts), atomic_read(&r->in_hammer),
-		atomic_read(&r->in_irqoff), r->lost);
+		atomic_read(&r->in_irqoff), r->lost, events);
 	kfree(r);
 }
 
