@@ -9,6 +9,8 @@
 #                INSTALL_MOD_PATH respected)
 #   make tests   build the test, bench and KUnit modules too (never installed)
 #   make clean   remove build products from this directory
+#   make bench, make rcu-bench, make intree-bench   measurements (results/)
+#   make intree  regenerate patches/intree/0001 from the sources
 #
 # KDIR defaults to the running kernel's build tree when its headers are
 # installed (/lib/modules/$(uname -r)/build), else to the harness's debug
@@ -58,3 +60,12 @@ rcu-bench:
 .PHONY: bench
 bench:
 	./scripts/bench.sh
+
+# The in-tree series (patches/intree/): `make intree` rewrites its first
+# patch from the sources; `make intree-bench` measures kvfree_rcu on it.
+.PHONY: intree intree-bench
+intree:
+	./scripts/intree.sh gen
+
+intree-bench:
+	./scripts/intree.sh bench

@@ -1377,7 +1377,8 @@ static void llpool_release_pages(struct llpool *pool);
  * hotplug callback (it registers with CPU hotplug); may sleep.
  * Return: the pool; ERR_PTR(-EINVAL) for invalid @params (the bad field is
  * named in the kernel log), ERR_PTR(-EEXIST) when the name is taken,
- * ERR_PTR(-ENOMEM) when memory for the pool or its prefill is short.
+ * ERR_PTR(-ENOMEM) when memory for the pool or its prefill is short,
+ * ERR_PTR(-ENODEV) when llpool itself failed to start (built in).
  */
 struct llpool *llpool_create(const struct llpool_params *params)
 {
@@ -1387,6 +1388,9 @@ struct llpool *llpool_create(const struct llpool_params *params)
 	int ret;
 
 	might_sleep();
+	/* A module whose init failed is not loaded; built in, it stays. */
+	if (!llpool_wq)
+		return ERR_PTR(-ENODEV);
 	ret = llpool_check_params(params);
 	if (ret)
 		return ERR_PTR(ret);
@@ -1703,6 +1707,7 @@ err_online:
 err_dead:
 	debugfs_remove_recursive(llpool_debugfs_root);
 	destroy_workqueue(llpool_wq);
+	llpool_wq = NULL;
 	return ret;
 }
 

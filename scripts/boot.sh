@@ -59,7 +59,8 @@ cp /bin/busybox "$stage/bin/busybox"
 install -m 0755 "$LLPOOL_REPO/scripts/guest/init" "$stage/init"
 cp "$plan" "$stage/plan.sh"
 cp "$LLPOOL_REPO/scripts/guest/lib.sh" "$stage/lib/llpool/guest-lib.sh"
-cp "$ko"/*.ko "$stage/lib/llpool/"
+# A kernel with llpool built in (the intree variants) has no modules of ours.
+[ -d "$ko" ] && cp "$ko"/*.ko "$stage/lib/llpool/"
 # In-tree test modules the plans may load (rcutorture and friends).
 for m in kernel/torture.ko kernel/rcu/rcutorture.ko kernel/rcu/rcuscale.ko; do
 	[ -f "$kdir/$m" ] && cp "$kdir/$m" "$stage/lib/kernel/"
@@ -81,7 +82,7 @@ else
 	mkdir -p "$mt/extra"
 	(cd "$kdir" && find . -name '*.ko' -not -path './source/*') |
 		while read -r m; do install -D -m 0644 "$kdir/$m" "$mt/kernel/$m"; done
-	cp "$ko/llpool.ko" "$ko/rcu_pool_user.ko" "$mt/extra/"
+	[ -d "$ko" ] && cp "$ko/llpool.ko" "$ko/rcu_pool_user.ko" "$mt/extra/"
 	depmod -b "$stage" "$kver" 2>"$outdir/depmod.log" ||
 		die "depmod for the guest failed: $(cat "$outdir/depmod.log")"
 fi

@@ -9,7 +9,8 @@
 #   boot each negative control and require its report (debug only);
 #   boot the other CPU shapes in LLPOOL_TOPOS (debug only; default
 #   "maxcpus 1cpu 16cpu", see topo_boot below);
-# then the hygiene gates (scripts/gates.sh).
+# then the hygiene gates (scripts/gates.sh) and the in-tree series' gates
+# (scripts/intree.sh check).
 # LLPOOL_INJECT=raw_alloc adds a deliberate mistake to the main boot, to see
 # `make check` fail on it.  Logs: $LLPOOL_OUT (default ./out/check).
 set -uo pipefail
@@ -120,6 +121,10 @@ if [ -d "$LLPOOL_CACHE/mod/$first/src" ]; then
 else
 	record "FAIL gate:all -- modules for $first were not built"
 fi
+
+# The in-tree series (patches/intree/): in step with the sources, applies
+# to a pristine tree, and its kernel builds.
+"$LLPOOL_REPO/scripts/intree.sh" check | tee -a "$summary"
 
 passed=$(grep -c '^PASS ' "$summary")
 failed=$(grep -c '^FAIL ' "$summary")

@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: GPL-2.0
+# kvfree_rcu under rcuscale's kfree_rcu test (built into the intree kernel
+# and started by its own boot parameters), on its page cache or on an
+# llpool (rcutree.kvfree_rcu_llpool=1): wait for the result, ship the
+# pool's statistics, then end as every plan does.
+if wait_log 'kvfree_rcu fallbacks:' "${INTREE_WAIT:-600}"; then
+	result intree:rcuscale pass "$(dmesg | sed -n 's/.*\(kvfree_rcu fallbacks: .*\)/\1/p' | tail -1)"
+else
+	result intree:rcuscale fail "no rcuscale result in ${INTREE_WAIT:-600} s"
+fi
+f=/sys/kernel/debug/llpool/kvfree_rcu/stats
+if [ -r "$f" ]; then
+	data stats:kvfree_rcu "$f"
+fi

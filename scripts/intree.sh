@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The in-tree series, patches/intree/, against Debian's pristine 6.12:
+#   0001  llpool in mm/, generated from this repository's sources by
+#         scripts/intree.py (one source of truth: never edit it by hand)
+#   0002  counters of kvfree_rcu()'s fallbacks, printed by rcuscale (applies
+#         to the stock kernel alone)
+#   0003  kvfree_rcu()'s block pages from an llpool (rcutree.kvfree_rcu_llpool=1)
+#
+#   intree.sh gen     rewrite 0001 from the sources (`make intree`)
+#   intree.sh check   make check's gates, one PASS/FAIL line each:
+#                       intree:in-step  0001 is what the sources give today
+#                       intree:applies  the series applies to a pristine tree
+#                       intree:builds   the intree kernel (bench options,
+#                                       CONFIG_LLPOOL, rcuscale) builds
+#   intree.sh bench   `make intree-bench`: rcuscale's kfree_rcu test on the
+#                     intree and intreert (PREEMPT_RT) kernels, kvfree_rcu on
+#                     its page cache and on an llpool, both call forms;
+#                     writes results/intree.md and results/intree.rst
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+src=$(kernel_source)
+series=("$LLPOOL_REPO"/patches/intree/0*.patch)
+gen0001() {
+	"$LLPOOL_REPO/scripts/intree.py" "$src" \
+		"$LLPOOL_REPO/patches/intree/0001-mm-llpool-lock-less-per-CPU-page-pools-for-any-context.patch" "$@"
+}
+
+check() {
+	local tmp f p out
+	tmp=$(mktemp -d)
+	if out=$(gen0001 --check 2>&1); then
+		echo "PASS intree:in-step -- $(basename "${series[0]}")"
+	else
+		echo "FAIL intree:in-step -- $out"
+	fi
+	# Applied in order to a copy of the files the series touches.
+	for p in "${series[@]}"; do
+		sed -n 's|^--- a/||p' "$p"
+	done | sort -u | while read -r f; do
+		mkdir -p "$tmp/$(dirname "$f")" && cp "$src/$f" "$tmp/$f"
+	done
+	out=""
+	for p in "${series[@]}"; do
+		patch -d "$tmp" -p1 --quiet --no-backup-if-mismatch < "$p" >/dev/null 2>&1 ||
+			out="$out $(basename "$p")"
+	done
+	rm -rf "$tmp"
+	if [ -z "$out" ]; then
+		echo "PASS intree:applies -- ${#series[@]} patches on $(basename "$src")"
+	else
+		echo "FAIL intree:applies -- does not apply:$out"
+	fi
+	if "$LLPOOL_REPO/scripts/kernel.sh" intree >&2; then
+		echo "PASS intree:builds -- kernel intree (configs/intree.config)"
+	else
+		echo "FAIL intree:builds -- see $LLPOOL_CACHE/build/intree/build.log"
+	fi
+}
+
+bench() {
+	local out=$LLPOOL_OUT_INTREE k form mode objs
+	rm -rf "$out"
+	mkdir -p "$out"
+	export LLPOOL_ACCEL=tcg
+	for k in intree intreert; do
+		# llpool is built in: no modules of ours (they would export its
+		# symbols twice).
+		"$LLPOOL_REPO/scripts/kernel.sh" "$k" || die "kernel $k"
+		for objs in ${INTREE_OBJS:-5 64}; do
+		for form in double single; do
+			for mode in stock llpool; do
+				"$LLPOOL_REPO/scripts/boot.sh" "$k" intree "$out/$k-$objs-$form-$mode" \
+					rcuscale.kfree_rcu_test=1 "rcuscale.kfree_rcu_test_$form=1" \
+					rcuscale.shutdown=0 "rcuscale.kfree_loops=${INTREE_LOOPS:-20}" \
+					"rcutree.rcu_min_cached_objs=$objs" \
+					"rcutree.kvfree_rcu_llpool=$([ $mode = llpool ] && echo 1 || echo 0)"
+				"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$src/tools/testing/kunit/kunit.py" \
+					"$out/$k-$objs-$form-$mode" "$k/$objs-$form-$mode" |
+					tee -a "$out/summary.txt"
+			done
+		done
+		done
+	done
+	"$LLPOOL_REPO/scripts/intree_report.py" "$out" "$LLPOOL_REPO/results" \
+		"$(cat "$LLPOOL_CACHE/build/intree/include/config/kernel.release")" \
+		"$(git -C "$LLPOOL_REPO" describe --always --dirty 2>/dev/null)" \
+		"${INTREE_OBJS:-5 64}" "${INTREE_LOOPS:-20}"
+}
+
+LLPOOL_OUT_INTREE=${LLPOOL_OUT:-$LLPOOL_REPO/out/intree}
+case ${1:-} in
+gen) gen0001 ;;
+check) check ;;
+bench) bench ;;
+*) die "usage: intree.sh gen|check|bench" ;;
+esac
