@@ -15,7 +15,9 @@
 #                                       CONFIG_LLPOOL, rcuscale) builds
 #   intree.sh bench   `make intree-bench`: rcuscale's kfree_rcu test on the
 #                     intree and intreert (PREEMPT_RT) kernels, kvfree_rcu on
-#                     its page cache and on an llpool, both call forms;
+#                     its page cache and on an llpool, both call forms,
+#                     INTREE_OBJS page-cache sizes (default "5 64"),
+#                     INTREE_RUNS boots each (3), INTREE_LOOPS (20);
 #                     writes results/intree.md and results/intree.rst
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -60,7 +62,7 @@ check() {
 }
 
 bench() {
-	local out=$LLPOOL_OUT_INTREE k form mode objs
+	local out=$LLPOOL_OUT_INTREE k form mode objs run
 	rm -rf "$out"
 	mkdir -p "$out"
 	export LLPOOL_ACCEL=tcg
@@ -70,23 +72,25 @@ bench() {
 		"$LLPOOL_REPO/scripts/kernel.sh" "$k" || die "kernel $k"
 		for objs in ${INTREE_OBJS:-5 64}; do
 		for form in double single; do
+		for run in $(seq "${INTREE_RUNS:-3}"); do
 			for mode in stock llpool; do
-				"$LLPOOL_REPO/scripts/boot.sh" "$k" intree "$out/$k-$objs-$form-$mode" \
+				"$LLPOOL_REPO/scripts/boot.sh" "$k" intree "$out/$k-$objs-$form-$mode-$run" \
 					rcuscale.kfree_rcu_test=1 "rcuscale.kfree_rcu_test_$form=1" \
 					rcuscale.shutdown=0 "rcuscale.kfree_loops=${INTREE_LOOPS:-20}" \
 					"rcutree.rcu_min_cached_objs=$objs" \
 					"rcutree.kvfree_rcu_llpool=$([ $mode = llpool ] && echo 1 || echo 0)"
 				"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$src/tools/testing/kunit/kunit.py" \
-					"$out/$k-$objs-$form-$mode" "$k/$objs-$form-$mode" |
+					"$out/$k-$objs-$form-$mode-$run" "$k/$objs-$form-$mode-$run" |
 					tee -a "$out/summary.txt"
 			done
+		done
 		done
 		done
 	done
 	"$LLPOOL_REPO/scripts/intree_report.py" "$out" "$LLPOOL_REPO/results" \
 		"$(cat "$LLPOOL_CACHE/build/intree/include/config/kernel.release")" \
 		"$(git -C "$LLPOOL_REPO" describe --always --dirty 2>/dev/null)" \
-		"${INTREE_OBJS:-5 64}" "${INTREE_LOOPS:-20}"
+		"${INTREE_OBJS:-5 64}" "${INTREE_LOOPS:-20}" "${INTREE_RUNS:-3}"
 }
 
 LLPOOL_OUT_INTREE=${LLPOOL_OUT:-$LLPOOL_REPO/out/intree}

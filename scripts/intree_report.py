@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """`make intree-bench`'s tables from its boots' logs:
-    intree_report.py OUTDIR RESULTS KERNEL COMMIT OBJS LOOPS
+    intree_report.py OUTDIR RESULTS KERNEL COMMIT OBJS LOOPS RUNS
 
-OUTDIR holds one directory per boot, KERNEL-OBJS-FORM-MODE (kernel intree
-or intreert, OBJS the rcutree.rcu_min_cached_objs of the boot, form double
-or single, mode stock or llpool); OBJS lists the sizes run.  Writes
+OUTDIR holds one directory per boot, KERNEL-OBJS-FORM-MODE-RUN (kernel
+intree or intreert, OBJS the rcutree.rcu_min_cached_objs of the boot, form
+double or single, mode stock or llpool, RUN 1..RUNS); OBJS lists the sizes
+run.  A cell lists the runs' values, or their median.  Writes
 RESULTS/intree.md and RESULTS/intree.rst (included by
 Documentation/results.rst) and prints the table.
 """
@@ -37,44 +38,57 @@ def parse(d):
         res = open(os.path.join(d, "results.log"), errors="replace").read()
     except OSError:
         res = ""
-    m = re.search(r"@@ DATA-BEGIN stats:kvfree_rcu\n(.*?)@@ DATA-END", res, re.S)
-    if m:
-        st = dict(l.split(": ", 1) for l in m.group(1).splitlines() if ": " in l)
-        r.update(reserved=st.get("reserved", "?").strip(), depot=st.get("depot", "?").strip(),
-                 misses=st.get("misses", "?").strip(), refilled=st.get("refilled", "?").strip())
+    for key, name in (("held", "stats:kvfree_rcu"), ("rest", "stats:kvfree_rcu-rest")):
+        m = re.search(r"@@ DATA-BEGIN %s\n(.*?)@@ DATA-END" % name, res, re.S)
+        if m:
+            st = dict(l.split(": ", 1) for l in m.group(1).splitlines() if ": " in l)
+            r[key] = int(st["reserved"]) + int(st["depot"])
     r["clean"] = "FAIL" not in res and "@@ END rc=0" in res
     return r
 
 
+def median(vals):
+    vals = sorted(float(v) for v in vals)
+    return "%g" % vals[len(vals) // 2] if vals else "-"
+
+
 def main():
-    outdir, results, kernel, commit, objs, loops = sys.argv[1:7]
-    header = ["kernel", "rcu_min_cached_objs", "call", "block pages from", "time (ms)", "batches",
-              "footprint (MB)", "queued by rcu_head", "inline synchronize_rcu()",
-              "pages held after the run", "log clean"]
+    outdir, results, kernel, commit, objs, loops, runs = sys.argv[1:8]
+    header = ["kernel", "rcu_min_cached_objs", "call", "block pages from",
+              "queued by rcu_head, each run", "inline synchronize_rcu(), each run",
+              "time (ms), median", "footprint (MB), median",
+              "pages held: right after / 12 s later, median", "logs clean"]
     body = []
     for k, kdesc in KERNELS:
         for n in objs.split():
             for f, fdesc in FORMS:
                 for m, mdesc in MODES:
-                    r = parse(os.path.join(outdir, "%s-%s-%s-%s" % (k, n, f, m)))
-                    if not r:
+                    rs = [parse(os.path.join(outdir, "%s-%s-%s-%s-%d" % (k, n, f, m, i)))
+                          for i in range(1, int(runs) + 1)]
+                    rs = [r for r in rs if r]
+                    if not rs:
                         continue
-                    if m == "llpool" and "reserved" in r:
-                        held = "%d (%s on CPUs, %s in depots)" % (
-                            int(r["reserved"]) + int(r["depot"]), r["reserved"], r["depot"])
+                    col = lambda key: [r[key] for r in rs if key in r]
+                    if m == "llpool":
+                        held = "%s / %s" % (median(col("held")), median(col("rest")))
                     else:
-                        held = "up to %s per CPU" % n
-                    body.append([k, n, fdesc, mdesc, r.get("time_ms", "-"),
-                                 r.get("batches", "-"), r.get("mem", "-"), r.get("head", "-"),
-                                 r.get("sync", "-"), held, "yes" if r["clean"] else "NO"])
+                        held = "up to %d (%s per CPU)" % (4 * int(n), n)
+                    body.append([k, n, fdesc, mdesc, " / ".join(col("head")) or "-",
+                                 " / ".join(col("sync")) or "-", median(col("time_ms")),
+                                 median(col("mem")), held,
+                                 "%d of %d" % (sum(r["clean"] for r in rs), len(rs))])
     intro = ("rcuscale's kfree_rcu test (rcuscale.kfree_rcu_test=1, kfree_loops=%s, "
              "default 8000 objects a loop, one thread per CPU, 4 vCPUs, QEMU TCG) on "
              "Linux %s with patches/intree/ (llpool %s).  rcutree.rcu_min_cached_objs is "
              "the page cache's size per CPU, and the pool's high mark (low a quarter of "
-             "it).  Each row is one boot; the two modes differ only in "
-             "rcutree.kvfree_rcu_llpool." % (loops, kernel, commit))
+             "it).  Each row is %s boots; the two modes differ only in "
+             "rcutree.kvfree_rcu_llpool.  Pages held by the pool: on the CPUs' stacks and "
+             "in the depots, right after the test and 12 s later (the reaper looks every "
+             "5 s); the page cache holds at most its size on each of the 4 CPUs."
+             % (loops, kernel, commit, runs))
     md = ["# kvfree_rcu on its page cache and on an llpool", "", intro, "",
-          "Command: `INTREE_OBJS='%s' INTREE_LOOPS=%s make intree-bench`." % (objs, loops), "",
+          "Command: `INTREE_OBJS='%s' INTREE_LOOPS=%s INTREE_RUNS=%s make intree-bench`."
+          % (objs, loops, runs), "",
           "| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     md += ["| " + " | ".join(str(c) for c in row) + " |" for row in body]
     rst = [".. SPDX-License-Identifier: GPL-2.0",

@@ -11,4 +11,7 @@ fi
 f=/sys/kernel/debug/llpool/kvfree_rcu/stats
 if [ -r "$f" ]; then
 	data stats:kvfree_rcu "$f"
+	# At rest: after the reaper's two looks (5 s apart) at idle CPUs.
+	sleep "${INTREE_REST:-12}"
+	data stats:kvfree_rcu-rest "$f"
 fi
