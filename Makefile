@@ -10,6 +10,7 @@
 #   make tests   build the test, bench and KUnit modules too (never installed)
 #   make clean   remove build products from this directory
 #   make bench, make rcu-bench, make intree-bench   measurements (results/)
+#   make intree-torture   rcutorture on the in-tree series' debug kernels
 #   make intree  regenerate patches/intree/0001 from the sources
 #
 # KDIR defaults to the running kernel's build tree when its headers are
@@ -63,9 +64,12 @@ bench:
 
 # The in-tree series (patches/intree/): `make intree` rewrites its first
 # patch from the sources; `make intree-bench` measures kvfree_rcu on it.
-.PHONY: intree intree-bench
+.PHONY: intree intree-bench intree-torture
 intree:
 	./scripts/intree.sh gen
 
 intree-bench:
 	./scripts/intree.sh bench
+
+intree-torture:
+	./scripts/intree.sh torture

@@ -19,6 +19,10 @@
 #                     INTREE_OBJS page-cache sizes (default "5 64"),
 #                     INTREE_RUNS boots each (3), INTREE_LOOPS (20);
 #                     writes results/intree.md and results/intree.rst
+#   intree.sh torture `make intree-torture`: rcutorture on the debug and
+#                     debug+PREEMPT_RT kernels with the series, kvfree_rcu on
+#                     an llpool, test_vmalloc's kvfree_rcu tests beside it
+#                     (TORTURE_SECS, default 60); every boot's verdict
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -93,10 +97,27 @@ bench() {
 		"${INTREE_OBJS:-5 64}" "${INTREE_LOOPS:-20}" "${INTREE_RUNS:-3}"
 }
 
+torture() {
+	local out=$LLPOOL_OUT_INTREE-torture k failed=0
+	rm -rf "$out"
+	mkdir -p "$out"
+	for k in intreedebug intreedebugrt; do
+		"$LLPOOL_REPO/scripts/kernel.sh" "$k" || die "kernel $k"
+		"$LLPOOL_REPO/scripts/boot.sh" "$k" intreetorture "$out/$k" \
+			rcutree.kvfree_rcu_llpool=1 "TORTURE_SECS=${TORTURE_SECS:-60}"
+		"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$src/tools/testing/kunit/kunit.py" \
+			"$out/$k" "$k/torture" | tee -a "$out/summary.txt"
+	done
+	grep -q '^FAIL' "$out/summary.txt" && failed=1
+	echo "$(grep -c '^PASS' "$out/summary.txt") passed, $(grep -c '^FAIL' "$out/summary.txt") failed"
+	return $failed
+}
+
 LLPOOL_OUT_INTREE=${LLPOOL_OUT:-$LLPOOL_REPO/out/intree}
 case ${1:-} in
 gen) gen0001 ;;
 check) check ;;
 bench) bench ;;
-*) die "usage: intree.sh gen|check|bench" ;;
+torture) torture ;;
+*) die "usage: intree.sh gen|check|bench|torture" ;;
 esac
