@@ -148,8 +148,7 @@ def trace_h():
     t = re.sub(r"\n#undef TRACE_INCLUDE_PATH\n#define TRACE_INCLUDE_PATH \.\n"
                r"#undef TRACE_INCLUDE_FILE\n#define TRACE_INCLUDE_FILE llpool_trace\n",
                "\n", t)
-    return sub(t, '#include "pool.h"', "#include <linux/llpool.h>", "llpool_trace.h") \
-        if '#include "pool.h"' in t else t
+    return t
 
 
 def add_maintainers(path):
