@@ -35,9 +35,12 @@
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
 
 #include "../compat.h"
 #include "bench.h"
@@ -53,6 +56,39 @@ enum bench_ctx_kind { CTX_TASK, CTX_SOFTIRQ, CTX_HARDIRQ, CTX_NMI, CTX_NR };
 static const char * const bench_ctx_names[CTX_NR] = {
 	"task", "softirq", "hardirq", "nmi",
 };
+
+/*
+ * A negative control for whoever reads the rows (make check's smoke
+ * asserts that llpool served every attempt in every context): in the
+ * context ctx_fail names, llpool's pages are given back at once and
+ * counted as not served.  CTX_NR: off.
+ */
+static unsigned int bench_ctx_fail = CTX_NR;
+
+static int bench_ctx_fail_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(bench_ctx_names, val);
+
+	if (i < 0) {
+		pr_err("ctx_fail=%s: not one of task, softirq, hardirq, nmi\n", val);
+		return -EINVAL;
+	}
+	bench_ctx_fail = i;
+	return 0;
+}
+
+static int bench_ctx_fail_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", bench_ctx_fail < CTX_NR ?
+			  bench_ctx_names[bench_ctx_fail] : "off");
+}
+
+static const struct kernel_param_ops bench_ctx_fail_ops = {
+	.set = bench_ctx_fail_set,
+	.get = bench_ctx_fail_get,
+};
+module_param_cb(ctx_fail, &bench_ctx_fail_ops, NULL, 0444);
+MODULE_PARM_DESC(ctx_fail, "negative control: llpool counted as failing in this context (task, softirq, hardirq or nmi)");
 
 struct bench_ctx_run {
 	struct bench_contender *c;
@@ -85,6 +121,10 @@ static void bench_ctx_burst(struct bench_ctx_run *r, bool irqoff)
 
 	for (i = 0; i < BENCH_CTX_BURST; i++) {
 		pages[i] = r->c->alloc();
+		if (pages[i] && r->kind == bench_ctx_fail && !strcmp(r->c->name, "llpool")) {
+			r->c->free(pages[i]);
+			pages[i] = NULL;
+		}
 		ok += !!pages[i];
 	}
 	for (i = 0; i < BENCH_CTX_BURST; i++)

@@ -54,6 +54,40 @@ data() {
 	result_raw "@@ DATA-END"
 }
 
+# bench_smoke [params]: llpool_bench mode=smoke, one result: every
+# available contender reports every section, and llpool served every
+# attempt in every context while every CPU hammered the page allocator.
+# The control boot's bench_ctx_fail case (params ctx_fail=nmi) shows that
+# the result turns red.  Needs llpool_lockwatch loaded.
+bench_smoke() {
+	local total s n want x row att ok smoke_avail smoke_bad
+	load llpool_bench mode=smoke "$@" || return
+	total=$(dmesg | sed -n 's/.*llpool_bench: csv,contenders,//p' | tail -1)
+	smoke_avail=$(( ${total:-0} - $(dmesg | grep -c 'llpool_bench: csv,unavailable') ))
+	smoke_bad=""
+	for s in pair tput lat; do
+		n=$(dmesg | grep -cE "llpool_bench: csv,$s,[a-z_]+,[0-9]")
+		want=$smoke_avail
+		# and the references: "zeroing" for pair, "clock" and "clock_irqoff" for lat
+		case $s in pair) want=$((smoke_avail + 1)) ;; lat) want=$((smoke_avail + 2)) ;; esac
+		[ "$n" -eq "$want" ] || smoke_bad="$smoke_bad $s:$n/$want"
+	done
+	for x in task softirq hardirq nmi; do
+		row=$(dmesg | sed -n "s/.*llpool_bench: csv,ctx,$x,llpool,1,//p" | tail -1)
+		att=$(echo "$row" | cut -d, -f1) ok=$(echo "$row" | cut -d, -f2)
+		[ -n "$row" ] && [ "$att" -gt 0 ] && [ "$att" = "$ok" ] ||
+			smoke_bad="$smoke_bad ctx-$x:${ok:-?}/${att:-?}"
+	done
+	# The producer/consumer churn needs two CPUs; the check boot has four.
+	dmesg | grep -qE 'llpool_bench: csv,churn,llpool,[0-9]' || smoke_bad="$smoke_bad churn:0/1"
+	if [ -z "$smoke_bad" ] && [ "$smoke_avail" -gt 0 ] && dmesg | grep -q 'llpool_bench: done'; then
+		result bench:smoke pass "$smoke_avail contenders"
+	else
+		result bench:smoke fail "rows missing or short:$smoke_bad"
+	fi
+	unload llpool_bench
+}
+
 # Lockdep's own verdict: debug_locks drops to 0 on its first report.
 lockdep_verdict() {
 	local v

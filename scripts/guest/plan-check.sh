@@ -32,36 +32,9 @@ load llpool_control case=plain_spinlock && unload llpool_control
 # A short load from every CPU and context.
 load llpool_stress seconds=3 && wait_log 'llpool_stress: done' 60 &&
 	data stats:stress /sys/kernel/debug/llpool/stress/stats && unload llpool_stress
-# Smoke of llpool_bench: every available contender reports every section
-# (no speed is asserted).
-if load llpool_bench mode=smoke; then
-	total=$(dmesg | sed -n 's/.*llpool_bench: csv,contenders,//p' | tail -1)
-	avail=$(( ${total:-0} - $(dmesg | grep -c 'llpool_bench: csv,unavailable') ))
-	bad=""
-	for s in pair tput lat; do
-		n=$(dmesg | grep -cE "llpool_bench: csv,$s,[a-z_]+,[0-9]")
-		want=$avail
-		# and the references: "zeroing" for pair, "clock" and "clock_irqoff" for lat
-		case $s in pair) want=$((avail + 1)) ;; lat) want=$((avail + 2)) ;; esac
-		[ "$n" -eq "$want" ] || bad="$bad $s:$n/$want"
-	done
-	# The by-context claim: llpool served every attempt, in every context,
-	# while every CPU hammered the page allocator.
-	for x in task softirq hardirq nmi; do
-		row=$(dmesg | sed -n "s/.*llpool_bench: csv,ctx,$x,llpool,1,//p" | tail -1)
-		att=$(echo "$row" | cut -d, -f1) ok=$(echo "$row" | cut -d, -f2)
-		[ -n "$row" ] && [ "$att" -gt 0 ] && [ "$att" = "$ok" ] ||
-			bad="$bad ctx-$x:${ok:-?}/${att:-?}"
-	done
-	# The producer/consumer churn needs two CPUs; the check boot has four.
-	dmesg | grep -qE 'llpool_bench: csv,churn,llpool,[0-9]' || bad="$bad churn:0/1"
-	if [ -z "$bad" ] && [ "$avail" -gt 0 ] && dmesg | grep -q 'llpool_bench: done'; then
-		result bench:smoke pass "$avail contenders"
-	else
-		result bench:smoke fail "rows missing:$bad"
-	fi
-	unload llpool_bench
-fi
+# Smoke of llpool_bench: every available contender reports every section,
+# and llpool served every attempt in every context (no speed is asserted).
+bench_smoke
 if [ -n "$LLPOOL_INJECT" ]; then
 	load llpool_control case="$LLPOOL_INJECT" && unload llpool_control
 fi

@@ -2,7 +2,15 @@
 # A negative-control boot: one deliberate mistake (CONTROL_CASE).  The host
 # checks that the kernel log has the report it expects.
 load llpool
-load llpool_control case="$CONTROL_CASE"
+if [ "$CONTROL_CASE" = bench_ctx_fail ]; then
+	# The bench smoke's by-context check, with llpool's NMI attempts
+	# counted as failed by the bench itself.
+	load llpool_lockwatch
+	bench_smoke ctx_fail=nmi
+	unload llpool_lockwatch
+else
+	load llpool_control case="$CONTROL_CASE"
+fi
 lockdep_verdict
 [ "$CONTROL_CASE" = leak ] && kmemleak_check
 if [ "$CONTROL_CASE" = bad_free ]; then
