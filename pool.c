@@ -562,6 +562,23 @@ EXPORT_SYMBOL_NS_GPL(__llpool_free_check, LLPOOL);
 
 /* ==== Kick =============================================================== */
 
+/*
+ * The worker will run soon enough without a kick: it is queued to run now,
+ * or it waits out the backoff of a failed refill, which a kick must not
+ * shorten, or it will look again later at a stack still above @low (a
+ * spill's kick waits for that).  A look-again at a stack at or below @low
+ * is not due: the kick brings it forward (llpool_kick_fn()).  Racy: a
+ * wrong answer costs one redundant kick, or one look-again delay.
+ */
+static bool llpool_work_due(struct llpool_cpu *c)
+{
+	if (!delayed_work_pending(&c->work))
+		return false;
+	if (READ_ONCE(c->backoff) || !timer_pending(&c->work.timer))
+		return true;
+	return llpool_reserved(c) > c->pool->low;
+}
+
 /**
  * DOC: The kick
  *
@@ -575,6 +592,13 @@ EXPORT_SYMBOL_NS_GPL(__llpool_free_check, LLPOOL);
  * is HARD so that it stays in hardirq on PREEMPT_RT too, where queue_work()
  * is still allowed: the workqueue pool lock is a raw spinlock.  kvfree_rcu
  * needed an hrtimer stage for the same reason.
+ *
+ * A kick may find the work queued to run now; or waiting out the backoff
+ * of a failed refill, which it leaves alone; or waiting only to look again
+ * at a stack its last run left below @low.  An allocation at or below @low
+ * brings that look forward with mod_delayed_work_on(), also allowed in
+ * hardirq on PREEMPT_RT (the timer base lock is raw too): a caller that
+ * drains the stack faster than a run refills it must not wait 20 ms.
  */
 static void llpool_kick(struct llpool_cpu *c)
 {
@@ -584,14 +608,11 @@ static void llpool_kick(struct llpool_cpu *c)
 	 * here is one raised before that, which runs on this CPU before it
 	 * dies (at the latest when the dying CPU flushes its irq_work list).
 	 * No kick is ever left pending on a dead CPU for llpool_destroy()'s
-	 * irq_work_sync() to wait on.  A refill that is queued, or waiting out
-	 * a backoff, will see the new level when it runs; a racy read of
-	 * either only costs one redundant kick.  A context nested in the
-	 * worker's own batches does not kick: the worker looks at the level
-	 * when it ends (see llpool_work_fn()).
+	 * irq_work_sync() to wait on.  A context nested in the worker's own
+	 * batches does not kick: the worker looks at the level when it ends
+	 * (see llpool_work_fn()).
 	 */
-	if (!READ_ONCE(c->live) || READ_ONCE(c->batching) ||
-	    delayed_work_pending(&c->work))
+	if (!READ_ONCE(c->live) || READ_ONCE(c->batching) || llpool_work_due(c))
 		return;
 	irq_work_queue(&c->kick);
 }
@@ -600,8 +621,9 @@ static void llpool_kick(struct llpool_cpu *c)
  * Queue @c's work on its CPU after @delay, unless the pool is going away
  * or the CPU is: @dying pairs with WRITE_ONCE() in llpool_destroy() before
  * irq_work_sync(), @live with the offline callback, which clears it on the
- * CPU before it cancels the work.  The kick, the worker's re-arming, the
- * reaper and the shrinker all come through here.
+ * CPU before it cancels the work.  The worker's re-arming, the reaper,
+ * the shrinker and every kick but one that brings a look forward (see
+ * llpool_kick_fn()) come through here.
  */
 static void llpool_queue_work(struct llpool_cpu *c, unsigned long delay)
 {
@@ -611,7 +633,20 @@ static void llpool_queue_work(struct llpool_cpu *c, unsigned long delay)
 
 static void llpool_kick_fn(struct irq_work *kick)
 {
-	llpool_queue_work(container_of(kick, struct llpool_cpu, kick), 0);
+	struct llpool_cpu *c = container_of(kick, struct llpool_cpu, kick);
+
+	/*
+	 * A look-again is brought forward only for a stack at or below @low,
+	 * as llpool_work_due() let through.  A backoff after a failed refill
+	 * stands, but a kick that lands while the failing run still executes
+	 * queues one more run at once, which backs off in turn.  On this CPU,
+	 * so @live cannot change under us; @dying as in llpool_queue_work().
+	 */
+	if (!READ_ONCE(c->backoff) && llpool_reserved(c) <= c->pool->low &&
+	    !READ_ONCE(c->pool->dying) && READ_ONCE(c->live))
+		mod_delayed_work_on(c->cpu, llpool_wq, &c->work, 0);
+	else
+		llpool_queue_work(c, 0);
 }
 
 /* ==== Refill and trim ==================================================== */
@@ -836,7 +871,9 @@ static bool llpool_stock_depot(struct llpool_cpu *c)
  * worth of magazines a run, then from the CPU's node), and tops the
  * depot's stock up by one magazine.  When an allocation fails it retries
  * after a backoff that doubles from 20 ms up to 1 s; a pending backoff
- * absorbs further kicks, so there is no busy loop.
+ * absorbs further kicks, so there is no busy loop.  A run that ends with
+ * the stack still below @low (its caller drains faster) looks again
+ * 20 ms later, or at the next kick, whichever comes first.
  *
  * A run takes at most @high pages from the page allocator for the stack.
  * Pages spilled meanwhile count towards the level and go back on the stack
@@ -887,7 +924,7 @@ static bool llpool_refill(struct llpool_cpu *c)
 		llpool_drop_pages(pool, batch + taken, got - taken);
 		if (got < want) {
 			/* One count per failed allocation: a refill stops at
-			 * its first (the fault-injection selftest relies on it).
+			 * its first, so injected failures and this count agree.
 			 */
 			llpool_count(pool, LLPOOL_REFILL_FAILS, 1);
 			failed = true;
@@ -956,12 +993,15 @@ static void llpool_work_fn(struct work_struct *work)
 		return;
 	}
 	if (llpool_refill(c)) {
-		c->backoff = 0;
+		WRITE_ONCE(c->backoff, 0);
 		/*
 		 * Contexts nested in our pushes did not kick: if they left
 		 * pages spilled or the reserve low, look again shortly, not
 		 * at once, so that a probe nesting in every push cannot keep
-		 * the worker running back to back.
+		 * the worker running back to back.  An allocation that finds
+		 * the stack at @low meanwhile kicks, and that brings the run
+		 * forward (llpool_kick_fn()): a caller draining the stack
+		 * faster than a run refills it must not wait 20 ms.
 		 */
 		if (atomic_read(&c->nr_spill) > 0 ||
 		    llpool_reserved(c) < pool->low)
@@ -970,10 +1010,10 @@ static void llpool_work_fn(struct work_struct *work)
 	}
 	/* Memory is short: retry later, less often each time, and do not let
 	 * kicks from the fast path shorten the wait (llpool_kick() sees the
-	 * pending work).
+	 * pending work and @backoff).
 	 */
-	c->backoff = clamp_t(unsigned long, c->backoff * 2,
-			     LLPOOL_BACKOFF_MIN, LLPOOL_BACKOFF_MAX);
+	WRITE_ONCE(c->backoff, clamp_t(unsigned long, c->backoff * 2,
+				       LLPOOL_BACKOFF_MIN, LLPOOL_BACKOFF_MAX));
 	llpool_queue_work(c, c->backoff);
 }
 
@@ -1158,8 +1198,8 @@ static unsigned long llpool_shrink_scan(struct shrinker *shrinker,
  * A kick is raised only while @live is set, and the offline step clears it
  * on the CPU itself, so every irq_work raised on a CPU runs there before it
  * dies (the dying CPU flushes its irq_works): none is ever left pending on
- * a dead CPU.  A worker that finds @live clear (a test can run one off its
- * CPU) only drains the spill list and does not re-arm.
+ * a dead CPU.  A worker that finds @live clear (queued before its CPU went
+ * down, or run off it) only drains the spill list and does not re-arm.
  */
 static enum cpuhp_state llpool_cpuhp_online_state;
 static enum cpuhp_state llpool_cpuhp_dead_state;
@@ -1179,12 +1219,15 @@ static int llpool_cpu_online(unsigned int cpu, struct hlist_node *node)
 	WRITE_ONCE(c->node, llpool_cpu_node(cpu));
 	WRITE_ONCE(c->trim, LLPOOL_TRIM_NONE);
 	c->idle = false;
-	c->backoff = 0;
+	WRITE_ONCE(c->backoff, 0);
 	/* The hotplug thread of @cpu: llpool_stack_move() pushes from here. */
 	filled = llpool_refill(c);
 	WRITE_ONCE(c->live, true);
-	if (!filled)
+	if (!filled) {
+		/* A backoff, which kicks do not shorten. */
+		WRITE_ONCE(c->backoff, LLPOOL_BACKOFF_MIN);
 		llpool_queue_work(c, LLPOOL_BACKOFF_MIN);
+	}
 	return 0;
 }
 

@@ -259,7 +259,7 @@ struct llpool_stats {
  * @reap_mark: the CPU's allocations plus frees when the reaper last looked.
  * @idle: the reaper found the CPU idle once: next time it is trimmed.
  * @trim: what the worker's next run trims the stack to @low for: 0 for
- *	nothing, else the reaper's or the shrinker's reason (an enum in pool.c).
+ *	nothing, else the reaper's or the shrinker's reason (LLPOOL_TRIM_*).
  * @live: the CPU is online for this pool: it may be refilled and kicked.
  * @batching: the worker is moving a batch on this CPU: a context nested in
  *	it (IRQ, NMI, probe) does not kick.
@@ -281,8 +281,8 @@ struct llpool_stats {
  * - @spill: llist_add() from the owning CPU in any context; emptied with
  *   llist_del_all() by the worker, hotplug and teardown.  @nr_spill follows
  *   it and may lag by the pages in flight.
- * - @backoff: the worker, and the online callback before the CPU is live
- *   (its work is cancelled then).
+ * - @backoff: written by the worker, and the online callback before the
+ *   CPU is live (its work is cancelled then); read racily by the kick.
  * - @reap_mark, @idle: the reaper (one work item, never concurrent with
  *   itself); @idle is also cleared by the online callback, a racy write
  *   that costs at most one reaper period.
@@ -356,10 +356,10 @@ struct llpool {
 };
 
 /*
- * The reentrancy guard of a per-CPU structure (llpool's stacks and
- * rcu_pool_user's blocks).  Called with preemption off, so the only
- * contexts that can interrupt a claimed section on this CPU are IRQs,
- * NMIs and probes, and each of them releases what it raised before the
+ * The reentrancy guard of a per-CPU structure (llpool's stacks, or a
+ * user's own per-CPU state beside them).  Called with preemption off, so
+ * the only contexts that can interrupt a claimed section on this CPU are
+ * IRQs, NMIs and probes, and each of them releases what it raised before the
  * interrupted context resumes: a context that sees the guard at 1 after
  * raising it is the owner, one that sees it above 1 is nested and must
  * keep away from what it protects.  No LOCK prefix on x86.  The guard is
@@ -406,8 +406,8 @@ static __always_inline void llpool_guard_release(local_t *guard)
  * even when the caller itself is in plain task context where that lock
  * would be legal.  It is acquired like rcu_read_lock(): recursive-read and
  * unchecked, so holding it can neither deadlock nor be illegal anywhere.
- * A user with a fast path of its own (rcu_pool_user) defines its own map
- * with LLPOOL_FAST_MAP_INIT().  Skipped in NMI: lockdep's held-lock
+ * A user with a fast path of its own defines its own map with
+ * LLPOOL_FAST_MAP_INIT().  Skipped in NMI: lockdep's held-lock
  * bookkeeping is not NMI-safe.  Compiled out without lockdep.
  */
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
@@ -441,7 +441,7 @@ static __always_inline void llpool_fast_map_exit(struct lockdep_map *map) { }
 #endif
 
 /*
- * The out-of-line halves of the fast path, in pool.c: not for callers.
+ * The out-of-line halves of the fast path (pool.c), not for callers.
  * __cold moves their calls out of the inline fast path's straight line.
  */
 struct page *__llpool_alloc_slow(struct llpool *pool, struct llpool_cpu *c) __cold;
