@@ -3,8 +3,8 @@
  * llpool's tracepoints: the slow paths only (refill, trim, spill drain,
  * steal, miss), so that perf, ftrace and bpftrace users see where a pool's
  * time and pages go without a cost on the fast path's common case.  Events
- * appear under events/llpool/ in tracefs.  Included by pool.c only, after
- * the definition of struct llpool.
+ * appear under events/llpool/ in tracefs.  Included by pool.c only,
+ * after the definition of struct llpool.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM llpool

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Generate patches/intree/0001: llpool in-tree, from this repository's
-pool.c, pool.h, llpool_internal.h and llpool_trace.h, so that the module and
-the in-tree copy have one source.
+pool.c, pool.h and llpool_trace.h, so that the module and the in-tree copy
+have one source.
 
     intree.py KSRC OUT.patch           write the patch
     intree.py KSRC OUT.patch --check   exit 1 if OUT.patch is not what the
@@ -12,15 +12,21 @@ KSRC is a pristine 6.12 tree (only mm/Kconfig and mm/Makefile are read).
 The patch is byte-for-byte reproducible: fixed author, dates and no git
 signature.  What changes on the way in:
   - pool.h becomes include/linux/llpool.h, llpool_trace.h
-    include/trace/events/llpool.h (the trace system's default path),
-    llpool_internal.h mm/llpool_internal.h;
-  - pool.c becomes mm/llpool.c: includes point at those, compat.h's 6.12
-    branch of the shrinker helpers is written in its place (in-tree code
-    tests no kernel version), and the pools come up at postcore_initcall
-    (after debugfs, before any subsys_initcall user such as kvfree_rcu);
-  - mm/Kconfig gets CONFIG_LLPOOL (bool), mm/Makefile builds it.
+    include/trace/events/llpool.h (the trace system's default path);
+  - pool.c becomes mm/llpool.c: includes point at those, and the pools
+    come up at postcore_initcall (after debugfs, before any subsys_initcall
+    user such as kvfree_rcu);
+  - the test hooks (llpool_internal.h, namespace LLPOOL_INTERNAL) stay out:
+    their KUnit users are not part of the series;
+  - the shrinker is set up with shrinker_alloc() directly, in place of
+    compat.h's wrappers (in-tree code tests no kernel version);
+  - file names of this repository become their in-tree names, and the
+    output is refused if it still names anything that exists only here;
+  - mm/Kconfig gets CONFIG_LLPOOL (bool), mm/Makefile builds it;
+  - the subject is numbered as the first of the series in OUT's folder.
 """
 import os
+import glob
 import re
 import shutil
 import subprocess
@@ -66,7 +72,6 @@ S:	Maintained
 F:	include/linux/llpool.h
 F:	include/trace/events/llpool.h
 F:	mm/llpool.c
-F:	mm/llpool_internal.h
 
 """
 KCONFIG = """
@@ -94,27 +99,63 @@ def sub(text, old, new, what):
     return text.replace(old, new)
 
 
-def shrinker_helpers():
-    """compat.h's shrinker helpers as 6.12 needs them, version tests gone."""
-    c = read("compat.h")
-    m = re.search(r"typedef unsigned long \(\*llpool_shrink_fn\).*?\n"
-                  r"#if LINUX_VERSION_CODE >= KERNEL_VERSION\(6, 7, 0\)\n(.*?)#else\n",
-                  c, re.S)
-    if not m:
-        sys.exit("intree.py: compat.h: no 6.7+ shrinker helpers")
-    typedef = c[m.start():c.index("\n", m.start()) + 1]
-    return ("/* Shrinker helpers: one shrinker per pool, its pool in private_data. */\n"
-            + typedef + "\n" + m.group(1))
+# Names that exist only in this repository: the in-tree files must not
+# mention them.
+OUT_OF_TREE = [r"rcu_pool_user", r"compat\.h", r"LLPOOL_INTERNAL", r"llpool_internal",
+               r"testmods", r"kunit/", r"\bMODULE_", r"module_(init|exit)",
+               r"LINUX_VERSION_CODE", r"\bpool\.[ch]\b", r"llpool_shrinker_"]
+
+
+def intree_names(text):
+    """This repository's file names as the series names them."""
+    text = re.sub(r"\bpool\.c\b", "mm/llpool.c", text)
+    return re.sub(r"\bpool\.h\b", "llpool.h", text)
+
+
+def refuse_out_of_tree(path, text):
+    for pat in OUT_OF_TREE:
+        m = re.search(pat, text)
+        if m:
+            line = text.count("\n", 0, m.start()) + 1
+            sys.exit("intree.py: %s:%d still names %r, which exists only out of tree"
+                     % (path, line, m.group(0)))
+
+
+def drop_test_hook(c, name):
+    """A test hook: its kernel-doc, body and LLPOOL_INTERNAL export."""
+    pat = (r"\n/\*\*\n \* %s\(\) - .*?\nEXPORT_SYMBOL_NS_GPL\(%s, LLPOOL_INTERNAL\);\n"
+           % (name, name))
+    c, n = re.subn(pat, "", c, flags=re.S)
+    if n != 1:
+        sys.exit("intree.py: pool.c: test hook %s() not found" % name)
+    return c
 
 
 def llpool_c():
     c = read("pool.c")
     c = sub(c, '#include "compat.h"\n#include "llpool_internal.h"\n#include "pool.h"\n',
-            '#include <linux/llpool.h>\n\n#include "llpool_internal.h"\n\n'
-            + shrinker_helpers(), "pool.c includes")
+            "#include <linux/llpool.h>\n", "pool.c includes")
+    c = sub(c, "#include <linux/module.h>\n", "", "pool.c module.h")
+    c = sub(c, "#include <linux/err.h>\n", "#include <linux/err.h>\n#include <linux/export.h>\n",
+            "pool.c export.h")
     c = sub(c, '#include "llpool_trace.h"', "#include <trace/events/llpool.h>",
             "pool.c trace include")
     c = sub(c, " * pool.h.  This file", " * include/linux/llpool.h.  This file", "pool.c header")
+    for hook in ("llpool_run_cpu_work", "llpool_reap_now"):
+        c = drop_test_hook(c, hook)
+    # compat.h's shrinker wrappers, as 6.12 spells them.
+    c = re.sub(r"llpool_shrinker_private\((\w+)\)", r"\1->private_data", c)
+    c = sub(c, "\tllpool_shrinker_destroy(pool->shrinker);",
+            "\tshrinker_free(pool->shrinker);", "pool.c shrinker free")
+    c = sub(c, "\tpool->shrinker = llpool_shrinker_create(pool->name, pool, llpool_shrink_count,\n"
+               "\t\t\t\t\t\tllpool_shrink_scan);\n",
+            "\tpool->shrinker = shrinker_alloc(0, \"llpool-%s\", pool->name);\n"
+            "\tif (pool->shrinker) {\n"
+            "\t\tpool->shrinker->count_objects = llpool_shrink_count;\n"
+            "\t\tpool->shrinker->scan_objects = llpool_shrink_scan;\n"
+            "\t\tpool->shrinker->private_data = pool;\n"
+            "\t\tshrinker_register(pool->shrinker);\n"
+            "\t}\n", "pool.c shrinker create")
     c = sub(c, "module_init(llpool_init);\nmodule_exit(llpool_exit);\n",
             "/* After debugfs (core_initcall), before users such as kvfree_rcu (subsys). */\n"
             "postcore_initcall(llpool_init);\n", "pool.c initcalls")
@@ -122,25 +163,21 @@ def llpool_c():
     c = re.sub(r"\n\nstatic void __exit llpool_exit\(void\)\n\{.*?\n\}\n", "\n", c, flags=re.S)
     c = re.sub(r"\nMODULE_[A-Z]+\(.*\);", "", c)
     c = sub(c, "/* ==== Module ====", "/* ==== Init ======", "pool.c banner")
-    return c
+    return intree_names(c)
 
 
 def llpool_h():
     h = read("pool.h")
     # The release number is the module's (MODULE_VERSION, dkms.conf).
     h = re.sub(r"\n/\* The release, as MODULE_VERSION\(\).*?\*/\n#define LLPOOL_VERSION\t+\"[^\"]*\"\n",
-               "\n", h, flags=re.S)
+               "", h, flags=re.S)
     if "LLPOOL_VERSION" in h:
         sys.exit("intree.py: pool.h: LLPOOL_VERSION left over")
-    return sub(h, " * allocator must not be called.  The design is told once, in the DOC:\n"
+    h = sub(h, " * allocator must not be called.  The design is told once, in the DOC:\n"
                   " * sections below, which Documentation/design.rst pulls in.\n",
                " * allocator must not be called.  The design is told once, in the DOC:\n"
                " * sections below.\n", "pool.h header")
-
-
-def internal_h():
-    h = read("llpool_internal.h")
-    return sub(h, '#include "pool.h"', "#include <linux/llpool.h>", "llpool_internal.h")
+    return intree_names(h)
 
 
 def trace_h():
@@ -148,7 +185,7 @@ def trace_h():
     t = re.sub(r"\n#undef TRACE_INCLUDE_PATH\n#define TRACE_INCLUDE_PATH \.\n"
                r"#undef TRACE_INCLUDE_FILE\n#define TRACE_INCLUDE_FILE llpool_trace\n",
                "\n", t)
-    return t
+    return intree_names(t)
 
 
 def add_maintainers(path):
@@ -183,7 +220,7 @@ def git(tree, *args, **kw):
                           stdout=subprocess.PIPE, **kw).stdout.decode()
 
 
-def generate(ksrc):
+def generate(ksrc, total):
     tree = tempfile.mkdtemp(prefix="llpool-intree.")
     try:
         os.makedirs(os.path.join(tree, "mm"))
@@ -195,10 +232,10 @@ def generate(ksrc):
         files = {
             "include/linux/llpool.h": llpool_h(),
             "include/trace/events/llpool.h": trace_h(),
-            "mm/llpool_internal.h": internal_h(),
             "mm/llpool.c": llpool_c(),
         }
         for path, text in files.items():
+            refuse_out_of_tree(path, text)
             os.makedirs(os.path.dirname(os.path.join(tree, path)), exist_ok=True)
             with open(os.path.join(tree, path), "w") as f:
                 f.write(text)
@@ -212,8 +249,9 @@ def generate(ksrc):
         git(tree, "add", "-A")
         msg = SUBJECT + "\n\n" + BODY + "\nSigned-off-by: " + AUTHOR + "\n"
         git(tree, "commit", "-q", "-F", "-", input=msg.encode())
-        return git(tree, "format-patch", "-1", "--stdout", "--no-signature",
-                   "--start-number", "1")
+        patch = git(tree, "format-patch", "-1", "--stdout", "--no-signature")
+        return sub(patch, "\nSubject: [PATCH] ", "\nSubject: [PATCH 1/%d] " % total,
+                   "format-patch subject")
     finally:
         shutil.rmtree(tree)
 
@@ -222,7 +260,11 @@ def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     ksrc, out = sys.argv[1], sys.argv[2]
-    patch = generate(ksrc)
+    # The series: NNNN-*.patch beside OUT, the cover letter (0000) aside.
+    series = {os.path.basename(p) for p in glob.glob(os.path.join(os.path.dirname(out),
+                                                                  "[0-9][0-9][0-9][0-9]-*.patch"))}
+    series = {p for p in series | {os.path.basename(out)} if not p.startswith("0000-")}
+    patch = generate(ksrc, len(series))
     if "--check" in sys.argv[3:]:
         old = open(out).read() if os.path.exists(out) else ""
         if old != patch:

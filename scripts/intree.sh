@@ -11,12 +11,16 @@
 #   intree.sh check   make check's gates, one PASS/FAIL line each:
 #                       intree:in-step  0001 is what the sources give today
 #                       intree:applies  the series applies to a pristine tree
+#                       intree:checkpatch  each patch is --strict clean
+#                       intree:cover-letter  0000-cover-letter.txt lists
+#                                       every patch, numbered n/total
 #                       intree:builds   the intree kernel (bench options,
 #                                       CONFIG_LLPOOL, rcuscale) builds
 #   intree.sh bench   `make intree-bench`: rcuscale's kfree_rcu test on the
 #                     intree and intreert (PREEMPT_RT) kernels, kvfree_rcu on
 #                     its page cache and on an llpool, both call forms,
 #                     INTREE_OBJS page-cache sizes (default "5 64"),
+#                     INTREE_FORMS call forms (default "double single"),
 #                     INTREE_RUNS boots each (3), INTREE_LOOPS (20);
 #                     writes results/intree.md and results/intree.rst
 #   intree.sh torture `make intree-torture`: rcutorture on the debug and
@@ -28,6 +32,7 @@ set -uo pipefail
 
 src=$(kernel_source)
 series=("$LLPOOL_REPO"/patches/intree/0*.patch)
+cover=$LLPOOL_REPO/patches/intree/0000-cover-letter.txt
 gen0001() {
 	"$LLPOOL_REPO/scripts/intree.py" "$src" \
 		"$LLPOOL_REPO/patches/intree/0001-mm-llpool-lock-less-per-CPU-page-pools-for-any-context.patch" "$@"
@@ -52,12 +57,35 @@ check() {
 		patch -d "$tmp" -p1 --quiet --no-backup-if-mismatch < "$p" >/dev/null 2>&1 ||
 			out="$out $(basename "$p")"
 	done
-	rm -rf "$tmp"
 	if [ -z "$out" ]; then
 		echo "PASS intree:applies -- ${#series[@]} patches on $(basename "$src")"
 	else
 		echo "FAIL intree:applies -- does not apply:$out"
 	fi
+	# checkpatch reads the git repository it runs in: run it from elsewhere.
+	out=""
+	for p in "${series[@]}"; do
+		(cd "$tmp" && perl "$src/scripts/checkpatch.pl" --strict --no-tree --quiet "$p") \
+			>/dev/null 2>&1 || out="$out $(basename "$p")"
+	done
+	if [ -z "$out" ]; then
+		echo "PASS intree:checkpatch -- --strict, ${#series[@]} patches"
+	else
+		echo "FAIL intree:checkpatch -- not --strict clean:$out"
+	fi
+	# The cover letter names every patch, numbered out of the right total.
+	out=""
+	for p in "${series[@]}"; do
+		f=$(sed -n 's/^Subject: \[PATCH \([0-9]*\/[0-9]*\)\] \(.*\)/\1 \2/p' "$p")
+		[ "${f%%/*}" -ge 1 ] 2>/dev/null && [ "${f#*/}" = "${#series[@]} ${f#* }" ] &&
+			grep -qxF "  ${f#* }" "$cover" || out="$out $(basename "$p")"
+	done
+	if [ -z "$out" ]; then
+		echo "PASS intree:cover-letter -- $(basename "$cover") lists the ${#series[@]} patches"
+	else
+		echo "FAIL intree:cover-letter -- not numbered n/${#series[@]} or not in $(basename "$cover"):$out"
+	fi
+	rm -rf "$tmp"
 	if "$LLPOOL_REPO/scripts/kernel.sh" intree >&2; then
 		echo "PASS intree:builds -- kernel intree (configs/intree.config)"
 	else
@@ -75,7 +103,7 @@ bench() {
 		# symbols twice).
 		"$LLPOOL_REPO/scripts/kernel.sh" "$k" || die "kernel $k"
 		for objs in ${INTREE_OBJS:-5 64}; do
-		for form in double single; do
+		for form in ${INTREE_FORMS:-double single}; do
 		for run in $(seq "${INTREE_RUNS:-3}"); do
 			for mode in stock llpool; do
 				"$LLPOOL_REPO/scripts/boot.sh" "$k" intree "$out/$k-$objs-$form-$mode-$run" \
