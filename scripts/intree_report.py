@@ -42,7 +42,8 @@ def parse(d):
         m = re.search(r"@@ DATA-BEGIN %s\n(.*?)@@ DATA-END" % name, res, re.S)
         if m:
             st = dict(l.split(": ", 1) for l in m.group(1).splitlines() if ": " in l)
-            r[key] = int(st["reserved"]) + int(st["depot"])
+            # "reserved" counts the depots already.
+            r[key] = int(st["reserved"]) + int(st["spill"])
     r["clean"] = "FAIL" not in res and "@@ END rc=0" in res
     return r
 
@@ -80,7 +81,7 @@ def main():
     intro = ("rcuscale's kfree_rcu test (rcuscale.kfree_rcu_test=1, kfree_loops=%s, "
              "default 8000 objects a loop, one thread per CPU, 4 vCPUs, QEMU TCG) on "
              "Linux %s with patches/intree/ (llpool %s).  rcutree.rcu_min_cached_objs is "
-             "the page cache's size per CPU, and the pool's high mark (low a quarter of "
+             "the page cache's size per CPU, and the pool's high mark (low half of "
              "it).  Each row is %s boots; the two modes differ only in "
              "rcutree.kvfree_rcu_llpool.  Pages held by the pool: on the CPUs' stacks and "
              "in the depots, right after the test and 12 s later (the reaper looks every "
