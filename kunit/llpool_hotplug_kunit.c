@@ -345,20 +345,12 @@ static void llpool_storm_down(struct llpool_test_flip *f)
 static void llpool_hotplug_storm(struct kunit *test)
 {
 	const unsigned int low = 8, high = 32;
-	unsigned int x = llpool_test_pick_cpu(), n = 0, i, cpu, cycles = 0;
+	unsigned int x = llpool_test_cycled_cpu(test), n = 0, i, cpu, cycles = 0;
 	unsigned long allocs = 0, frees = 0, misses = 0, ipis = 0;
 	struct llpool_storm_thread *th;
 	struct llpool_test_flip *f;
 	struct llpool_storm *s;
 	int ret;
-
-	if (x >= nr_cpu_ids)
-		kunit_skip(test, "needs a second CPU that can go offline");
-	ret = llpool_test_cpu_down(x);
-	if (ret)
-		kunit_skip(test, "remove_cpu(%u): %d", x, ret);
-	ret = llpool_test_cpu_up(x);
-	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "add_cpu(%u)", x);
 
 	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s);

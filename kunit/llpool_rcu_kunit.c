@@ -341,16 +341,8 @@ static void llpool_rcu_no_early_free(struct kunit *test)
  */
 static void llpool_rcu_no_early_free_under_hotplug(struct kunit *test)
 {
-	unsigned int x = llpool_test_pick_cpu();
-	int ret;
+	unsigned int x = llpool_test_cycled_cpu(test);
 
-	if (x >= nr_cpu_ids)
-		kunit_skip(test, "needs a second CPU that can go offline");
-	ret = llpool_test_cpu_down(x);
-	if (ret)
-		kunit_skip(test, "remove_cpu(%u): %d", x, ret);
-	ret = llpool_test_cpu_up(x);
-	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "add_cpu(%u)", x);
 	rcu_test_no_early_free(test, "kunit-rcu-hp", x);
 }
 

@@ -239,6 +239,26 @@ static inline int llpool_test_cpu_down(unsigned int cpu)
 	return remove_cpu(cpu);
 }
 
+/*
+ * A CPU that has just been taken offline and brought back once, for a test
+ * that takes it down again: skips the test when there is none or it will
+ * not go down, fails it when it does not come back.
+ */
+static inline unsigned int llpool_test_cycled_cpu(struct kunit *test)
+{
+	unsigned int x = llpool_test_pick_cpu();
+	int ret;
+
+	if (x >= nr_cpu_ids)
+		kunit_skip(test, "needs a second CPU that can go offline");
+	ret = llpool_test_cpu_down(x);
+	if (ret)
+		kunit_skip(test, "remove_cpu(%u): %d", x, ret);
+	ret = llpool_test_cpu_up(x);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "add_cpu(%u)", x);
+	return x;
+}
+
 /**
  * struct llpool_test_flip - a kthread that takes a CPU offline and online
  * @cpu: the CPU.
