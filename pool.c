@@ -59,6 +59,12 @@ enum {
  * makes progress even when new kworkers cannot be created under pressure.
  */
 static struct workqueue_struct *llpool_wq;
+/*
+ * A work item that does nothing, one per CPU, queued on llpool_wq when a
+ * pool's CPU comes online (see llpool_cpu_online()).  Shared by all pools,
+ * as the CPU's worker pool is.
+ */
+static DEFINE_PER_CPU(struct work_struct, llpool_warm_work);
 static struct dentry *llpool_debugfs_root;
 /* All pools, for name uniqueness; process context only. */
 static LIST_HEAD(llpool_list);
@@ -1183,8 +1189,9 @@ static unsigned long llpool_shrink_scan(struct shrinker *shrinker,
  * online
  *   CPUHP_AP_ONLINE_DYN, on the CPU, after the workqueue has bound its
  *   workers; also for every CPU already up when llpool_create() adds the
- *   instance: fill the CPU to @high, then set @live.  If memory is short,
- *   the worker retries.
+ *   instance: fill the CPU to @high, then set @live, and have the CPU's
+ *   worker pool make its spare kworker before a kick needs one.  If
+ *   memory is short, the worker retries.
  * offline
  *   the same state going down, on the CPU, before the workqueue unbinds
  *   its workers; also for every CPU when llpool_destroy() removes the
@@ -1229,14 +1236,17 @@ static int llpool_cpu_online(unsigned int cpu, struct hlist_node *node)
 		llpool_queue_work(c, LLPOOL_BACKOFF_MIN);
 	} else {
 		/*
-		 * Run the worker once now, with nothing to do: a per-CPU
-		 * worker pool's last idle kworker must create a spare before
-		 * it takes a work item, so the first kick on a fresh CPU
-		 * waited for kthreadd, or for the rescuer's mayday, 17 to
+		 * Make the CPU's worker pool (per CPU, shared by every pool)
+		 * create its spare kworker now, with a work item that does
+		 * nothing: the pool's last idle kworker must create a spare
+		 * before it takes a work item, so the first kick on a fresh
+		 * CPU waited for kthreadd, or for the rescuer's mayday, 17 to
 		 * 36 ms in a trace of rcuscale's kfree_rcu test.  The pool
-		 * keeps two idle kworkers from then on.
+		 * keeps two idle kworkers from then on.  Not the refill work:
+		 * a run now would stock the depot for CPUs not yet online in
+		 * this pool.  Already pending for another pool: no matter.
 		 */
-		llpool_queue_work(c, 0);
+		queue_work_on(cpu, llpool_wq, per_cpu_ptr(&llpool_warm_work, cpu));
 	}
 	return 0;
 }
@@ -1735,13 +1745,20 @@ static void llpool_debugfs_add(struct llpool *pool)
 
 /* ==== Module ============================================================= */
 
+static void llpool_warm_fn(struct work_struct *work)
+{
+}
+
 static int __init llpool_init(void)
 {
+	unsigned int cpu;
 	int ret;
 
 	llpool_wq = alloc_workqueue("llpool", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
 	if (!llpool_wq)
 		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		INIT_WORK(per_cpu_ptr(&llpool_warm_work, cpu), llpool_warm_fn);
 	llpool_debugfs_root = debugfs_create_dir("llpool", NULL);
 	ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "llpool:dead",
 				      NULL, llpool_cpu_dead);
