@@ -90,9 +90,11 @@ if [ -d $FI ] && [ -f $FI/require-start ]; then
 	}
 	trap fi_restore EXIT
 	trap 'fi_restore; exit 1' INT TERM
-	# llpool's text: from its lowest to its highest symbol (slow to read
-	# under KASAN, so before the load starts).
-	range=$(grep -E '\[llpool\]$' /proc/kallsyms | awk '{print $1}' | sort | sed -n '1p;$p')
+	# llpool's text: from its lowest to its highest function (slow to read
+	# under KASAN, so before the load starts).  Functions only: a per-CPU
+	# variable's symbol is an offset near 0, and would widen the range to
+	# every caller in the kernel.
+	range=$(grep -E '\[llpool\]$' /proc/kallsyms | awk '$2 ~ /^[tT]$/ {print $1}' | sort | sed -n '1p;$p')
 	echo "0x$(echo "$range" | sed -n 1p)" > $FI/require-start
 	echo "0x$(echo "$range" | sed -n 2p)" > $FI/require-end
 	echo 1 > $FI/verbose; echo 32 > $FI/stacktrace-depth
