@@ -11,6 +11,7 @@
 #   make clean   remove build products from this directory
 #   make bench, make rcu-bench, make intree-bench   measurements (results/)
 #   make intree-torture   rcutorture on the in-tree series' debug kernels
+#   make intree-trace     a kvfree_rcu fallback, traced (llpool, workqueue, sched)
 #   make intree  regenerate patches/intree/0001 from the sources
 #
 # KDIR defaults to the running kernel's build tree when its headers are
@@ -64,7 +65,7 @@ bench:
 
 # The in-tree series (patches/intree/): `make intree` rewrites its first
 # patch from the sources; `make intree-bench` measures kvfree_rcu on it.
-.PHONY: intree intree-bench intree-torture
+.PHONY: intree intree-bench intree-torture intree-trace
 intree:
 	./scripts/intree.sh gen
 
@@ -73,3 +74,6 @@ intree-bench:
 
 intree-torture:
 	./scripts/intree.sh torture
+
+intree-trace:
+	./scripts/intree.sh trace

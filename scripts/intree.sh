@@ -27,6 +27,12 @@
 #                     debug+PREEMPT_RT kernels with the series, kvfree_rcu on
 #                     an llpool, test_vmalloc's kvfree_rcu tests beside it
 #                     (TORTURE_SECS, default 60); every boot's verdict
+#   intree.sh trace   `make intree-trace`: rcuscale's two-argument kfree_rcu
+#                     test on the intreetrace kernel (intree + event
+#                     tracing), llpool's, workqueue and sched events from
+#                     boot, up to TRACE_BOOTS boots (8) until one falls
+#                     back; its trace and the pool's statistics are in
+#                     out/intree-trace/boot-N/results.log
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -141,11 +147,34 @@ torture() {
 	return $failed
 }
 
+trace() {
+	local out=$LLPOOL_OUT_INTREE-trace i n
+	rm -rf "$out"
+	mkdir -p "$out"
+	"$LLPOOL_REPO/scripts/kernel.sh" intreetrace || die "kernel intreetrace"
+	for i in $(seq "${TRACE_BOOTS:-8}"); do
+		LLPOOL_ACCEL=tcg "$LLPOOL_REPO/scripts/boot.sh" intreetrace intreetrace "$out/boot-$i" \
+			rcuscale.kfree_rcu_test=1 rcuscale.kfree_rcu_test_double=1 \
+			rcuscale.shutdown=0 "rcuscale.kfree_loops=${INTREE_LOOPS:-20}" \
+			"rcutree.rcu_min_cached_objs=${TRACE_OBJS:-5}" rcutree.kvfree_rcu_llpool=1 \
+			trace_event=llpool:*,workqueue:workqueue_activate_work,workqueue:workqueue_execute_start,sched:sched_switch,sched:sched_wakeup,sched:sched_waking \
+			trace_buf_size=16M trace_clock=global
+		n=$(sed -n 's/.*kvfree_rcu fallbacks: \([0-9]*\) objects.*/\1/p' "$out/boot-$i/results.log" | tail -1)
+		log "boot $i: ${n:-no result} objects fell back"
+		if [ "${n:-0}" != 0 ]; then
+			log "the trace of a boot that fell back: $out/boot-$i/results.log"
+			return 0
+		fi
+	done
+	log "no fallback in ${TRACE_BOOTS:-8} boots; the traces are in $out"
+}
+
 LLPOOL_OUT_INTREE=${LLPOOL_OUT:-$LLPOOL_REPO/out/intree}
 case ${1:-} in
 gen) gen0001 ;;
 check) check ;;
 bench) bench ;;
 torture) torture ;;
-*) die "usage: intree.sh gen|check|bench|torture" ;;
+trace) trace ;;
+*) die "usage: intree.sh gen|check|bench|torture|trace" ;;
 esac
