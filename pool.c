@@ -569,20 +569,26 @@ EXPORT_SYMBOL_NS_GPL(__llpool_free_check, LLPOOL);
 /* ==== Kick =============================================================== */
 
 /*
+ * A kick brings a pending run forward when the stack is at or below @low
+ * and no failed refill is backing off: the run then only meant to look
+ * again later (see llpool_work_fn()).
+ */
+static bool llpool_bring_forward(struct llpool_cpu *c)
+{
+	return !READ_ONCE(c->backoff) && llpool_reserved(c) <= c->pool->low;
+}
+
+/*
  * The worker will run soon enough without a kick: it is queued to run now,
- * or it waits out the backoff of a failed refill, which a kick must not
- * shorten, or it will look again later at a stack still above @low (a
- * spill's kick waits for that).  A look-again at a stack at or below @low
- * is not due: the kick brings it forward (llpool_kick_fn()).  Racy: a
- * wrong answer costs one redundant kick, or one look-again delay.
+ * or it waits on its timer and llpool_bring_forward() says no (a backoff,
+ * which a kick must not shorten, or a stack above @low: a spill's kick
+ * waits for the look-again).  Racy: a wrong answer costs one redundant
+ * kick, or one look-again delay.
  */
 static bool llpool_work_due(struct llpool_cpu *c)
 {
-	if (!delayed_work_pending(&c->work))
-		return false;
-	if (READ_ONCE(c->backoff) || !timer_pending(&c->work.timer))
-		return true;
-	return llpool_reserved(c) > c->pool->low;
+	return delayed_work_pending(&c->work) &&
+	       (!timer_pending(&c->work.timer) || !llpool_bring_forward(c));
 }
 
 /**
@@ -631,9 +637,14 @@ static void llpool_kick(struct llpool_cpu *c)
  * the shrinker and every kick but one that brings a look forward (see
  * llpool_kick_fn()) come through here.
  */
+static bool llpool_may_queue(struct llpool_cpu *c)
+{
+	return !READ_ONCE(c->pool->dying) && READ_ONCE(c->live);
+}
+
 static void llpool_queue_work(struct llpool_cpu *c, unsigned long delay)
 {
-	if (!READ_ONCE(c->pool->dying) && READ_ONCE(c->live))
+	if (llpool_may_queue(c))
 		queue_delayed_work_on(c->cpu, llpool_wq, &c->work, delay);
 }
 
@@ -642,14 +653,12 @@ static void llpool_kick_fn(struct irq_work *kick)
 	struct llpool_cpu *c = container_of(kick, struct llpool_cpu, kick);
 
 	/*
-	 * A look-again is brought forward only for a stack at or below @low,
-	 * as llpool_work_due() let through.  A backoff after a failed refill
-	 * stands, but a kick that lands while the failing run still executes
-	 * queues one more run at once, which backs off in turn.  On this CPU,
-	 * so @live cannot change under us; @dying as in llpool_queue_work().
+	 * A backoff after a failed refill stands, but a kick that lands while
+	 * the failing run still executes queues one more run at once, which
+	 * backs off in turn.  On this CPU, so @live cannot change under us;
+	 * @dying as in llpool_queue_work().
 	 */
-	if (!READ_ONCE(c->backoff) && llpool_reserved(c) <= c->pool->low &&
-	    !READ_ONCE(c->pool->dying) && READ_ONCE(c->live))
+	if (llpool_bring_forward(c) && llpool_may_queue(c))
 		mod_delayed_work_on(c->cpu, llpool_wq, &c->work, 0);
 	else
 		llpool_queue_work(c, 0);
