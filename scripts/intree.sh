@@ -99,6 +99,16 @@ check() {
 	fi
 }
 
+# rcuscale's kfree_rcu test from boot: rcuscale_args FORM OBJS MODE, FORM
+# double or single, OBJS rcu_min_cached_objs, MODE stock or llpool; words
+# without spaces, which the callers split.
+rcuscale_args() {
+	echo rcuscale.kfree_rcu_test=1 "rcuscale.kfree_rcu_test_$1=1" \
+		rcuscale.shutdown=0 "rcuscale.kfree_loops=${INTREE_LOOPS:-20}" \
+		"rcutree.rcu_min_cached_objs=$2" \
+		"rcutree.kvfree_rcu_llpool=$([ "$3" = llpool ] && echo 1 || echo 0)"
+}
+
 bench() {
 	local out=$LLPOOL_OUT_INTREE k form mode objs run
 	rm -rf "$out"
@@ -113,10 +123,7 @@ bench() {
 		for run in $(seq "${INTREE_RUNS:-3}"); do
 			for mode in stock llpool; do
 				"$LLPOOL_REPO/scripts/boot.sh" "$k" intree "$out/$k-$objs-$form-$mode-$run" \
-					rcuscale.kfree_rcu_test=1 "rcuscale.kfree_rcu_test_$form=1" \
-					rcuscale.shutdown=0 "rcuscale.kfree_loops=${INTREE_LOOPS:-20}" \
-					"rcutree.rcu_min_cached_objs=$objs" \
-					"rcutree.kvfree_rcu_llpool=$([ $mode = llpool ] && echo 1 || echo 0)"
+					$(rcuscale_args "$form" "$objs" "$mode")
 				"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$src/tools/testing/kunit/kunit.py" \
 					"$out/$k-$objs-$form-$mode-$run" "$k/$objs-$form-$mode-$run" |
 					tee -a "$out/summary.txt"
@@ -153,10 +160,8 @@ trace() {
 	mkdir -p "$out"
 	"$LLPOOL_REPO/scripts/kernel.sh" intreetrace || die "kernel intreetrace"
 	for i in $(seq "${TRACE_BOOTS:-8}"); do
-		LLPOOL_ACCEL=tcg "$LLPOOL_REPO/scripts/boot.sh" intreetrace intreetrace "$out/boot-$i" \
-			rcuscale.kfree_rcu_test=1 rcuscale.kfree_rcu_test_double=1 \
-			rcuscale.shutdown=0 "rcuscale.kfree_loops=${INTREE_LOOPS:-20}" \
-			"rcutree.rcu_min_cached_objs=${TRACE_OBJS:-5}" rcutree.kvfree_rcu_llpool=1 \
+		LLPOOL_ACCEL=tcg "$LLPOOL_REPO/scripts/boot.sh" intreetrace intree "$out/boot-$i" \
+			$(rcuscale_args double "${TRACE_OBJS:-5}" llpool) INTREE_TRACE=1 \
 			trace_event=llpool:*,workqueue:workqueue_activate_work,workqueue:workqueue_execute_start,sched:sched_switch,sched:sched_wakeup,sched:sched_waking \
 			trace_buf_size=16M trace_clock=global
 		n=$(sed -n 's/.*kvfree_rcu fallbacks: \([0-9]*\) objects.*/\1/p' "$out/boot-$i/results.log" | tail -1)
