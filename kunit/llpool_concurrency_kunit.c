@@ -489,14 +489,6 @@ static struct kunit_case llpool_concurrency_cases[] = {
 	{}
 };
 
-static struct kunit_suite llpool_concurrency_suite = {
-	.name = "llpool_concurrency",
-	.test_cases = llpool_concurrency_cases,
-};
-
-kunit_test_suite(llpool_concurrency_suite);
-
-MODULE_DESCRIPTION("KUnit suite for llpool: concurrency and re-entry");
+LLPOOL_KUNIT_SUITE(llpool_concurrency, NULL, NULL,
+		   "concurrency and re-entry");
 MODULE_IMPORT_NS(LLPOOL_INTERNAL);
-MODULE_IMPORT_NS(LLPOOL);
-MODULE_LICENSE("GPL");

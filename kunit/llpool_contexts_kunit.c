@@ -175,15 +175,5 @@ static struct kunit_case llpool_contexts_cases[] = {
 	{}
 };
 
-static struct kunit_suite llpool_contexts_suite = {
-	.name = "llpool_contexts",
-	.init = llpool_ctx_init,
-	.exit = llpool_ctx_exit,
-	.test_cases = llpool_contexts_cases,
-};
-
-kunit_test_suite(llpool_contexts_suite);
-
-MODULE_DESCRIPTION("KUnit suite for llpool: calling contexts");
-MODULE_IMPORT_NS(LLPOOL);
-MODULE_LICENSE("GPL");
+LLPOOL_KUNIT_SUITE(llpool_contexts, llpool_ctx_init, llpool_ctx_exit,
+		   "calling contexts");

@@ -432,14 +432,6 @@ static struct kunit_case llpool_functional_cases[] = {
 	{}
 };
 
-static struct kunit_suite llpool_functional_suite = {
-	.name = "llpool_functional",
-	.test_cases = llpool_functional_cases,
-};
-
-kunit_test_suite(llpool_functional_suite);
-
-MODULE_DESCRIPTION("KUnit suite for llpool: create, parameters, orders, refill, trim, page accounting");
-MODULE_IMPORT_NS(LLPOOL);
+LLPOOL_KUNIT_SUITE(llpool_functional, NULL, NULL,
+		   "create, parameters, orders, refill, trim, page accounting");
 MODULE_IMPORT_NS(LLPOOL_INTERNAL);
-MODULE_LICENSE("GPL");

@@ -960,13 +960,5 @@ static struct kunit_case llpool_hotplug_cases[] = {
 	{}
 };
 
-static struct kunit_suite llpool_hotplug_suite = {
-	.name = "llpool_hotplug",
-	.test_cases = llpool_hotplug_cases,
-};
-
-kunit_test_suites(&llpool_hotplug_suite);
-
-MODULE_DESCRIPTION("KUnit suite for llpool: CPU hotplug and re-entry");
-MODULE_IMPORT_NS(LLPOOL);
-MODULE_LICENSE("GPL");
+LLPOOL_KUNIT_SUITE(llpool_hotplug, NULL, NULL,
+		   "CPU hotplug and re-entry");

@@ -879,13 +879,5 @@ static struct kunit_case llpool_rcu_cases[] = {
 	{}
 };
 
-static struct kunit_suite llpool_rcu_suite = {
-	.name = "llpool_rcu",
-	.test_cases = llpool_rcu_cases,
-};
-
-kunit_test_suites(&llpool_rcu_suite);
-
-MODULE_DESCRIPTION("KUnit suite for rcu_pool_user");
-MODULE_IMPORT_NS(LLPOOL);
-MODULE_LICENSE("GPL");
+LLPOOL_KUNIT_SUITE(llpool_rcu, NULL, NULL,
+		   "rcu_pool_user, its RCU-style user");

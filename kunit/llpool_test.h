@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Fixtures shared by llpool's KUnit suites: pool creation, waiting for the
- * worker, the pool's books, the page stamp that catches a page handed out
- * twice, the burst size of the calling-context tests, and CPU
- * hotplug (picking a CPU, bringing it back, a kthread that takes a CPU
+ * Fixtures shared by llpool's KUnit suites: each module's one suite, pool
+ * creation, waiting for the worker, the pool's books, the page stamp that
+ * catches a page handed out twice, running a test's work in hardirq, and
+ * CPU hotplug (picking a CPU, bringing it back, a kthread that takes a CPU
  * offline and online in a loop).
  */
 #ifndef _LLPOOL_KUNIT_TEST_H
@@ -16,14 +16,40 @@
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/err.h>
+#include <linux/hrtimer.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/preempt.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 
 #include "../pool.h"
+
+/* ==== The suite ========================================================= */
+
+/*
+ * Each kunit/ file is a module with one suite, named for what it proves
+ * (the layout of mm/kfence/kfence_test.c).  LLPOOL_KUNIT_SUITE() ends the
+ * file: it declares @_name's suite from the cases in @_name##_cases,
+ * registers it and describes the module, so that no file can register a
+ * second suite unnoticed and every suite module imports the API the same
+ * way.  A suite that also calls the LLPOOL_INTERNAL hooks imports that
+ * namespace itself.
+ */
+#define LLPOOL_KUNIT_SUITE(_name, _init, _exit, _what)			\
+	static struct kunit_suite _name##_suite = {			\
+		.name = #_name,						\
+		.init = _init,						\
+		.exit = _exit,						\
+		.test_cases = _name##_cases,				\
+	};								\
+	kunit_test_suite(_name##_suite);				\
+	MODULE_DESCRIPTION("KUnit suite for llpool: " _what);		\
+	MODULE_IMPORT_NS(LLPOOL);					\
+	MODULE_LICENSE("GPL")
 
 /* How long the worker gets to refill or trim before a test gives up. */
 #define LLPOOL_TEST_WAIT_MS	5000
@@ -172,6 +198,55 @@ static inline int llpool_test_thread_done(bool *done)
 
 /* Pages a context test allocates, then frees, in one burst. */
 #define LLPOOL_CTX_PAGES	24
+
+/* How long a test waits for its work to run in hardirq: a bound, not a
+ * timing; under TCG with lockdep a burst of bursts takes seconds.
+ */
+#define LLPOOL_TEST_HARDIRQ_WAIT	(30 * HZ)
+
+struct llpool_test_hardirq {
+	struct hrtimer hrt;
+	void (*fn)(void *arg);
+	void *arg;
+	bool in_hardirq;
+	struct completion done;
+};
+
+static inline enum hrtimer_restart llpool_test_hardirq_fn(struct hrtimer *hrt)
+{
+	struct llpool_test_hardirq *h =
+		container_of(hrt, struct llpool_test_hardirq, hrt);
+
+	h->in_hardirq = in_hardirq();
+	h->fn(h->arg);
+	complete(&h->done);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * Run @fn(@arg) once in hardirq context and wait until it has returned.
+ * An hrtimer in HARD mode expires in hardirq, also on PREEMPT_RT, where a
+ * plain timer or an irq_work would run in a thread.  The test fails if
+ * @fn did not run, or ran anywhere but in hardirq.
+ */
+static inline void llpool_test_in_hardirq(struct kunit *test,
+					  void (*fn)(void *arg), void *arg)
+{
+	struct llpool_test_hardirq h = { .fn = fn, .arg = arg };
+
+	init_completion(&h.done);
+	hrtimer_init_on_stack(&h.hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	h.hrt.function = llpool_test_hardirq_fn;
+	hrtimer_start(&h.hrt, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
+	KUNIT_EXPECT_TRUE_MSG(test,
+			      wait_for_completion_timeout(&h.done,
+							  LLPOOL_TEST_HARDIRQ_WAIT),
+			      "the hrtimer did not run its work");
+	/* Also waits for a callback still running after a timeout. */
+	hrtimer_cancel(&h.hrt);
+	destroy_hrtimer_on_stack(&h.hrt);
+	KUNIT_EXPECT_TRUE(test, h.in_hardirq);
+}
 
 /* ==== CPU hotplug ======================================================= */
 

@@ -192,15 +192,5 @@ static struct kunit_case llpool_zone_lock_cases[] = {
 	{}
 };
 
-static struct kunit_suite llpool_zone_lock_suite = {
-	.name = "llpool_zone_lock",
-	.init = llpool_zl_init,
-	.exit = llpool_zl_exit,
-	.test_cases = llpool_zone_lock_cases,
-};
-
-kunit_test_suite(llpool_zone_lock_suite);
-
-MODULE_DESCRIPTION("KUnit suite for llpool: no zone or pcp lock on the fast path");
-MODULE_IMPORT_NS(LLPOOL);
-MODULE_LICENSE("GPL");
+LLPOOL_KUNIT_SUITE(llpool_zone_lock, llpool_zl_init, llpool_zl_exit,
+		   "no zone or pcp lock on the fast path");
