@@ -10,7 +10,6 @@
 #include <linux/completion.h>
 #include <linux/debug_locks.h>
 #include <linux/err.h>
-#include <linux/hrtimer.h>
 #include <linux/jiffies.h>
 #include <linux/preempt.h>
 #include <linux/spinlock.h>
@@ -25,12 +24,12 @@ static DEFINE_RAW_SPINLOCK(llpool_test_raw_lock);
 struct llpool_ctx {
 	struct llpool *pool;
 	unsigned int got;
-	bool ctx_ok;
 };
 
 /* Allocate a burst, then free it: crosses low and high, so kicks fire. */
-static void llpool_ctx_burst(struct llpool_ctx *x)
+static void llpool_ctx_burst(void *arg)
 {
+	struct llpool_ctx *x = arg;
 	struct page *pages[LLPOOL_CTX_PAGES];
 	unsigned int i, n = 0;
 
@@ -108,45 +107,26 @@ static void llpool_with_preemption_off(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x->got, LLPOOL_CTX_PAGES);
 }
 
-struct llpool_ctx_timer {
-	struct hrtimer hrt;
-	struct timer_list tl;
-	struct llpool_ctx *x;
-	struct completion done;
-};
-
-static enum hrtimer_restart llpool_hardirq_fn(struct hrtimer *hrt)
-{
-	struct llpool_ctx_timer *t = container_of(hrt, struct llpool_ctx_timer, hrt);
-
-	t->x->ctx_ok = in_hardirq();
-	llpool_ctx_burst(t->x);
-	complete(&t->done);
-	return HRTIMER_NORESTART;
-}
-
-/* An hrtimer in HARD mode expires in hardirq context, also on PREEMPT_RT. */
 static void llpool_in_hardirq(struct kunit *test)
 {
 	struct llpool_ctx *x = test->priv;
-	struct llpool_ctx_timer t = { .x = x };
 
-	init_completion(&t.done);
-	hrtimer_init_on_stack(&t.hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	t.hrt.function = llpool_hardirq_fn;
-	hrtimer_start(&t.hrt, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
-	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&t.done, 10 * HZ));
-	hrtimer_cancel(&t.hrt);
-	destroy_hrtimer_on_stack(&t.hrt);
-	KUNIT_EXPECT_TRUE(test, x->ctx_ok);
+	llpool_test_in_hardirq(test, llpool_ctx_burst, x);
 	KUNIT_EXPECT_EQ(test, x->got, LLPOOL_CTX_PAGES);
 }
 
+struct llpool_ctx_softirq {
+	struct timer_list tl;
+	struct llpool_ctx *x;
+	bool in_softirq;
+	struct completion done;
+};
+
 static void llpool_softirq_fn(struct timer_list *tl)
 {
-	struct llpool_ctx_timer *t = from_timer(t, tl, tl);
+	struct llpool_ctx_softirq *t = from_timer(t, tl, tl);
 
-	t->x->ctx_ok = in_serving_softirq();
+	t->in_softirq = in_serving_softirq();
 	llpool_ctx_burst(t->x);
 	complete(&t->done);
 }
@@ -154,7 +134,7 @@ static void llpool_softirq_fn(struct timer_list *tl)
 static void llpool_in_softirq(struct kunit *test)
 {
 	struct llpool_ctx *x = test->priv;
-	struct llpool_ctx_timer t = { .x = x };
+	struct llpool_ctx_softirq t = { .x = x };
 
 	init_completion(&t.done);
 	timer_setup_on_stack(&t.tl, llpool_softirq_fn, 0);
@@ -162,7 +142,7 @@ static void llpool_in_softirq(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&t.done, 10 * HZ));
 	del_timer_sync(&t.tl);
 	destroy_timer_on_stack(&t.tl);
-	KUNIT_EXPECT_TRUE(test, x->ctx_ok);
+	KUNIT_EXPECT_TRUE(test, t.in_softirq);
 	KUNIT_EXPECT_EQ(test, x->got, LLPOOL_CTX_PAGES);
 }
 

@@ -23,7 +23,6 @@
 #include <linux/debug_locks.h>
 #include <linux/delay.h>
 #include <linux/err.h>
-#include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -467,28 +466,22 @@ static void llpool_rcu_timeout_submits(struct kunit *test)
 }
 
 struct rcu_test_irq {
-	struct hrtimer hrt;
 	struct llpool_rcu *r;
 	void *objs[16];
 	int ok;
-	bool in_irq;
-	struct completion done;
 };
 
-static enum hrtimer_restart rcu_test_irq_fn(struct hrtimer *hrt)
+static void rcu_test_irq_fn(void *arg)
 {
-	struct rcu_test_irq *t = container_of(hrt, struct rcu_test_irq, hrt);
+	struct rcu_test_irq *t = arg;
 	unsigned int i;
 
-	t->in_irq = in_hardirq();
 	for (i = 0; i < ARRAY_SIZE(t->objs); i++) {
 		if (!llpool_rcu_free(t->r, t->objs[i])) {
 			t->objs[i] = NULL;
 			t->ok++;
 		}
 	}
-	complete(&t->done);
-	return HRTIMER_NORESTART;
 }
 
 static void llpool_rcu_in_hardirq(struct kunit *test)
@@ -503,15 +496,9 @@ static void llpool_rcu_in_hardirq(struct kunit *test)
 		t->objs[i] = kmalloc(48, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, t->objs[i]);
 	}
-	init_completion(&t->done);
-	hrtimer_init(&t->hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	t->hrt.function = rcu_test_irq_fn;
-	hrtimer_start(&t->hrt, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
-	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&t->done, 10 * HZ));
-	hrtimer_cancel(&t->hrt);
+	llpool_test_in_hardirq(test, rcu_test_irq_fn, t);
 	for (i = 0; i < ARRAY_SIZE(t->objs); i++)
 		kfree(t->objs[i]);	/* the ones the irq could not defer */
-	KUNIT_EXPECT_TRUE(test, t->in_irq);
 	KUNIT_EXPECT_EQ(test, t->ok, (int)ARRAY_SIZE(t->objs));
 	llpool_rcu_destroy(t->r);
 	KUNIT_EXPECT_EQ(test, debug_locks, 1);

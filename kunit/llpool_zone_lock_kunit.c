@@ -9,9 +9,6 @@
  */
 
 #include <kunit/test.h>
-#include <linux/completion.h>
-#include <linux/hrtimer.h>
-#include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/preempt.h>
 #include <linux/spinlock.h>
@@ -117,71 +114,66 @@ static void llpool_zl_expect_clean(struct kunit *test, const char *where,
 		KUNIT_EXPECT_GT(test, w->fast, 0U);
 }
 
+/* One pool's rounds inside one window, in whatever context runs it. */
+struct llpool_zl_run {
+	struct llpool *pool;
+	struct lockwatch_window w;
+	unsigned int got;
+};
+
+static void llpool_zl_watch(void *arg)
+{
+	struct llpool_zl_run *run = arg;
+
+	lockwatch_open(&run->w);
+	llpool_zl_rounds(run->pool, &run->got);
+	lockwatch_close(&run->w);
+}
+
+static struct llpool_zl_run *llpool_zl_run_new(struct kunit *test)
+{
+	struct llpool_zl_run *run = kunit_kzalloc(test, sizeof(*run), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, run);
+	run->pool = llpool_test_create(test, "kunit-zl", 0, 8, 16);
+	return run;
+}
+
+static void llpool_zl_run_end(struct kunit *test, const char *where,
+			      struct llpool_zl_run *run)
+{
+	llpool_zl_expect_clean(test, where, &run->w, run->got);
+	llpool_destroy(run->pool);
+}
+
 static void llpool_zl_task(struct kunit *test)
 {
-	struct llpool *pool = llpool_test_create(test, "kunit-zl", 0, 8, 16);
-	struct lockwatch_window w;
-	unsigned int got = 0;
+	struct llpool_zl_run *run = llpool_zl_run_new(test);
 
 	migrate_disable();
-	lockwatch_open(&w);
-	llpool_zl_rounds(pool, &got);
-	lockwatch_close(&w);
+	llpool_zl_watch(run);
 	migrate_enable();
-	llpool_zl_expect_clean(test, "task", &w, got);
-	llpool_destroy(pool);
+	llpool_zl_run_end(test, "task", run);
 }
 
 static void llpool_zl_raw_spinlock(struct kunit *test)
 {
-	struct llpool *pool = llpool_test_create(test, "kunit-zl", 0, 8, 16);
-	struct lockwatch_window w;
+	struct llpool_zl_run *run = llpool_zl_run_new(test);
 	unsigned long flags;
-	unsigned int got = 0;
 
 	raw_spin_lock_irqsave(&llpool_test_raw_lock, flags);
-	lockwatch_open(&w);
-	llpool_zl_rounds(pool, &got);
-	lockwatch_close(&w);
+	llpool_zl_watch(run);
 	raw_spin_unlock_irqrestore(&llpool_test_raw_lock, flags);
 	/* The raw lock is not counted: it is taken before the window. */
-	llpool_zl_expect_clean(test, "raw spinlock", &w, got);
-	llpool_destroy(pool);
-}
-
-struct llpool_zl_hardirq {
-	struct hrtimer hrt;
-	struct llpool *pool;
-	struct lockwatch_window w;
-	unsigned int got;
-	struct completion done;
-};
-
-static enum hrtimer_restart llpool_zl_hardirq_fn(struct hrtimer *hrt)
-{
-	struct llpool_zl_hardirq *h = container_of(hrt, struct llpool_zl_hardirq, hrt);
-
-	lockwatch_open(&h->w);
-	llpool_zl_rounds(h->pool, &h->got);
-	lockwatch_close(&h->w);
-	complete(&h->done);
-	return HRTIMER_NORESTART;
+	llpool_zl_run_end(test, "raw spinlock", run);
 }
 
 static void llpool_zl_hardirq(struct kunit *test)
 {
-	struct llpool_zl_hardirq *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	struct llpool_zl_run *run = llpool_zl_run_new(test);
 
-	KUNIT_ASSERT_NOT_NULL(test, h);
-	h->pool = llpool_test_create(test, "kunit-zl", 0, 8, 16);
-	init_completion(&h->done);
-	hrtimer_init(&h->hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	h->hrt.function = llpool_zl_hardirq_fn;
-	hrtimer_start(&h->hrt, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
-	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&h->done, 30 * HZ));
-	hrtimer_cancel(&h->hrt);
-	llpool_zl_expect_clean(test, "hardirq", &h->w, h->got);
-	llpool_destroy(h->pool);
+	llpool_test_in_hardirq(test, llpool_zl_watch, run);
+	llpool_zl_run_end(test, "hardirq", run);
 }
 
 static struct kunit_case llpool_zone_lock_cases[] = {
