@@ -102,13 +102,7 @@ cpus_back() {
 trap cpus_back EXIT
 trap 'cpus_back; exit 1' INT TERM
 
-ktap_print_header
-ktap_set_plan 10
-llpool_log_mark hotplug_storm
-had_llpool=0
-llpool_mod_loaded llpool && had_llpool=1
-had_user=0
-llpool_mod_loaded rcu_pool_user && had_user=1
+llpool_begin hotplug_storm 10
 llpool_load rcu_pool_user || ktap_exit_fail_msg "modprobe rcu_pool_user: $lout"
 set -- $(memsnap); mem0=$1; shift; md0="$*"
 n=$(grep -c '^processor' /proc/cpuinfo)
@@ -184,12 +178,7 @@ err=""
 for m in llpool_stress llpool_rcu_stress; do
 	bounded $DEADLINE rmmod $m || err="$err $m: $bout;"
 done
-if [ $had_user = 0 ]; then
-	bounded $DEADLINE rmmod rcu_pool_user || err="$err rcu_pool_user: $bout;"
-fi
-if [ $had_llpool = 0 ]; then
-	bounded $DEADLINE rmmod llpool || err="$err llpool: $bout;"
-fi
+llpool_unload_ours $DEADLINE
 [ -z "$err" ]
 llpool_result "unloads_within_deadline" $? "$err"
 

@@ -78,6 +78,30 @@ llpool_load() {
 	fi
 }
 
+# llpool_begin NAME PLAN: the KTAP header and plan, this run's log mark
+# (llpool_log_mark), and which production modules were loaded before the
+# run: they stay loaded at its end.
+llpool_begin() {
+	ktap_print_header
+	ktap_set_plan "$2"
+	llpool_log_mark "$1"
+	llpool_had=""
+	for b_m in rcu_pool_user llpool; do
+		llpool_mod_loaded "$b_m" && llpool_had="$llpool_had $b_m"
+	done
+}
+
+# llpool_unload_ours SECONDS: unload the production modules this run
+# loaded, rcu_pool_user before the llpool it uses, each within SECONDS
+# (bounded).  A failure is added to $err.
+llpool_unload_ours() {
+	for u_m in rcu_pool_user llpool; do
+		case " $llpool_had " in *" $u_m "*) continue ;; esac
+		llpool_mod_loaded "$u_m" || continue
+		bounded "$1" rmmod "$u_m" || err="$err $u_m: $bout;"
+	done
+}
+
 # The kernel log this run wrote.  Marked at the start: a second run in the
 # same boot must not pass on the first one's lines.  The log is a ring: if
 # the mark has been overwritten, every line left is newer than it.

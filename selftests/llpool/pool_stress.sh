@@ -34,12 +34,8 @@ wait_done() { llpool_wait_log 'llpool_stress: done' "$1"; }
 balanced() { llpool_books_settled "$ST" >/dev/null; }
 books() { llpool_books "$ST"; }
 
-ktap_print_header
-ktap_set_plan 11
-had_llpool=0
-llpool_mod_loaded llpool && had_llpool=1
+llpool_begin pool_stress 11
 llpool_load llpool || ktap_exit_fail_msg "modprobe llpool: $lout"
-llpool_log_mark pool_stress
 
 # 1. Bad module parameters: refused, nothing loaded.
 bad=""
@@ -227,5 +223,5 @@ done
 mem1=$(freekb)
 [ $(( mem0 - mem1 )) -lt 16384 ]
 llpool_result "memory_returns" $? "free $mem0 kB -> $mem1 kB over 5 pools of 8 MiB"
-[ $had_llpool = 1 ] || bounded 60 rmmod llpool
+llpool_unload_ours 60
 ktap_finished

@@ -22,17 +22,11 @@ llpool_require_root
 llpool_need_modules llpool rcu_pool_user llpool_rcu_stress rcutorture
 llpool_mod_loaded rcutorture && llpool_skip_all "rcutorture is already running"
 
-ktap_print_header
-ktap_set_plan 11
-llpool_log_mark rcu_stress
-had_user=0
-llpool_mod_loaded rcu_pool_user && had_user=1
-had_llpool=0
-llpool_mod_loaded llpool && had_llpool=1
+llpool_begin rcu_stress 11
 
 # 1. Bad input: refused, and nothing stays loaded.
 bad=""
-if [ $had_user = 0 ]; then
+if ! llpool_mod_loaded rcu_pool_user; then
 	llpool_load rcu_pool_user pool_low=8 pool_high=4 && bad="$bad pool_low=8 pool_high=4" &&
 		rmmod rcu_pool_user
 fi
@@ -63,12 +57,7 @@ llpool_result "bad_knob_refused" $? "barrier accepts only 1"
 llpool_rcu_barrier_check barrier_frees_all pool_pages_returned 60
 
 err=""
-if [ $had_user = 0 ]; then
-	bounded 60 rmmod rcu_pool_user || err="$err rcu_pool_user: $bout;"
-fi
-if [ $had_llpool = 0 ]; then
-	bounded 60 rmmod llpool || err="$err llpool: $bout;"
-fi
+llpool_unload_ours 60
 ! llpool_mod_loaded llpool_rcu_stress && ! llpool_mod_loaded rcutorture && [ -z "$err" ]
 llpool_result "unloads" $? "${err:-every module this run loaded is gone}"
 
