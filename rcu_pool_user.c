@@ -33,6 +33,7 @@
 #include <asm/local.h>
 
 #include "llpool_internal.h"
+#include "llpool_param.h"
 #include "pool.h"
 #include "rcu_pool_user.h"
 
@@ -661,12 +662,11 @@ static int llpool_rcu_stats_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static unsigned int pool_low = 4;
-module_param(pool_low, uint, 0444);
-MODULE_PARM_DESC(pool_low, "default instance: per-CPU low mark of its pool (default 4)");
-static unsigned int pool_high = 16;
-module_param(pool_high, uint, 0444);
-MODULE_PARM_DESC(pool_high, "default instance: per-CPU high mark of its pool (default 16)");
+/* pool_low <= pool_high is checked by llpool_create(). */
+LLPOOL_PARAM_UINT(pool_low, 4, 1, LLPOOL_HIGH_MAX,
+		  "default instance: per-CPU low mark of its pool, at most pool_high");
+LLPOOL_PARAM_UINT(pool_high, 16, 1, LLPOOL_HIGH_MAX,
+		  "default instance: per-CPU high mark of its pool");
 
 static struct llpool_rcu *llpool_rcu_default;
 
@@ -724,7 +724,6 @@ static int __init llpool_rcu_init(void)
 {
 	int ret;
 
-	/* pool_low and pool_high are checked by llpool_create(). */
 	llpool_rcu_wq = alloc_workqueue("llpool_rcu", WQ_MEM_RECLAIM, 0);
 	if (!llpool_rcu_wq)
 		return -ENOMEM;

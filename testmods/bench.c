@@ -72,6 +72,7 @@
 #include <linux/vmalloc.h>
 
 #include "../compat.h"
+#include "../llpool_param.h"
 #include "../pool.h"
 #include "bench.h"
 #include "lockwatch.h"
@@ -79,17 +80,14 @@
 static char *mode = "full";
 module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode, "full, legality, ctx or smoke (default full)");
-static unsigned int rounds = 5;
-module_param(rounds, uint, 0444);
-MODULE_PARM_DESC(rounds, "pair rounds, 5..101 (default 5)");
-static unsigned int pairs = 20000;
-module_param(pairs, uint, 0444);
-MODULE_PARM_DESC(pairs, "alloc+free pairs per round and per CPU, 100..10000000 (default 20000)");
+#define BENCH_MAX_ROUNDS 101
+LLPOOL_PARAM_UINT(rounds, 5, 5, BENCH_MAX_ROUNDS, "pair rounds");
+LLPOOL_PARAM_UINT(pairs, 20000, 100, 10000000,
+		  "alloc+free pairs per round and per CPU");
 
 #define BENCH_RESERVE	256		/* per CPU, for the preallocating contenders */
 #define BENCH_ATTEMPTS	(BENCH_RESERVE / 4)	/* what llpool keeps at rest */
 #define BENCH_HIST	320
-#define BENCH_MAX_ROUNDS 101
 #define BENCH_CTX_EVENTS 1000		/* bursts per context and contender */
 
 /* ==== Contenders ========================================================= */
@@ -122,6 +120,13 @@ static struct page *c_atomic_alloc(void)
 
 static void c_buddy_free(struct page *page) { __free_page(page); }
 
+/*
+ * A contender this kernel lacks: its init fails, so it is left out and
+ * nothing else of it is called.  Each contender below that depends on
+ * the kernel is defined only where it exists.
+ */
+static int c_absent_init(void) { return -EOPNOTSUPP; }
+
 #ifdef __GFP_NO_LOCKS
 static struct page *c_nolocks_alloc(void)
 {
@@ -130,14 +135,10 @@ static struct page *c_nolocks_alloc(void)
 
 #define BENCH_HAVE_NO_LOCKS	true
 #else
+/* bench_drain_pcp() calls it; bench_pcpdrain() never runs without it. */
 static struct page *c_nolocks_alloc(void) { return NULL; }
 #define BENCH_HAVE_NO_LOCKS	false
 #endif
-
-static int c_nolocks_init(void)
-{
-	return BENCH_HAVE_NO_LOCKS ? 0 : -EOPNOTSUPP;
-}
 
 #ifdef alloc_pages_nolock
 static struct page *c_nolock_alloc(void)
@@ -146,17 +147,7 @@ static struct page *c_nolock_alloc(void)
 }
 
 static void c_nolock_free(struct page *page) { free_pages_nolock(page, 0); }
-#define BENCH_HAVE_NOLOCK	true
-#else
-static struct page *c_nolock_alloc(void) { return NULL; }
-static void c_nolock_free(struct page *page) { }
-#define BENCH_HAVE_NOLOCK	false
 #endif
-
-static int c_nolock_init(void)
-{
-	return BENCH_HAVE_NOLOCK ? 0 : -EOPNOTSUPP;
-}
 
 #ifdef LLPOOL_HAVE_OBJPOOL
 #include <linux/objpool.h>
@@ -207,11 +198,6 @@ static void c_objpool_free(struct page *page)
 {
 	objpool_push((void *)page_private(page), &bench_objpool);
 }
-#else
-static int c_objpool_init(void) { return -EOPNOTSUPP; }
-static void c_objpool_exit(void) { }
-static struct page *c_objpool_alloc(void) { return NULL; }
-static void c_objpool_free(struct page *page) { }
 #endif
 
 #ifdef LLPOOL_HAVE_MEMPOOL_PREALLOCATED
@@ -231,11 +217,6 @@ static struct page *c_mempool_alloc(void)
 }
 
 static void c_mempool_free(struct page *page) { mempool_free(page, bench_mempool); }
-#else
-static int c_mempool_init(void) { return -EOPNOTSUPP; }
-static void c_mempool_exit(void) { }
-static struct page *c_mempool_alloc(void) { return NULL; }
-static void c_mempool_free(struct page *page) { }
 #endif
 
 /*
@@ -323,12 +304,27 @@ static struct bench_contender bench_contenders[] = {
 	  .any_context = true },
 	{ "gfp_nowait", NULL, NULL, c_nowait_alloc, c_buddy_free, .buddy = true },
 	{ "gfp_atomic", NULL, NULL, c_atomic_alloc, c_buddy_free, .buddy = true },
-	{ "gfp_no_locks", c_nolocks_init, NULL, c_nolocks_alloc, c_buddy_free,
-	  .buddy = true },
-	{ "alloc_pages_nolock", c_nolock_init, NULL, c_nolock_alloc, c_nolock_free,
+#ifdef __GFP_NO_LOCKS
+	{ "gfp_no_locks", NULL, NULL, c_nolocks_alloc, c_buddy_free, .buddy = true },
+#else
+	{ "gfp_no_locks", c_absent_init },
+#endif
+#ifdef alloc_pages_nolock
+	{ "alloc_pages_nolock", NULL, NULL, c_nolock_alloc, c_nolock_free,
 	  .buddy = true, .any_context = true },
+#else
+	{ "alloc_pages_nolock", c_absent_init },
+#endif
+#ifdef LLPOOL_HAVE_OBJPOOL
 	{ "objpool", c_objpool_init, c_objpool_exit, c_objpool_alloc, c_objpool_free },
+#else
+	{ "objpool", c_absent_init },
+#endif
+#ifdef LLPOOL_HAVE_MEMPOOL_PREALLOCATED
 	{ "mempool", c_mempool_init, c_mempool_exit, c_mempool_alloc, c_mempool_free },
+#else
+	{ "mempool", c_absent_init },
+#endif
 };
 
 /* The contender after @c (the first for NULL) whose init succeeded. */
@@ -1020,14 +1016,6 @@ static int __init bench_init(void)
 
 	if (!smoke && !legal && !ctx && strcmp(mode, "full")) {
 		pr_err("mode=%s: must be full, legality, ctx or smoke\n", mode);
-		return -EINVAL;
-	}
-	if (rounds < 5 || rounds > BENCH_MAX_ROUNDS) {
-		pr_err("rounds=%u: must be 5..%d\n", rounds, BENCH_MAX_ROUNDS);
-		return -EINVAL;
-	}
-	if (pairs < 100 || pairs > 10000000) {
-		pr_err("pairs=%u: must be 100..10000000\n", pairs);
 		return -EINVAL;
 	}
 	if (smoke)

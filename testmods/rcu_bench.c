@@ -39,21 +39,14 @@
 #include <linux/vmstat.h>
 
 #include "../compat.h"
+#include "../llpool_param.h"
 #include "../rcu_pool_user.h"
 #include "free_pages.h"
 
-static unsigned int threads = 4;
-module_param(threads, uint, 0444);
-MODULE_PARM_DESC(threads, "threads per contender, 1..64 (default 4)");
-static unsigned int objects = 10000;
-module_param(objects, uint, 0444);
-MODULE_PARM_DESC(objects, "objects per thread, 1..1000000 (default 10000)");
-static unsigned int size = 64;
-module_param(size, uint, 0444);
-MODULE_PARM_DESC(size, "object size in bytes, 32..4096 (default 64)");
-static unsigned int rounds = 1;
-module_param(rounds, uint, 0444);
-MODULE_PARM_DESC(rounds, "rounds, each starting one contender later, 1..15 (default 1)");
+LLPOOL_PARAM_UINT(threads, 4, 1, 64, "threads per contender");
+LLPOOL_PARAM_UINT(objects, 10000, 1, 1000000, "objects per thread");
+LLPOOL_PARAM_UINT(size, 64, 32, 4096, "object size in bytes");
+LLPOOL_PARAM_UINT(rounds, 1, 1, 15, "rounds, each starting one contender later");
 
 enum bench_kind { B_KVFREE_RCU, B_MIGHTSLEEP, B_LLPOOL, B_LLPOOL_RAW, B_COUNT };
 
@@ -68,6 +61,9 @@ struct bench_obj {
 	struct rcu_head rh;
 	char data[];
 };
+
+/* size's lowest value holds one. */
+static_assert(sizeof(struct bench_obj) <= 32);
 
 struct bench_run {
 	enum bench_kind kind;
@@ -207,22 +203,6 @@ static int __init bench_init(void)
 {
 	unsigned int r, k;
 
-	if (threads < 1 || threads > 64) {
-		pr_err("threads=%u: must be 1..64\n", threads);
-		return -EINVAL;
-	}
-	if (objects < 1 || objects > 1000000) {
-		pr_err("objects=%u: must be 1..1000000\n", objects);
-		return -EINVAL;
-	}
-	if (size < sizeof(struct bench_obj) || size > 4096) {
-		pr_err("size=%u: must be %zu..4096\n", size, sizeof(struct bench_obj));
-		return -EINVAL;
-	}
-	if (rounds < 1 || rounds > 15) {
-		pr_err("rounds=%u: must be 1..15\n", rounds);
-		return -EINVAL;
-	}
 	pr_info("| contender | round | threads x objects | queued ms | freed ms | grace periods | peak KiB | fallbacks |\n");
 	pr_info("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
 	/* Rotate the order, so that no contender always runs first (cold). */

@@ -26,6 +26,7 @@
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 
+#include "../llpool_param.h"
 #include "../rcu_pool_user.h"
 
 #define STRESS_TASK	BIT(0)
@@ -36,18 +37,14 @@
 /* Objects a thread may have waiting for its timers. */
 #define STRESS_IRQ_MAX	512
 
-static unsigned int threads;
-module_param(threads, uint, 0444);
-MODULE_PARM_DESC(threads, "kthreads, 1..64 (default 0: one per online CPU)");
-static unsigned int seconds = 10;
-module_param(seconds, uint, 0444);
-MODULE_PARM_DESC(seconds, "duration, 1..3600 s (default 10)");
-static unsigned int ctx = STRESS_ALL;
-module_param(ctx, uint, 0444);
-MODULE_PARM_DESC(ctx, "contexts: 1 task, 2 softirq, 4 hardirq, 8 raw spinlock; OR them (default 15)");
-static unsigned int rate;
-module_param(rate, uint, 0444);
-MODULE_PARM_DESC(rate, "objects per thread per millisecond, 0 = unthrottled (default), max 100000");
+LLPOOL_PARAM_UINT(threads, 0, 0, 64, "kthreads, 0 for one per online CPU");
+LLPOOL_PARAM_UINT(seconds, 10, 1, 3600, "duration in seconds");
+/* Any non-zero OR of the four bits: the range is exactly that. */
+static_assert(STRESS_ALL == 15);
+LLPOOL_PARAM_UINT(ctx, 15, 1, 15,
+		  "contexts: 1 task, 2 softirq, 4 hardirq, 8 raw spinlock; OR them");
+LLPOOL_PARAM_UINT(rate, 0, 0, 100000,
+		  "objects per thread per millisecond, 0 for unthrottled");
 
 struct stress_thread {
 	struct task_struct *task;
@@ -243,22 +240,6 @@ static int __init rcu_stress_init(void)
 	unsigned int n = threads ?: min(num_online_cpus(), 64U);
 	int ret;
 
-	if (threads > 64) {
-		pr_err("threads=%u: must be 0..64\n", threads);
-		return -EINVAL;
-	}
-	if (seconds < 1 || seconds > 3600) {
-		pr_err("seconds=%u: must be 1..3600\n", seconds);
-		return -EINVAL;
-	}
-	if (!ctx || ctx & ~STRESS_ALL) {
-		pr_err("ctx=%#x: must be a non-zero OR of 1, 2, 4, 8\n", ctx);
-		return -EINVAL;
-	}
-	if (rate > 100000) {
-		pr_err("rate=%u: must be 0..100000\n", rate);
-		return -EINVAL;
-	}
 	ret = stress_start(n);
 	if (ret)
 		stress_stop();

@@ -25,17 +25,13 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
+#include "../llpool_param.h"
 #include "../pool.h"
 
-static unsigned int seconds = 5;
-module_param(seconds, uint, 0444);
-MODULE_PARM_DESC(seconds, "how long to run, 1..600 (default 5)");
-static unsigned int order;
-module_param(order, uint, 0444);
-MODULE_PARM_DESC(order, "page order, 0..3 (default 0)");
-static unsigned int high = 64;
-module_param(high, uint, 0444);
-MODULE_PARM_DESC(high, "per-CPU high mark, 4..512 (default 64); low is high/4");
+LLPOOL_PARAM_UINT(seconds, 5, 1, 600, "how long to run, in seconds");
+LLPOOL_PARAM_UINT(order, 0, 0, LLPOOL_ORDER_MAX, "page order");
+LLPOOL_PARAM_UINT(high, 64, 4, LLPOOL_HIGH_MAX,
+		  "per-CPU high mark; low is high/4");
 
 #define STRESS_BURST	8
 /* Pages a thread may have in its consumer's inbox: without a bound, a fast
@@ -184,18 +180,6 @@ static int __init stress_init(void)
 	struct llpool_params p = { .name = "stress" };
 	unsigned int cpu, i = 0;
 
-	if (seconds < 1 || seconds > 600) {
-		pr_err("seconds=%u: must be 1..600\n", seconds);
-		return -EINVAL;
-	}
-	if (high < 4 || high > LLPOOL_HIGH_MAX) {
-		pr_err("high=%u: must be 4..%d\n", high, LLPOOL_HIGH_MAX);
-		return -EINVAL;
-	}
-	if (order > LLPOOL_ORDER_MAX) {
-		pr_err("order=%u: must be 0..%d\n", order, LLPOOL_ORDER_MAX);
-		return -EINVAL;
-	}
 	p.order = order;
 	p.high = high;
 	p.low = high / 4;
