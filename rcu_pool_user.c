@@ -612,15 +612,13 @@ EXPORT_SYMBOL_NS_GPL(llpool_rcu_destroy, LLPOOL);
 
 /* ==== Stats and the default instance ===================================== */
 
-static const char *const llpool_rcu_counter_names[LLPOOL_RCU_COUNTER_COUNT] = {
-	[LLPOOL_RCU_QUEUED]	= "queued",
-	[LLPOOL_RCU_FREED]	= "freed",
-	[LLPOOL_RCU_FALLBACKS]	= "fallbacks",
-	[LLPOOL_RCU_BLOCKS]	= "blocks_submitted",
-	[LLPOOL_RCU_GPS]	= "grace_periods",
-	[LLPOOL_RCU_EARLY]	= "blocks_early",
-	[LLPOOL_RCU_PAGES]	= "pages_in_flight",
+/* The stats file's names, in enum llpool_rcu_counter's order. */
+static const char *const llpool_rcu_counter_names[] = {
+	"queued", "freed", "fallbacks", "blocks_submitted", "grace_periods",
+	"blocks_early", "pages_in_flight",
 };
+
+static_assert(ARRAY_SIZE(llpool_rcu_counter_names) == LLPOOL_RCU_COUNTER_COUNT);
 
 /**
  * llpool_rcu_get_stats() - snapshot an instance's counters

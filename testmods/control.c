@@ -98,12 +98,12 @@ static struct control_obj __rcu *control_slot;
 static void *control_leak;
 
 /* The reader's access after the free is the bug KASAN must see. */
-static void control_early_free(void)
+static int control_early_free(void)
 {
 	struct control_obj *p = kmalloc(sizeof(*p), GFP_KERNEL), *seen;
 
 	if (!p)
-		return;
+		return -ENOMEM;
 	p->magic = 0x5a5a5a5a;
 	rcu_assign_pointer(control_slot, p);
 
@@ -114,16 +114,20 @@ static void control_early_free(void)
 	kfree(p);
 	pr_info("early_free: reader sees %llx\n", READ_ONCE(seen->magic));
 	rcu_read_unlock();
+	return 0;
 }
 
-static void control_make_leak(void)
+static int control_make_leak(void)
 {
 	/* Stored, then forgotten: nothing references the object any more. */
 	control_leak = kmalloc(128, GFP_KERNEL);
+	if (!control_leak)
+		return -ENOMEM;
 	WRITE_ONCE(control_leak, NULL);
+	return 0;
 }
 
-static void control_bad_free(void)
+static int control_bad_free(void)
 {
 	struct llpool_params p = { .name = "ctl-bad", .low = 1, .high = 4 };
 	struct llpool *pool = llpool_create(&p);
@@ -132,7 +136,7 @@ static void control_bad_free(void)
 	unsigned long refused;
 
 	if (IS_ERR(pool))
-		return;
+		return PTR_ERR(pool);
 	foreign = alloc_page(GFP_KERNEL);
 	big = alloc_pages(GFP_KERNEL | __GFP_COMP, 1);
 	page = llpool_alloc(pool);
@@ -159,9 +163,10 @@ static void control_bad_free(void)
 		__free_page(foreign);
 	if (big)
 		__free_pages(big, 1);
+	return 0;
 }
 
-static void control_destroy_held(void)
+static int control_destroy_held(void)
 {
 	struct llpool_params p = { .name = "ctl-held", .low = 1, .high = 4 };
 	struct llpool *pool = llpool_create(&p);
@@ -169,7 +174,7 @@ static void control_destroy_held(void)
 	unsigned int i;
 
 	if (IS_ERR(pool))
-		return;
+		return PTR_ERR(pool);
 	for (i = 0; i < ARRAY_SIZE(pages); i++)
 		pages[i] = llpool_alloc(pool);
 	llpool_destroy(pool);
@@ -180,37 +185,43 @@ static void control_destroy_held(void)
 			__free_page(pages[i]);
 		}
 	}
+	return 0;
 }
+
+static int control_fast_spinlock(void)
+{
+	control_spinlock(true);
+	return 0;
+}
+
+static int control_plain_spinlock(void)
+{
+	control_spinlock(false);
+	return 0;
+}
+
+/* What case= names; each returns 0 once its mistake is made. */
+static const struct {
+	const char *name;
+	int (*make)(void);
+} control_cases[] = {
+	{ "raw_alloc", control_raw_alloc },
+	{ "fast_spinlock", control_fast_spinlock },
+	{ "plain_spinlock", control_plain_spinlock },
+	{ "early_free", control_early_free },
+	{ "leak", control_make_leak },
+	{ "bad_free", control_bad_free },
+	{ "destroy_held", control_destroy_held },
+};
 
 static int __init control_init(void)
 {
+	unsigned int i;
+
 	pr_info("case %s\n", control_case);
-	if (!strcmp(control_case, "raw_alloc"))
-		return control_raw_alloc();
-	if (!strcmp(control_case, "fast_spinlock")) {
-		control_spinlock(true);
-		return 0;
-	}
-	if (!strcmp(control_case, "plain_spinlock")) {
-		control_spinlock(false);
-		return 0;
-	}
-	if (!strcmp(control_case, "early_free")) {
-		control_early_free();
-		return 0;
-	}
-	if (!strcmp(control_case, "leak")) {
-		control_make_leak();
-		return 0;
-	}
-	if (!strcmp(control_case, "bad_free")) {
-		control_bad_free();
-		return 0;
-	}
-	if (!strcmp(control_case, "destroy_held")) {
-		control_destroy_held();
-		return 0;
-	}
+	for (i = 0; i < ARRAY_SIZE(control_cases); i++)
+		if (!strcmp(control_case, control_cases[i].name))
+			return control_cases[i].make();
 	pr_err("case=%s: unknown, see the module description\n", control_case);
 	return -EINVAL;
 }
