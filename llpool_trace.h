@@ -15,10 +15,17 @@
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
-/* The pool's name, copied: a pool may be gone when the event is read. */
+/*
+ * Every event records the pool and the CPU.  The pool's name is copied: a
+ * pool may be gone when the event is read.  LLPOOL_TP_POOL_CPU_SET() fills
+ * both in TP_fast_assign().
+ */
 #define LLPOOL_TP_NAME		__array(char, name, LLPOOL_NAME_MAX + 1)
-#define LLPOOL_TP_NAME_SET(pool) strscpy(__entry->name, (pool)->name, \
-					 sizeof(__entry->name))
+#define LLPOOL_TP_POOL_CPU_SET(_pool, _cpu)				\
+	do {								\
+		strscpy(__entry->name, (_pool)->name, sizeof(__entry->name)); \
+		__entry->cpu = (_cpu);					\
+	} while (0)
 
 /**
  * llpool_refill - a worker run took pages from the page allocator
@@ -37,8 +44,7 @@ TRACE_EVENT(llpool_refill,
 			     __field(unsigned int, taken)
 			     __field(unsigned int, level)
 			     __field(bool, failed)),
-	    TP_fast_assign(LLPOOL_TP_NAME_SET(pool);
-			   __entry->cpu = cpu;
+	    TP_fast_assign(LLPOOL_TP_POOL_CPU_SET(pool, cpu);
 			   __entry->taken = taken;
 			   __entry->level = level;
 			   __entry->failed = failed;),
@@ -47,53 +53,54 @@ TRACE_EVENT(llpool_refill,
 		      __entry->failed)
 );
 
-/**
- * llpool_trim - pages given back to the page allocator
+/*
+ * llpool_give_back - pages taken off a CPU's stack or spill list
  * @pool: the pool
- * @cpu: the CPU whose reserve they came from
- * @pages: pages given back
- * @limit: the level trimmed to: the pool's high (worker), low (shrinker),
- *	0 (a CPU gone offline, teardown)
+ * @cpu: the CPU whose pages they were
+ * @freed: pages given back to the page allocator
+ * @kept: pages that stay in the pool (on the stack or in a depot)
+ *
+ * The class of llpool_trim and llpool_spill_drain: both report where the
+ * pages went in the same two fields.
  */
-TRACE_EVENT(llpool_trim,
-	    TP_PROTO(const struct llpool *pool, unsigned int cpu, unsigned long pages,
-		     unsigned int limit),
-	    TP_ARGS(pool, cpu, pages, limit),
-	    TP_STRUCT__entry(LLPOOL_TP_NAME
-			     __field(unsigned int, cpu)
-			     __field(unsigned long, pages)
-			     __field(unsigned int, limit)),
-	    TP_fast_assign(LLPOOL_TP_NAME_SET(pool);
-			   __entry->cpu = cpu;
-			   __entry->pages = pages;
-			   __entry->limit = limit;),
-	    TP_printk("pool=%s cpu=%u pages=%lu limit=%u",
-		      __entry->name, __entry->cpu, __entry->pages, __entry->limit)
+DECLARE_EVENT_CLASS(llpool_give_back,
+		    TP_PROTO(const struct llpool *pool, unsigned int cpu,
+			     unsigned int freed, unsigned int kept),
+		    TP_ARGS(pool, cpu, freed, kept),
+		    TP_STRUCT__entry(LLPOOL_TP_NAME
+				     __field(unsigned int, cpu)
+				     __field(unsigned int, freed)
+				     __field(unsigned int, kept)),
+		    TP_fast_assign(LLPOOL_TP_POOL_CPU_SET(pool, cpu);
+				   __entry->freed = freed;
+				   __entry->kept = kept;),
+		    TP_printk("pool=%s cpu=%u freed=%u kept=%u",
+			      __entry->name, __entry->cpu, __entry->freed,
+			      __entry->kept)
+);
+			   __entry->freed = freed;
+			   __entry->kept = kept;),
+	    TP_printk("pool=%s cpu=%u freed=%u kept=%u",
+		      __entry->name, __entry->cpu, __entry->freed, __entry->kept)
 );
 
-/**
- * llpool_spill_drain - a spill list emptied by the worker or hotplug
- * @pool: the pool
- * @cpu: the CPU whose spill list it was
- * @drained: pages taken off the list
- * @kept: of those, pages put back on the CPU's stack (the rest were given
- *	back to the page allocator)
+/*
+ * llpool_trim: a CPU's stack trimmed by its worker to @kept pages, the
+ * pool's low: the reaper found the CPU idle, or the shrinker asked.
  */
-TRACE_EVENT(llpool_spill_drain,
-	    TP_PROTO(const struct llpool *pool, unsigned int cpu, unsigned int drained,
-		     unsigned int kept),
-	    TP_ARGS(pool, cpu, drained, kept),
-	    TP_STRUCT__entry(LLPOOL_TP_NAME
-			     __field(unsigned int, cpu)
-			     __field(unsigned int, drained)
-			     __field(unsigned int, kept)),
-	    TP_fast_assign(LLPOOL_TP_NAME_SET(pool);
-			   __entry->cpu = cpu;
-			   __entry->drained = drained;
-			   __entry->kept = kept;),
-	    TP_printk("pool=%s cpu=%u drained=%u kept=%u",
-		      __entry->name, __entry->cpu, __entry->drained, __entry->kept)
-);
+DEFINE_EVENT(llpool_give_back, llpool_trim,
+	     TP_PROTO(const struct llpool *pool, unsigned int cpu, unsigned int freed,
+		      unsigned int kept),
+	     TP_ARGS(pool, cpu, freed, kept));
+
+/*
+ * llpool_spill_drain: a CPU's spill list emptied by its worker or by
+ * hotplug; @kept pages went back on its stack or into the node's depot.
+ */
+DEFINE_EVENT(llpool_give_back, llpool_spill_drain,
+	     TP_PROTO(const struct llpool *pool, unsigned int cpu, unsigned int freed,
+		      unsigned int kept),
+	     TP_ARGS(pool, cpu, freed, kept));
 
 /**
  * llpool_steal - an allocation found this CPU's stack empty (or in use by
@@ -113,8 +120,7 @@ TRACE_EVENT(llpool_steal,
 			     __field(unsigned int, cpu)
 			     __field(int, node)
 			     __field(bool, remote)),
-	    TP_fast_assign(LLPOOL_TP_NAME_SET(pool);
-			   __entry->cpu = cpu;
+	    TP_fast_assign(LLPOOL_TP_POOL_CPU_SET(pool, cpu);
 			   __entry->node = node;
 			   __entry->remote = remote;),
 	    TP_printk("pool=%s cpu=%u node=%d remote=%d",
@@ -133,8 +139,7 @@ TRACE_EVENT(llpool_miss,
 	    TP_ARGS(pool, cpu),
 	    TP_STRUCT__entry(LLPOOL_TP_NAME
 			     __field(unsigned int, cpu)),
-	    TP_fast_assign(LLPOOL_TP_NAME_SET(pool);
-			   __entry->cpu = cpu;),
+	    TP_fast_assign(LLPOOL_TP_POOL_CPU_SET(pool, cpu);),
 	    TP_printk("pool=%s cpu=%u", __entry->name, __entry->cpu)
 );
 

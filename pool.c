@@ -798,7 +798,7 @@ static void llpool_drain_spill(struct llpool_cpu *c)
 		n = 0;
 	}
 	if (drained)
-		trace_llpool_spill_drain(pool, c->cpu, drained, kept);
+		trace_llpool_spill_drain(pool, c->cpu, drained - kept, kept);
 }
 
 /* Fresh pages from @c's node, tagged as in the reserve.  Returns how many. */
