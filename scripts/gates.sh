@@ -8,6 +8,9 @@
 #   gate:version      MODULE_VERSION (pool.h) and dkms.conf agree
 #   gate:docs         Sphinx with the kernel's kernel-doc extension builds
 #                     Documentation/ with no warning (scripts/docs.sh)
+#   gate:config-report merge_config.sh's report, as kernel.sh reads it
+#                     (fragments_landed): VARIANT's fragment is in its
+#                     .config, and an option x86 cannot have is reported
 # (W=1 is modules.sh's test "VARIANT:modules-W=1".)  Prints PASS/FAIL lines.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -70,6 +73,23 @@ if [ -n "$modver" ] && [ "$modver" = "$dkmsver" ]; then
 	echo "PASS gate:version -- $modver"
 else
 	echo "FAIL gate:version -- pool.h says '$modver', dkms.conf says '$dkmsver'"
+fi
+
+# kernel.sh refuses a kernel whose fragment did not land, on
+# merge_config.sh's report.  That report must name what is missing: the
+# same call with a fragment asking for KASAN_SW_TAGS (arm64 only) fails
+# and names it.
+config=$LLPOOL_CACHE/build/$variant/.config
+printf 'CONFIG_KASAN_SW_TAGS=y\n' > "$tmp/control.config"
+if [ ! -f "$config" ]; then
+	echo "FAIL gate:config-report -- no $config (scripts/kernel.sh $variant)"
+elif ! fragments_landed "$src" "$config" "$tmp/mc" "configs/$variant.config" 2> "$tmp/mc.err"; then
+	echo "FAIL gate:config-report -- $variant's own fragment reported: $(head -c 400 "$tmp/mc.err" | tr '\n' ' ')"
+elif fragments_landed "$src" "$config" "$tmp/mcc" "configs/$variant.config" "$tmp/control.config" 2> "$tmp/mcc.err" ||
+	! grep -q '^Value requested for CONFIG_KASAN_SW_TAGS ' "$tmp/mcc.err"; then
+	echo "FAIL gate:config-report -- the control (CONFIG_KASAN_SW_TAGS=y) was not reported: $(head -c 400 "$tmp/mcc.err" | tr '\n' ' ')"
+else
+	echo "PASS gate:config-report -- configs/$variant.config in its .config; the control reported: $(head -n 1 "$tmp/mcc.err")"
 fi
 
 if "$LLPOOL_REPO/scripts/docs.sh" > "$tmp/docs" 2>&1; then

@@ -74,30 +74,8 @@ make -s -C "$src" O="$out" tinyconfig >/dev/null
 	die "merge_config failed: see $out/merge.log"
 make -s -C "$src" O="$out" olddefconfig >/dev/null
 
-# merge_config.sh only warns when an option does not land: check each one,
-# as the last fragment that sets it wants it.
-declare -A want=()
-while IFS= read -r line; do
-	case $line in
-	"# CONFIG_"*" is not set")
-		opt=${line#\# }; opt=${opt%% *}; want[$opt]=$line ;;
-	CONFIG_*=*)
-		want[${line%%=*}]=$line ;;
-	esac
-done < <(cat "${frags[@]}")
-missing=()
-for opt in "${!want[@]}"; do
-	line=${want[$opt]}
-	case $line in
-	"# "*) grep -q "^$opt=" "$out/.config" && missing+=("$line") ;;
-	*) grep -qxF "$line" "$out/.config" || missing+=("$line") ;;
-	esac
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	log "these options of ${frags[*]} did not land after olddefconfig:"
-	printf '    %s\n' "${missing[@]}" >&2
-	die "kernel $variant: config fragment not satisfied"
-fi
+fragments_landed "$src" "$out/.config" "$out/.merge-check" "${frags[@]}" ||
+	die "kernel $variant: options of ${frags[*]} did not land after olddefconfig (above)"
 
 log "building kernel $variant with $LLPOOL_JOBS jobs (about 5 minutes on 2 cores; log: $out/build.log)"
 start=$(date +%s)

@@ -59,6 +59,27 @@ kernel_source() {
 	echo "$dir"
 }
 
+# fragments_landed SRC CONFIG SCRATCH FRAGMENT...: whether every option of
+# the FRAGMENTs (later ones win) is in the finished CONFIG, by
+# merge_config.sh's own report ("Value requested for ... not in final
+# .config"), which it gives only when it runs make itself.  So it runs on
+# CONFIG with the FRAGMENTs again, in the SCRATCH directory: a fixed point
+# when every option landed (CONFIG is left alone).  The options that did
+# not land are printed; the full output is SCRATCH.log.  (Strict mode, -s,
+# would also refuse a fragment overriding one it includes, which
+# "# llpool-include:" allows.)
+fragments_landed() {
+	local src=$1 config=$2 scratch=$3
+	shift 3
+	mkdir -p "$scratch"
+	(cd "$src" && scripts/kconfig/merge_config.sh -O "$scratch" "$config" "$@") \
+		>"$scratch.log" 2>&1 || { log "merge_config.sh failed: see $scratch.log"; return 2; }
+	if grep -q '^Value requested for' "$scratch.log"; then
+		grep -A2 '^Value requested for' "$scratch.log" >&2
+		return 1
+	fi
+}
+
 # copy_module_sources DEST [EXTRA-FILE...]: the module sources (every Kbuild,
 # .c and .h of the repository, plus EXTRA-FILEs) copied to DEST, keeping
 # their paths.  Tracked and untracked-but-not-ignored files when this is a
