@@ -78,11 +78,6 @@ DECLARE_EVENT_CLASS(llpool_give_back,
 			      __entry->name, __entry->cpu, __entry->freed,
 			      __entry->kept)
 );
-			   __entry->freed = freed;
-			   __entry->kept = kept;),
-	    TP_printk("pool=%s cpu=%u freed=%u kept=%u",
-		      __entry->name, __entry->cpu, __entry->freed, __entry->kept)
-);
 
 /*
  * llpool_trim: a CPU's stack trimmed by its worker to @kept pages, the

@@ -125,7 +125,7 @@ static void c_buddy_free(struct page *page) { __free_page(page); }
  * nothing else of it is called.  Each contender below that depends on
  * the kernel is defined only where it exists.
  */
-static int c_absent_init(void) { return -EOPNOTSUPP; }
+static int __maybe_unused c_absent_init(void) { return -EOPNOTSUPP; }
 
 #ifdef __GFP_NO_LOCKS
 static struct page *c_nolocks_alloc(void)
