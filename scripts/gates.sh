@@ -75,21 +75,29 @@ else
 	echo "FAIL gate:version -- pool.h says '$modver', dkms.conf says '$dkmsver'"
 fi
 
-# kernel.sh refuses a kernel whose fragment did not land, on
-# merge_config.sh's report.  That report must name what is missing: the
-# same call with a fragment asking for KASAN_SW_TAGS (arm64 only) fails
-# and names it.
+# kernel.sh refuses a kernel whose fragments did not land, on
+# merge_config.sh's report (fragments_landed).  The same call on VARIANT's
+# .config and fragments, from the source it was configured in, must pass;
+# with a fragment asking for KASAN_SW_TAGS (arm64 only) added, it must fail
+# and name it.
 config=$LLPOOL_CACHE/build/$variant/.config
+cfg_pkg=$(sed -n 's/^# llpool-source: *//p' "configs/$variant.config" | head -1)
+cfg_pkg=${cfg_pkg:-$LLPOOL_SRC_PKG}
+cfg_src=$LLPOOL_CACHE/src/$cfg_pkg-$variant	# a patched variant's copy
+[ -d "$cfg_src" ] || cfg_src=$(kernel_source "$cfg_pkg")
 printf 'CONFIG_KASAN_SW_TAGS=y\n' > "$tmp/control.config"
-if [ ! -f "$config" ]; then
-	echo "FAIL gate:config-report -- no $config (scripts/kernel.sh $variant)"
-elif ! fragments_landed "$src" "$config" "$tmp/mc" "configs/$variant.config" 2> "$tmp/mc.err"; then
-	echo "FAIL gate:config-report -- $variant's own fragment reported: $(head -c 400 "$tmp/mc.err" | tr '\n' ' ')"
-elif fragments_landed "$src" "$config" "$tmp/mcc" "configs/$variant.config" "$tmp/control.config" 2> "$tmp/mcc.err" ||
-	! grep -q '^Value requested for CONFIG_KASAN_SW_TAGS ' "$tmp/mcc.err"; then
-	echo "FAIL gate:config-report -- the control (CONFIG_KASAN_SW_TAGS=y) was not reported: $(head -c 400 "$tmp/mcc.err" | tr '\n' ' ')"
+if [ ! -f "$config" ] || ! cfg_frags=$(variant_fragments "$variant"); then
+	echo "FAIL gate:config-report -- no $config or no fragments (scripts/kernel.sh $variant)"
 else
-	echo "PASS gate:config-report -- configs/$variant.config in its .config; the control reported: $(head -n 1 "$tmp/mcc.err")"
+	mapfile -t cfg_frags <<< "$cfg_frags"
+	if ! fragments_landed "$cfg_src" "$config" "$tmp/mc" "${cfg_frags[@]}" 2> "$tmp/mc.err"; then
+		echo "FAIL gate:config-report -- $variant's own fragments reported: $(head -c 400 "$tmp/mc.err" | tr '\n' ' ')"
+	elif fragments_landed "$cfg_src" "$config" "$tmp/mcc" "${cfg_frags[@]}" "$tmp/control.config" 2> "$tmp/mcc.err" ||
+		! grep -q '^CONFIG_KASAN_SW_TAGS: ' "$tmp/mcc.err"; then
+		echo "FAIL gate:config-report -- the control (CONFIG_KASAN_SW_TAGS=y) was not reported: $(head -c 400 "$tmp/mcc.err" | tr '\n' ' ')"
+	else
+		echo "PASS gate:config-report -- ${#cfg_frags[@]} fragment(s) of $variant in its .config; the control: $(head -n 1 "$tmp/mcc.err")"
+	fi
 fi
 
 if "$LLPOOL_REPO/scripts/docs.sh" > "$tmp/docs" 2>&1; then

@@ -12,15 +12,10 @@ set -euo pipefail
 
 variant=${1:?usage: kernel.sh VARIANT}
 frag=$LLPOOL_REPO/configs/$variant.config
-[ -f "$frag" ] || die "no config fragment $frag"
 # A fragment may start from another: "# llpool-include: NAME" merges
 # configs/NAME.config first; later fragments override earlier ones.
-frags=()
-for inc in $(sed -n 's/^# llpool-include: *//p' "$frag"); do
-	[ -f "$LLPOOL_REPO/configs/$inc.config" ] || die "$frag includes missing $inc.config"
-	frags+=("$LLPOOL_REPO/configs/$inc.config")
-done
-frags+=("$frag")
+frag_list=$(variant_fragments "$variant")
+mapfile -t frags <<< "$frag_list"
 patchdir=$LLPOOL_REPO/patches/$variant
 src_pkg=$(cat "$frag" | sed -n 's/^# llpool-source: *//p' | head -1)
 src_pkg=${src_pkg:-$LLPOOL_SRC_PKG}

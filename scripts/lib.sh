@@ -59,23 +59,55 @@ kernel_source() {
 	echo "$dir"
 }
 
+# variant_fragments VARIANT: the fragments a variant is built from, one
+# path a line: those configs/VARIANT.config includes ("# llpool-include:
+# NAME" merges configs/NAME.config first), then itself.  Later ones win.
+variant_fragments() {
+	local frag=$LLPOOL_REPO/configs/$1.config inc
+	[ -f "$frag" ] || die "no config fragment $frag"
+	for inc in $(sed -n 's/^# llpool-include: *//p' "$frag"); do
+		[ -f "$LLPOOL_REPO/configs/$inc.config" ] || die "$frag includes missing $inc.config"
+		echo "$LLPOOL_REPO/configs/$inc.config"
+	done
+	echo "$frag"
+}
+
 # fragments_landed SRC CONFIG SCRATCH FRAGMENT...: whether every option of
 # the FRAGMENTs (later ones win) is in the finished CONFIG, by
 # merge_config.sh's own report ("Value requested for ... not in final
-# .config"), which it gives only when it runs make itself.  So it runs on
-# CONFIG with the FRAGMENTs again, in the SCRATCH directory: a fixed point
-# when every option landed (CONFIG is left alone).  The options that did
-# not land are printed; the full output is SCRATCH.log.  (Strict mode, -s,
-# would also refuse a fragment overriding one it includes, which
-# "# llpool-include:" allows.)
+# .config").  It reports only when it runs make itself, so it runs on
+# CONFIG with the FRAGMENTs again, output in the SCRATCH directory: a
+# fixed point when every option landed; CONFIG is not written.  Its two
+# temporary files go in SRC (the cache's copy of the source, never
+# /usr/src) and are removed when it exits.  What did not land is printed;
+# the whole output is in SCRATCH.log.  Read with two rules:
+# - "# CONFIG_X is not set" is met by an X that is absent (not visible on
+#   this architecture or version), as Kconfig itself treats it;
+# - merge_config.sh finds a requested value with grep -w over the merged
+#   fragments, so a fragment names an option only in its setting, never in
+#   a comment.
+# Strict mode (-s) is not used: it also refuses a fragment overriding one
+# it includes, which "# llpool-include:" is for.
 fragments_landed() {
 	local src=$1 config=$2 scratch=$3
 	shift 3
+	rm -rf "$scratch"
 	mkdir -p "$scratch"
-	(cd "$src" && scripts/kconfig/merge_config.sh -O "$scratch" "$config" "$@") \
-		>"$scratch.log" 2>&1 || { log "merge_config.sh failed: see $scratch.log"; return 2; }
-	if grep -q '^Value requested for' "$scratch.log"; then
-		grep -A2 '^Value requested for' "$scratch.log" >&2
+	if ! (cd "$src" && scripts/kconfig/merge_config.sh -O "$scratch" "$config" "$@") \
+		>"$scratch.log" 2>&1 || [ ! -s "$scratch/.config" ]; then
+		log "merge_config.sh failed: see $scratch.log"
+		return 2
+	fi
+	awk '/^Value requested for / { opt = $4; next }
+	     opt && /^Requested value:/ { req = $0; sub(/^Requested value: */, "", req); next }
+	     opt && /^Actual value:/ {
+		act = $0; sub(/^Actual value: */, "", act)
+		if (!(act == "" && req == "# " opt " is not set"))
+			printf "%s: requested \"%s\", got \"%s\"\n", opt, req, act
+		opt = ""
+	     }' "$scratch.log" > "$scratch.missing"
+	if [ -s "$scratch.missing" ]; then
+		cat "$scratch.missing" >&2
 		return 1
 	fi
 }
