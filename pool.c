@@ -630,18 +630,21 @@ static void llpool_kick(struct llpool_cpu *c)
 }
 
 /*
- * Queue @c's work on its CPU after @delay, unless the pool is going away
- * or the CPU is: @dying pairs with WRITE_ONCE() in llpool_destroy() before
+ * @c's work may be queued unless the pool is going away or the CPU is:
+ * @dying pairs with WRITE_ONCE() in llpool_destroy() before
  * irq_work_sync(), @live with the offline callback, which clears it on the
- * CPU before it cancels the work.  The worker's re-arming, the reaper,
- * the shrinker and every kick but one that brings a look forward (see
- * llpool_kick_fn()) come through here.
+ * CPU before it cancels the work.
  */
 static bool llpool_may_queue(struct llpool_cpu *c)
 {
 	return !READ_ONCE(c->pool->dying) && READ_ONCE(c->live);
 }
 
+/*
+ * Queue @c's work on its CPU after @delay, if it may be.  The worker's
+ * re-arming, the reaper, the shrinker and every kick but one that brings
+ * a look forward (see llpool_kick_fn()) come through here.
+ */
 static void llpool_queue_work(struct llpool_cpu *c, unsigned long delay)
 {
 	if (llpool_may_queue(c))
