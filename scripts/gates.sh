@@ -77,17 +77,14 @@ fi
 
 # kernel.sh refuses a kernel whose fragments did not land, on
 # merge_config.sh's report (fragments_landed).  The same call on VARIANT's
-# .config and fragments, from the source it was configured in, must pass;
-# with a fragment asking for KASAN_SW_TAGS (arm64 only) added, it must fail
-# and name it.
+# .config and fragments, from the source kernel.sh configured it from
+# (.llpool-src), must pass; with a fragment asking for KASAN_SW_TAGS
+# (arm64 only) added, it must fail and name it.
 config=$LLPOOL_CACHE/build/$variant/.config
-cfg_pkg=$(sed -n 's/^# llpool-source: *//p' "configs/$variant.config" | head -1)
-cfg_pkg=${cfg_pkg:-$LLPOOL_SRC_PKG}
-cfg_src=$LLPOOL_CACHE/src/$cfg_pkg-$variant	# a patched variant's copy
-[ -d "$cfg_src" ] || cfg_src=$(kernel_source "$cfg_pkg")
+cfg_src=$(cat "$LLPOOL_CACHE/build/$variant/.llpool-src" 2>/dev/null)
 printf 'CONFIG_KASAN_SW_TAGS=y\n' > "$tmp/control.config"
-if [ ! -f "$config" ] || ! cfg_frags=$(variant_fragments "$variant"); then
-	echo "FAIL gate:config-report -- no $config or no fragments (scripts/kernel.sh $variant)"
+if [ ! -f "$config" ] || [ ! -d "$cfg_src" ] || ! cfg_frags=$(variant_fragments "$variant"); then
+	echo "FAIL gate:config-report -- no $config, source or fragments (scripts/kernel.sh $variant)"
 else
 	mapfile -t cfg_frags <<< "$cfg_frags"
 	if ! fragments_landed "$cfg_src" "$config" "$tmp/mc" "${cfg_frags[@]}" 2> "$tmp/mc.err"; then

@@ -71,6 +71,9 @@ make -s -C "$src" O="$out" olddefconfig >/dev/null
 
 fragments_landed "$src" "$out/.config" "$out/.merge-check" "${frags[@]}" ||
 	die "kernel $variant: options of ${frags[*]} did not land after olddefconfig (above)"
+# The source tree this .config was made from (gate:config-report checks
+# the report against it).
+echo "$src" > "$out/.llpool-src"
 
 log "building kernel $variant with $LLPOOL_JOBS jobs (about 5 minutes on 2 cores; log: $out/build.log)"
 start=$(date +%s)
