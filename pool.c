@@ -94,6 +94,10 @@ static void llpool_kick(struct llpool_cpu *c);
 #error "llpool needs an NMI-safe cmpxchg (ARCH_HAVE_NMI_SAFE_CMPXCHG): its slow path runs in NMI"
 #endif
 static_assert(BITS_PER_LONG == 64, "llpool: a depot list head needs a 64-bit long");
+/* See "What the architecture must give" in pool.h. */
+#ifdef CONFIG_PPC
+#error "llpool needs local_t that an NMI cannot split; powerpc's is not"
+#endif
 
 /*
  * Under CONFIG_DEBUG_VM a page's ->private records where it is: the pool's
@@ -125,7 +129,7 @@ static __always_inline void llpool_count(struct llpool *pool,
 /**
  * DOC: Depot lists
  *
- * A depot is one node's array of magazines on two lock-free lists, full
+ * A depot is one node's table of magazines on two lock-free lists, full
  * (one page or more) and empty.  A list is a Treiber stack whose head word
  * packs the 1-based index of its first magazine (low LLPOOL_HEAD_BITS bits,
  * 0 for none) and a version that every change increments: a pop that read
@@ -138,13 +142,31 @@ static __always_inline void llpool_count(struct llpool *pool,
  * CPU in any context: it fills or empties the magazine and pushes it back.
  * The successful cmpxchg of the push is a full barrier, so whoever pops it
  * next (acquire on the head) sees its pages.
+ *
+ * The depot grows with the traffic.  It starts with room for each of the
+ * node's possible CPUs to pass a stack's worth to the others; when the
+ * worker drains frees that spilled for want of room, it adds magazines
+ * (up to LLPOOL_DEPOT_GROWTH times the initial count) instead of giving
+ * the pages back to the page allocator, which other CPUs would only
+ * refill from again.  A grown magazine's table slot is written before its
+ * first push, whose cmpxchg publishes both.  Growth adds room, not pages:
+ * an idle pool's depots are still trimmed to their stock, and the empty
+ * magazines stay (144 bytes each) until the pool is destroyed.
  */
 #define LLPOOL_HEAD_BITS	16
 #define LLPOOL_HEAD_MASK	((1UL << LLPOOL_HEAD_BITS) - 1)
 
+/* A depot grows to at most this many times its initial magazines. */
+#define LLPOOL_DEPOT_GROWTH	8
+
+/*
+ * @next: the next magazine's index on the list; @nr: pages held; @idx:
+ * this magazine's own 1-based index in its depot's table.
+ */
 struct llpool_mag {
 	unsigned int next;
 	unsigned int nr;
+	unsigned int idx;
 	struct page *pages[LLPOOL_MAG_MAX];
 };
 
@@ -156,16 +178,24 @@ struct llpool_mag {
  *	before it goes on the list and taken off after it leaves, so a racy
  *	read may count a magazine in flight.
  * @node: the node.
- * @nr_mags: magazines in @mags.
- * @mags: the magazines.
+ * @nr_mags: magazines in @mags; grows (workers, process context) up to
+ *	@max_mags, never shrinks.
+ * @base_mags: magazines made at create, in @base.
+ * @max_mags: @mags' size.
+ * @base: the magazines made at create, one allocation.
+ * @mags: the table of magazines, by index - 1: @base's, then grown ones.
+ *	A slot is written once, before its magazine is first pushed.
  */
 struct llpool_depot {
 	atomic_long_t full;
 	atomic_long_t empty;
 	atomic_t pages;
 	int node;
-	unsigned int nr_mags;
-	struct llpool_mag mags[];
+	atomic_t nr_mags;
+	unsigned int base_mags;
+	unsigned int max_mags;
+	struct llpool_mag *base;
+	struct llpool_mag *mags[];
 };
 
 static_assert(LLPOOL_MAG_MAX <= LLPOOL_HIGH_MAX);
@@ -174,6 +204,7 @@ static_assert(LLPOOL_MAG_MAX <= LLPOOL_HIGH_MAX);
 static noinline struct llpool_mag *llpool_mag_pop(struct llpool_depot *d,
 						  atomic_long_t *head)
 {
+	struct llpool_mag *m;
 	unsigned long old, new;
 	unsigned int i;
 
@@ -182,10 +213,11 @@ static noinline struct llpool_mag *llpool_mag_pop(struct llpool_depot *d,
 		i = old & LLPOOL_HEAD_MASK;
 		if (!i)
 			return NULL;
+		m = READ_ONCE(d->mags[i - 1]);
 		new = ((old & ~LLPOOL_HEAD_MASK) + (1UL << LLPOOL_HEAD_BITS)) |
-		      READ_ONCE(d->mags[i - 1].next);
+		      READ_ONCE(m->next);
 		if (atomic_long_cmpxchg(head, old, new) == old)
-			return &d->mags[i - 1];
+			return m;
 		/* A failed cmpxchg orders nothing: acquire again. */
 		old = atomic_long_read_acquire(head);
 	}
@@ -195,7 +227,7 @@ static noinline void llpool_mag_push(struct llpool_depot *d,
 				     atomic_long_t *head, struct llpool_mag *m)
 {
 	unsigned long old = atomic_long_read(head), prev;
-	unsigned long idx = m - d->mags + 1;
+	unsigned long idx = m->idx;
 
 	for (;;) {
 		WRITE_ONCE(m->next, old & LLPOOL_HEAD_MASK);
@@ -234,6 +266,12 @@ static __always_inline struct llpool_depot *llpool_depot(struct llpool *pool,
 							 int node)
 {
 	return pool->depot[node];
+}
+
+/* Where @d's metadata goes: on its node when the node has memory. */
+static int llpool_depot_mem_node(struct llpool_depot *d)
+{
+	return node_state(d->node, N_MEMORY) ? d->node : NUMA_NO_NODE;
 }
 
 /*
@@ -280,8 +318,9 @@ static struct llpool_mag *llpool_depot_find(struct llpool *pool, int node,
  * worth first tops up the magazine at the head of the full list, if it has
  * room (nested allocations leave magazines partly used), rather than take
  * a whole empty magazine for a few pages; the rest goes into empty
- * magazines, one at a time.  Any CPU, any context.  Returns how many went
- * in; the caller keeps the rest (the last ones of @pages).
+ * magazines, one at a time.  Any CPU, any context; @n is at most a batch.
+ * Returns how many went in; the caller keeps the rest (the last ones of
+ * @pages).
  */
 static unsigned int llpool_depot_fill(struct llpool *pool,
 				      struct llpool_depot *d,
@@ -290,9 +329,12 @@ static unsigned int llpool_depot_fill(struct llpool *pool,
 	unsigned int done = 0, k;
 	struct llpool_mag *m;
 
+	/*
+	 * A magazine off the lists is lost to everyone else, full or empty
+	 * (an empty one is room a free could use): be quick.
+	 */
+	preempt_disable();
 	if (n && n < pool->mag) {
-		/* A magazine off the lists is lost to everyone else: be quick. */
-		preempt_disable();
 		m = llpool_depot_take(d);
 		if (m) {
 			done = min(n, pool->mag - m->nr);
@@ -300,7 +342,6 @@ static unsigned int llpool_depot_fill(struct llpool *pool,
 			m->nr += done;
 			llpool_depot_return(d, m);
 		}
-		preempt_enable();
 	}
 	while (done < n) {
 		m = llpool_mag_pop(d, &d->empty);
@@ -313,7 +354,42 @@ static unsigned int llpool_depot_fill(struct llpool *pool,
 		llpool_depot_return(d, m);
 		llpool_count(pool, LLPOOL_DEPOT_PUTS, 1);
 	}
+	preempt_enable();
 	return done;
+}
+
+/*
+ * Up to @n more empty magazines for @d, see "Depot lists".  Process context
+ * (the worker); concurrent growers each get their own slots.  Returns how
+ * many were added: fewer when the table is full or memory is short.
+ */
+static unsigned int llpool_depot_grow(struct llpool *pool,
+				      struct llpool_depot *d, unsigned int n)
+{
+	struct llpool_mag *m;
+	unsigned int added;
+	int slot;
+
+	for (added = 0; added < n; added++) {
+		if (atomic_read(&d->nr_mags) >= d->max_mags)
+			break;
+		m = kzalloc_node(sizeof(*m), GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN,
+				 llpool_depot_mem_node(d));
+		if (!m)
+			break;
+		slot = atomic_fetch_add_unless(&d->nr_mags, 1, d->max_mags);
+		if (slot >= d->max_mags) {
+			kfree(m);
+			break;
+		}
+		m->idx = slot + 1;
+		/* Published with the magazine by the push's cmpxchg. */
+		WRITE_ONCE(d->mags[slot], m);
+		llpool_mag_push(d, &d->empty, m);
+	}
+	if (added)
+		llpool_count(pool, LLPOOL_DEPOT_GROWN, added);
+	return added;
 }
 
 /* The depot stock of @d's node: one magazine per online CPU. */
@@ -508,9 +584,19 @@ void __llpool_free_slow(struct llpool *pool, struct llpool_cpu *c,
 	local_inc(&c->stat[LLPOOL_FREES]);
 	if (pushed)
 		return;
-	/* The depot is full, or this context interrupted the owner. */
+	/*
+	 * The depot had no empty magazine for the stack's top, or this
+	 * context interrupted the owner.  The page goes where nested
+	 * allocations look, into a depot magazine, so that a nested context
+	 * that allocates and frees (an NMI handler, a probe) gives back what
+	 * it took instead of draining the depot towards NULL while the
+	 * worker catches up; else to the spill list, for the worker.
+	 */
 	if (!owner)
 		local_inc(&c->stat[LLPOOL_NESTED]);
+	if (llpool_depot_fill(pool, llpool_depot(pool, READ_ONCE(c->node)),
+			      &page, 1))
+		return;
 	llist_add(page_address(page), &c->spill);
 	atomic_inc(&c->nr_spill);
 	local_inc(&c->stat[LLPOOL_SPILLED]);
@@ -569,24 +655,27 @@ EXPORT_SYMBOL_NS_GPL(__llpool_free_check, LLPOOL);
 /* ==== Kick =============================================================== */
 
 /*
- * A kick brings a pending run forward when the stack is at or below @low
- * and no failed refill is backing off: the run then only meant to look
- * again later (see llpool_work_fn()).
+ * A kick brings a pending run forward when the stack is at or below @low:
+ * the run then only meant to look again later (see llpool_run_end()).
+ * Never during a backoff, which llpool_kick() has ruled out.
  */
 static bool llpool_bring_forward(struct llpool_cpu *c)
 {
-	return !READ_ONCE(c->backoff) && llpool_reserved(c) <= c->pool->low;
+	return llpool_reserved(c) <= c->pool->low;
 }
 
 /*
- * The worker will run soon enough without a kick: it is queued to run now,
- * or it waits on its timer and llpool_bring_forward() says no (a backoff,
- * which a kick must not shorten, or a stack above @low: a spill's kick
- * waits for the look-again).  Racy: a wrong answer costs one redundant
- * kick, or one look-again delay.
+ * No kick is needed: a failed refill is backing off (its run has re-armed,
+ * or is running and will: see llpool_run_end()), or the worker is queued
+ * to run now, or it waits on its timer and llpool_bring_forward() says no
+ * (a stack above @low: a spill's kick waits for the look-again).  Racy: a
+ * wrong answer costs one redundant kick, or one look-again delay; a kick
+ * that misses a backoff just written is undone by the run's re-arm.
  */
 static bool llpool_work_due(struct llpool_cpu *c)
 {
+	if (READ_ONCE(c->backoff))
+		return true;
 	return delayed_work_pending(&c->work) &&
 	       (!timer_pending(&c->work.timer) || !llpool_bring_forward(c));
 }
@@ -605,12 +694,17 @@ static bool llpool_work_due(struct llpool_cpu *c)
  * is still allowed: the workqueue pool lock is a raw spinlock.  kvfree_rcu
  * needed an hrtimer stage for the same reason.
  *
- * A kick may find the work queued to run now; or waiting out the backoff
- * of a failed refill, which it leaves alone; or waiting only to look again
- * at a stack its last run left below @low.  An allocation at or below @low
- * brings that look forward with mod_delayed_work_on(), also allowed in
- * hardirq on PREEMPT_RT (the timer base lock is raw too): a caller that
- * drains the stack faster than a run refills it must not wait 20 ms.
+ * While a failed refill backs off, no kick does anything: the failing run
+ * re-arms itself with its backoff when it ends, with mod_delayed_work_on(),
+ * which also pushes back a kick that queued the work while the run was
+ * executing (its pending bit is clear then).  So a CPU that misses every
+ * millisecond while memory is short retries on the backoff's schedule
+ * (20 ms doubling to 1 s), not back to back.  Otherwise a kick may find
+ * the work queued to run now; or waiting only to look again at a stack its
+ * last run left below @low.  An allocation at or below @low brings that
+ * look forward with mod_delayed_work_on(), also allowed in hardirq on
+ * PREEMPT_RT (the timer base lock is raw too): a caller that drains the
+ * stack faster than a run refills it must not wait 20 ms.
  */
 static void llpool_kick(struct llpool_cpu *c)
 {
@@ -641,9 +735,10 @@ static bool llpool_may_queue(struct llpool_cpu *c)
 }
 
 /*
- * Queue @c's work on its CPU after @delay, if it may be.  The worker's
- * re-arming, the reaper, the shrinker and every kick but one that brings
- * a look forward (see llpool_kick_fn()) come through here.
+ * Queue @c's work on its CPU after @delay, if it may be and is not queued
+ * already.  The worker's look-again, the reaper, the shrinker and every
+ * kick but one that brings a look forward (see llpool_kick_fn()) come
+ * through here.
  */
 static void llpool_queue_work(struct llpool_cpu *c, unsigned long delay)
 {
@@ -651,18 +746,30 @@ static void llpool_queue_work(struct llpool_cpu *c, unsigned long delay)
 		queue_delayed_work_on(c->cpu, llpool_wq, &c->work, delay);
 }
 
+/*
+ * Queue @c's work on its CPU to run after @delay exactly, if it may be,
+ * whatever is queued already: a look brought forward, a backoff.
+ */
+static void llpool_rearm_work(struct llpool_cpu *c, unsigned long delay)
+{
+	if (llpool_may_queue(c))
+		mod_delayed_work_on(c->cpu, llpool_wq, &c->work, delay);
+}
+
 static void llpool_kick_fn(struct irq_work *kick)
 {
 	struct llpool_cpu *c = container_of(kick, struct llpool_cpu, kick);
 
 	/*
-	 * A backoff after a failed refill stands, but a kick that lands while
-	 * the failing run still executes queues one more run at once, which
-	 * backs off in turn.  On this CPU, so @live cannot change under us;
-	 * @dying as in llpool_queue_work().
+	 * On this CPU, so @live cannot change under us, and the worker (bound
+	 * here) is either before or after its write of @backoff: a backoff
+	 * seen here stands, and a kick that queues just before it is written
+	 * is pushed back by the run's re-arm.
 	 */
-	if (llpool_bring_forward(c) && llpool_may_queue(c))
-		mod_delayed_work_on(c->cpu, llpool_wq, &c->work, 0);
+	if (READ_ONCE(c->backoff))
+		return;
+	if (llpool_bring_forward(c))
+		llpool_rearm_work(c, 0);
 	else
 		llpool_queue_work(c, 0);
 }
@@ -740,15 +847,17 @@ static unsigned long llpool_trim_to(struct llpool_cpu *c, unsigned int limit)
 
 /*
  * Give a depot's pages above @keep back to the page allocator, a magazine
- * at a time.  Any CPU.  Returns the pages freed.
+ * at a time, until @max are freed (the last magazine may pass it).  Any
+ * CPU.  Returns the pages freed.
  */
 static unsigned long llpool_depot_trim(struct llpool *pool,
-				       struct llpool_depot *d, unsigned int keep)
+				       struct llpool_depot *d, unsigned int keep,
+				       unsigned long max)
 {
 	unsigned long freed = 0;
 	struct llpool_mag *m;
 
-	while (atomic_read(&d->pages) > keep) {
+	while (freed < max && atomic_read(&d->pages) > keep) {
 		m = llpool_depot_take(d);
 		if (!m)
 			break;
@@ -773,8 +882,8 @@ static unsigned int llpool_level(struct llpool_cpu *c)
 
 /*
  * Spilled pages go back on the stack up to @high, then into the node's
- * depot; what is left goes back to the page allocator.  Off @c's CPU
- * nothing is pushed on the stack.
+ * depot, grown if it must be; what is left goes back to the page
+ * allocator.  Off @c's CPU nothing is pushed on the stack.
  */
 static void llpool_drain_spill(struct llpool_cpu *c)
 {
@@ -794,6 +903,16 @@ static void llpool_drain_spill(struct llpool_cpu *c)
 			continue;
 		taken = llpool_stack_move(c, batch, n, pool->high, true);
 		taken += llpool_depot_fill(pool, d, batch + taken, n - taken);
+		/*
+		 * Frees outran the depot's room: make room and keep the pages,
+		 * with a stack's worth of magazines to spare, so that the next
+		 * full stacks unload whole magazines instead of spilling page
+		 * by page into magazines of their own.
+		 */
+		if (taken < n &&
+		    llpool_depot_grow(pool, d, DIV_ROUND_UP(n - taken, pool->mag) +
+					       DIV_ROUND_UP(pool->high, pool->mag)))
+			taken += llpool_depot_fill(pool, d, batch + taken, n - taken);
 		drained += n;
 		kept += taken;
 		/* Only pages that leave the pool are counted, as trimmed. */
@@ -823,20 +942,23 @@ static unsigned int llpool_alloc_batch(struct llpool_cpu *c,
 
 /*
  * The worker's part of the depot: pages other CPUs gave up come back from
- * the node's depot before the page allocator is asked.  Only the surplus
- * above the stock: taking the stock would only have it restocked from the
- * page allocator.  Pushes one magazine onto @c's stack, whose room (@cap =
- * @high + a magazine) takes a whole one whenever the level is below
- * @high.  Returns the pages moved.
+ * depot @d before the page allocator is asked.  Only the surplus above
+ * the stock, not even part of the stock with the last magazine: taking the
+ * stock would only have it restocked from the page allocator (by this very
+ * run, see llpool_stock_depot()) while frees elsewhere overflow the depot.
+ * Pushes one magazine's pages onto @c's stack, whose room (@cap = @high +
+ * a magazine) takes a whole one whenever the level is below @high.
+ * Returns the pages moved.
  */
-static unsigned int llpool_refill_from_depot(struct llpool_cpu *c)
+static unsigned int llpool_refill_from(struct llpool_cpu *c,
+				       struct llpool_depot *d)
 {
 	struct llpool *pool = c->pool;
-	struct llpool_depot *d = llpool_depot(pool, READ_ONCE(c->node));
+	int surplus = atomic_read(&d->pages) - llpool_depot_stock(pool, d);
 	struct llpool_mag *m;
 	unsigned int taken;
 
-	if (atomic_read(&d->pages) <= llpool_depot_stock(pool, d))
+	if (surplus <= 0)
 		return 0;
 	/* A magazine off the lists is lost to everyone else: be quick. */
 	preempt_disable();
@@ -845,7 +967,8 @@ static unsigned int llpool_refill_from_depot(struct llpool_cpu *c)
 		preempt_enable();
 		return 0;
 	}
-	taken = llpool_stack_move(c, m->pages, m->nr, c->cap, true);
+	taken = llpool_stack_move(c, m->pages, min_t(unsigned int, m->nr, surplus),
+				  c->cap, true);
 	/* What did not fit (frees raced us) stays in the magazine. */
 	memmove(m->pages, m->pages + taken, (m->nr - taken) * sizeof(*m->pages));
 	m->nr -= taken;
@@ -857,12 +980,39 @@ static unsigned int llpool_refill_from_depot(struct llpool_cpu *c)
 }
 
 /*
+ * A magazine's worth from the surplus of @c's node's depot, else from
+ * another node's, as an empty stack does (llpool_depot_find()): when the
+ * traffic between two nodes is lopsided (one node's CPUs allocate what the
+ * other's free), the surplus piles up in the freeing node's depot, and
+ * the page allocator is the only other place the allocating node could
+ * refill from, while the freeing node's depot overflows back into it.
+ * Returns the pages moved.
+ */
+static unsigned int llpool_refill_from_depot(struct llpool_cpu *c)
+{
+	struct llpool *pool = c->pool;
+	int node = READ_ONCE(c->node), n;
+	unsigned int taken;
+
+	taken = llpool_refill_from(c, llpool_depot(pool, node));
+	if (taken || nr_node_ids == 1)
+		return taken;
+	for_each_node(n) {
+		if (n == node)
+			continue;
+		taken = llpool_refill_from(c, llpool_depot(pool, n));
+		if (taken)
+			return taken;
+	}
+	return 0;
+}
+
+/*
  * Keep one magazine per online CPU of the node in the depot: what a CPU
  * whose stack runs empty, or a context nested in a stack's owner, takes
- * before it gets NULL.  One magazine a run.  Returns false when an
- * allocation failed.
+ * before it gets NULL.  One magazine a run.  Returns as llpool_refill().
  */
-static bool llpool_stock_depot(struct llpool_cpu *c)
+static int llpool_stock_depot(struct llpool_cpu *c)
 {
 	struct llpool *pool = c->pool;
 	struct llpool_depot *d = llpool_depot(pool, READ_ONCE(c->node));
@@ -872,12 +1022,12 @@ static bool llpool_stock_depot(struct llpool_cpu *c)
 	/* Short of stock, and room for it (partly used magazines take room). */
 	if (atomic_read(&d->pages) >= llpool_depot_stock(pool, d) ||
 	    !(atomic_long_read(&d->empty) & LLPOOL_HEAD_MASK))
-		return true;
+		return 0;
 	got = llpool_alloc_batch(c, batch, pool->mag);
 	in = llpool_depot_fill(pool, d, batch, got);
 	llpool_count(pool, LLPOOL_REFILLED, in);
 	llpool_drop_pages(pool, batch + in, got - in);
-	return got == pool->mag;
+	return got == pool->mag ? 1 : -ENOMEM;
 }
 
 /**
@@ -885,13 +1035,16 @@ static bool llpool_stock_depot(struct llpool_cpu *c)
  *
  * The worker drains the spill list (onto the stack up to @high, then into
  * the depot, the rest back to the page allocator), fills the stack to
- * @high (from the depot's surplus above its stock first, at most a stack's
- * worth of magazines a run, then from the CPU's node), and tops the
+ * @high (from the depots' surplus above their stock first, its own node's
+ * and then the others', at most a stack's worth of pages a run; then from
+ * the page allocator on the CPU's node), and tops the
  * depot's stock up by one magazine.  When an allocation fails it retries
- * after a backoff that doubles from 20 ms up to 1 s; a pending backoff
- * absorbs further kicks, so there is no busy loop.  A run that ends with
- * the stack still below @low (its caller drains faster) looks again
- * 20 ms later, or at the next kick, whichever comes first.
+ * after a backoff that doubles from 20 ms up to 1 s, and no kick shortens
+ * it (see "The end of a run"): a CPU that misses every millisecond while
+ * memory is short runs its refill about 8 times in its first 3 s, not
+ * back to back.  A run that ends with the stack still below @low (its
+ * caller drains faster) looks again 20 ms later, or at the next kick,
+ * whichever comes first.
  *
  * A run takes at most @high pages from the page allocator for the stack.
  * Pages spilled meanwhile count towards the level and go back on the stack
@@ -905,27 +1058,33 @@ static bool llpool_stock_depot(struct llpool_cpu *c)
  */
 
 /*
- * Fill @c to @high, see "Refill".  Returns false when an allocation failed
- * (the caller backs off), true otherwise, including when the stack filled
- * up under us (frees raced the refill), we are not on @c's CPU, or the
- * run's budget is spent.
+ * Fill @c to @high, see "Refill".  Returns -ENOMEM when an allocation
+ * failed (the caller backs off); 1 when the page allocator gave every page
+ * asked of it (a backoff ends); 0 when it was not asked (the depots or the
+ * spill list sufficed, the stack filled up under us, we are not on @c's
+ * CPU): that tells nothing of memory, and a backoff stands.
  */
-static bool llpool_refill(struct llpool_cpu *c)
+static int llpool_refill(struct llpool_cpu *c)
 {
 	struct llpool *pool = c->pool;
 	struct page *batch[LLPOOL_BATCH];
 	unsigned int budget = pool->high, want, got, taken;
-	unsigned int mags = DIV_ROUND_UP(pool->high, pool->mag);
-	bool failed = false;
+	unsigned int from_depot = pool->high;
+	bool failed = false, asked = false;
+	int stocked;
 
 	for (;;) {
 		if (atomic_read(&c->nr_spill) > 0)
 			llpool_drain_spill(c);
 		if (llpool_level(c) >= pool->high)
 			break;
-		/* A stack's worth of magazines a run, like the budget. */
-		if (mags && llpool_refill_from_depot(c)) {
-			mags--;
+		/*
+		 * A stack's worth of the depot's pages a run, like the budget:
+		 * counted in pages, because a magazine may hold only a few.
+		 */
+		taken = from_depot ? llpool_refill_from_depot(c) : 0;
+		if (taken) {
+			from_depot -= min(taken, from_depot);
 			cond_resched();
 			continue;
 		}
@@ -934,6 +1093,7 @@ static bool llpool_refill(struct llpool_cpu *c)
 		if (!want)
 			break;
 		got = llpool_alloc_batch(c, batch, want);
+		asked = true;
 		if (got && budget == pool->high)
 			llpool_count(pool, LLPOOL_REFILL_RUNS, 1);
 		budget -= got;
@@ -952,14 +1112,18 @@ static bool llpool_refill(struct llpool_cpu *c)
 			break;
 		cond_resched();
 	}
-	if (!failed && !llpool_stock_depot(c)) {
-		llpool_count(pool, LLPOOL_REFILL_FAILS, 1);
-		failed = true;
+	if (!failed) {
+		stocked = llpool_stock_depot(c);
+		asked |= stocked != 0;
+		if (stocked < 0) {
+			llpool_count(pool, LLPOOL_REFILL_FAILS, 1);
+			failed = true;
+		}
 	}
 	if (budget < pool->high || failed)
 		trace_llpool_refill(pool, c->cpu, pool->high - budget,
 				    llpool_level(c), failed);
-	return !failed;
+	return failed ? -ENOMEM : asked;
 }
 
 /*
@@ -982,13 +1146,47 @@ static void llpool_give_back(struct llpool_cpu *c)
 	}
 }
 
+/**
+ * DOC: The end of a run
+ *
+ * Every run of the worker that may refill, and the online callback, end in
+ * llpool_run_end(), which decides the next run:
+ *
+ * - During a backoff (@backoff set), the next run is exactly @backoff
+ *   away: mod_delayed_work_on() replaces whatever a kick queued while this
+ *   run executed, and kicks do nothing until a run gets pages from the
+ *   page allocator again and clears @backoff (a run the depots served
+ *   tells nothing of memory: the backoff stands, undoubled).  So a backoff
+ *   always holds, and @backoff set means "the work is queued or running,
+ *   and will re-arm": no kick is lost by ignoring it.
+ * - Otherwise, contexts nested in the run's batches did not kick (they
+ *   see @batching): if they left pages spilled, or the stack is below
+ *   @low, the run looks again 20 ms later, not at once, so that a probe
+ *   nesting in every batch cannot keep the worker running back to back.
+ *   An allocation that finds the stack at @low meanwhile kicks, and that
+ *   brings the look forward (llpool_kick_fn()).
+ *
+ * Trim runs end here too, so that a page a nested context spilled during
+ * a trim is not stranded on an idle CPU.
+ */
+static void llpool_run_end(struct llpool_cpu *c)
+{
+	unsigned long backoff = READ_ONCE(c->backoff);
+
+	if (backoff)
+		llpool_rearm_work(c, backoff);
+	else if (atomic_read(&c->nr_spill) > 0 ||
+		 llpool_reserved(c) < c->pool->low)
+		llpool_queue_work(c, LLPOOL_BACKOFF_MIN);
+}
+
 static void llpool_work_fn(struct work_struct *work)
 {
 	struct llpool_cpu *c = container_of(to_delayed_work(work),
 					    struct llpool_cpu, work);
 	struct llpool *pool = c->pool;
 	unsigned long freed;
-	int trim;
+	int trim, got;
 
 	/*
 	 * A CPU that is down or going down gets nothing new: the run only
@@ -1005,34 +1203,25 @@ static void llpool_work_fn(struct work_struct *work)
 	llpool_drain_spill(c);
 	trim = xchg(&c->trim, LLPOOL_TRIM_NONE);
 	if (trim) {
+		/* A trim leaves a backoff as it is: memory is no less short. */
 		freed = llpool_trim_to(c, pool->low);
 		if (trim == LLPOOL_TRIM_SHRINK)
 			llpool_count(pool, LLPOOL_SHRUNK, freed);
-		return;
-	}
-	if (llpool_refill(c)) {
-		WRITE_ONCE(c->backoff, 0);
+	} else {
+		got = llpool_refill(c);
 		/*
-		 * Contexts nested in our pushes did not kick: if they left
-		 * pages spilled or the reserve low, look again shortly, not
-		 * at once, so that a probe nesting in every push cannot keep
-		 * the worker running back to back.  An allocation that finds
-		 * the stack at @low meanwhile kicks, and that brings the run
-		 * forward (llpool_kick_fn()): a caller draining the stack
-		 * faster than a run refills it must not wait 20 ms.
+		 * The backoff ends when the page allocator gives again, not
+		 * when a run had no need of it (the depots served it).
 		 */
-		if (atomic_read(&c->nr_spill) > 0 ||
-		    llpool_reserved(c) < pool->low)
-			llpool_queue_work(c, LLPOOL_BACKOFF_MIN);
-		return;
+		if (got > 0)
+			WRITE_ONCE(c->backoff, 0);
+		else if (got < 0)
+			/* Memory is short: retry later, less often each time. */
+			WRITE_ONCE(c->backoff,
+				   clamp_t(unsigned long, READ_ONCE(c->backoff) * 2,
+					   LLPOOL_BACKOFF_MIN, LLPOOL_BACKOFF_MAX));
 	}
-	/* Memory is short: retry later, less often each time, and do not let
-	 * kicks from the fast path shorten the wait (llpool_kick() sees the
-	 * pending work and @backoff).
-	 */
-	WRITE_ONCE(c->backoff, clamp_t(unsigned long, c->backoff * 2,
-				       LLPOOL_BACKOFF_MIN, LLPOOL_BACKOFF_MAX));
-	llpool_queue_work(c, c->backoff);
+	llpool_run_end(c);
 }
 
 /**
@@ -1073,15 +1262,19 @@ static void llpool_request_trim(struct llpool_cpu *c, int why)
 	llpool_queue_work(c, 0);
 }
 
-/* Every depot down to its stock; any CPU.  Returns the pages freed. */
-static unsigned long llpool_trim_depots(struct llpool *pool)
+/*
+ * Every depot down to its stock, until @max pages are freed; any CPU.
+ * Returns the pages freed.
+ */
+static unsigned long llpool_trim_depots(struct llpool *pool, unsigned long max)
 {
 	unsigned long freed = 0;
 	int node;
 
 	for_each_node(node)
 		freed += llpool_depot_trim(pool, pool->depot[node],
-					   llpool_depot_stock(pool, pool->depot[node]));
+					   llpool_depot_stock(pool, pool->depot[node]),
+					   max - min(freed, max));
 	return freed;
 }
 
@@ -1105,7 +1298,7 @@ static void llpool_reap_fn(struct work_struct *work)
 {
 	struct llpool *pool = container_of(to_delayed_work(work), struct llpool,
 					   reap);
-	bool busy = false;
+	bool busy = false, idle;
 	struct llpool_cpu *c;
 	unsigned long mark;
 	unsigned int cpu;
@@ -1114,18 +1307,23 @@ static void llpool_reap_fn(struct work_struct *work)
 		c = per_cpu_ptr(pool->pcpu, cpu);
 		mark = local_read(&c->stat[LLPOOL_ALLOCS]) +
 		       local_read(&c->stat[LLPOOL_FREES]);
+		/*
+		 * @idle races with the online callback's reset on @c's CPU:
+		 * either order costs at most one reaper period.
+		 */
 		if (mark != c->reap_mark) {
 			c->reap_mark = mark;
-			c->idle = false;
+			WRITE_ONCE(c->idle, false);
 			busy = true;
 		} else if (llpool_reserved(c) > pool->low) {
-			if (c->idle)
+			idle = READ_ONCE(c->idle);
+			if (idle)
 				llpool_request_trim(c, LLPOOL_TRIM_IDLE);
-			c->idle = !c->idle;
+			WRITE_ONCE(c->idle, !idle);
 		}
 	}
 	if (!busy)
-		llpool_trim_depots(pool);
+		llpool_trim_depots(pool, ULONG_MAX);
 	if (!READ_ONCE(pool->dying))
 		queue_delayed_work(llpool_wq, &pool->reap, LLPOOL_REAP_DELAY);
 }
@@ -1171,21 +1369,33 @@ static unsigned long llpool_shrink_count(struct shrinker *shrinker,
 	return n ?: SHRINK_EMPTY;
 }
 
+/*
+ * Up to @sc->nr_to_scan pages: the depots' surplus first (freed here), then
+ * the stacks' surplus above @low, asked of their workers (freed soon after,
+ * counted as SHRUNK then).  A CPU already asked is not asked, nor counted,
+ * again: reclaim calls in batches before the workers have run.
+ */
 static unsigned long llpool_shrink_scan(struct shrinker *shrinker,
 					struct shrink_control *sc)
 {
 	struct llpool *pool = llpool_shrinker_private(shrinker);
-	unsigned long freed;
+	unsigned long freed, asked = 0;
 	struct llpool_cpu *c;
-	unsigned int cpu;
+	unsigned int cpu, nr;
 
-	freed = llpool_trim_depots(pool);
+	freed = llpool_trim_depots(pool, sc->nr_to_scan);
 	llpool_count(pool, LLPOOL_SHRUNK, freed);
 	for_each_online_cpu(cpu) {
+		if (freed + asked >= sc->nr_to_scan)
+			break;
 		c = per_cpu_ptr(pool->pcpu, cpu);
-		if (llpool_reserved(c) > pool->low)
-			llpool_request_trim(c, LLPOOL_TRIM_SHRINK);
+		nr = llpool_reserved(c);
+		if (nr <= pool->low || READ_ONCE(c->trim) == LLPOOL_TRIM_SHRINK)
+			continue;
+		llpool_request_trim(c, LLPOOL_TRIM_SHRINK);
+		asked += nr - pool->low;
 	}
+	sc->nr_scanned = freed + asked;
 	return freed ?: SHRINK_STOP;
 }
 
@@ -1237,16 +1447,20 @@ static int llpool_cpu_online(unsigned int cpu, struct hlist_node *node)
 	 */
 	WRITE_ONCE(c->node, llpool_cpu_node(cpu));
 	WRITE_ONCE(c->trim, LLPOOL_TRIM_NONE);
-	c->idle = false;
+	WRITE_ONCE(c->idle, false);
 	WRITE_ONCE(c->backoff, 0);
 	/* The hotplug thread of @cpu: llpool_stack_move() pushes from here. */
-	filled = llpool_refill(c);
-	WRITE_ONCE(c->live, true);
-	if (!filled) {
-		/* A backoff, which kicks do not shorten. */
+	filled = llpool_refill(c) >= 0;
+	/* If memory is short, a backoff, set before kicks can see @live. */
+	if (!filled)
 		WRITE_ONCE(c->backoff, LLPOOL_BACKOFF_MIN);
-		llpool_queue_work(c, LLPOOL_BACKOFF_MIN);
-	} else {
+	WRITE_ONCE(c->live, true);
+	/*
+	 * Kicks were off until now: a page a context nested in the refill
+	 * spilled, or a stack below @low, gets its look here.
+	 */
+	llpool_run_end(c);
+	if (filled) {
 		/*
 		 * Make the CPU's worker pool (per CPU, shared by every pool)
 		 * create its spare kworker now, with a work item that does
@@ -1335,6 +1549,18 @@ static int llpool_check_params(const struct llpool_params *p)
 	return 0;
 }
 
+static void llpool_free_depot(struct llpool_depot *d)
+{
+	unsigned int i;
+
+	if (!d)
+		return;
+	for (i = d->base_mags; i < atomic_read(&d->nr_mags); i++)
+		kfree(d->mags[i]);
+	kvfree(d->base);
+	kvfree(d);
+}
+
 static void llpool_free_cpus(struct llpool *pool)
 {
 	unsigned int cpu;
@@ -1345,7 +1571,7 @@ static void llpool_free_cpus(struct llpool *pool)
 	free_percpu(pool->pcpu);
 	if (pool->depot)
 		for_each_node(node)
-			kvfree(pool->depot[node]);
+			llpool_free_depot(pool->depot[node]);
 	kfree(pool->depot);
 }
 
@@ -1354,12 +1580,12 @@ static void llpool_free_cpus(struct llpool *pool)
  * CPU whose node changes (physical hot-add) finds one.  Room per possible
  * CPU of the node (at least one): its magazine of stock and @high pages of
  * surplus, so that a CPU that only frees can pass a whole stack's worth to
- * the CPUs that only allocate without a trim; and one magazine more.
- * Returns -ENOMEM.
+ * the CPUs that only allocate without a trim; and one magazine more.  The
+ * table has room for LLPOOL_DEPOT_GROWTH times as many.  Returns -ENOMEM.
  */
 static int llpool_alloc_depots(struct llpool *pool)
 {
-	unsigned int cpu, n, i;
+	unsigned int cpu, n, max, i;
 	struct llpool_depot *d;
 	int node;
 
@@ -1372,16 +1598,26 @@ static int llpool_alloc_depots(struct llpool *pool)
 			n += llpool_cpu_node(cpu) == node;
 		n = max(n, 1U) * (DIV_ROUND_UP(pool->high, pool->mag) + 1) + 1;
 		n = min_t(unsigned int, n, LLPOOL_HEAD_MASK);
+		max = min_t(unsigned int, n * LLPOOL_DEPOT_GROWTH, LLPOOL_HEAD_MASK);
 		/* Up to megabytes on a big machine with a high @high. */
-		d = kvzalloc_node(struct_size(d, mags, n), GFP_KERNEL,
+		d = kvzalloc_node(struct_size(d, mags, max), GFP_KERNEL,
 				  node_state(node, N_MEMORY) ? node : NUMA_NO_NODE);
 		if (!d)
 			return -ENOMEM;
-		d->node = node;
-		d->nr_mags = n;
-		for (i = 0; i < n; i++)
-			llpool_mag_push(d, &d->empty, &d->mags[i]);
 		pool->depot[node] = d;
+		d->node = node;
+		d->base = kvcalloc_node(n, sizeof(*d->base), GFP_KERNEL,
+					llpool_depot_mem_node(d));
+		if (!d->base)
+			return -ENOMEM;
+		d->base_mags = n;
+		d->max_mags = max;
+		atomic_set(&d->nr_mags, n);
+		for (i = 0; i < n; i++) {
+			d->mags[i] = &d->base[i];
+			d->base[i].idx = i + 1;
+			llpool_mag_push(d, &d->empty, &d->base[i]);
+		}
 	}
 	return 0;
 }
@@ -1568,7 +1804,7 @@ static void llpool_release_pages(struct llpool *pool)
 	for_each_node(node) {
 		d = pool->depot[node];
 		if (d)
-			llpool_depot_trim(pool, d, 0);
+			llpool_depot_trim(pool, d, 0, ULONG_MAX);
 	}
 }
 
@@ -1661,6 +1897,7 @@ static const char *const llpool_counter_names[LLPOOL_COUNTER_COUNT] = {
 	[LLPOOL_DEPOT_GETS]	= "depot_gets",
 	[LLPOOL_REFUSED]	= "refused",
 	[LLPOOL_SHRUNK]		= "shrunk",
+	[LLPOOL_DEPOT_GROWN]	= "depot_grown",
 };
 
 /**

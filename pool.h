@@ -69,9 +69,18 @@
  * therefore proportional to the online CPUs, whatever the possible ones
  * (maxcpus=, hot-add slots); per possible CPU the pool keeps only its
  * struct llpool_cpu, a stack of @high plus a magazine of pointers, and as
- * much room in its node's depot (empty magazines, no pages).  No work is
- * ever queued on a CPU that is not online, so creating, using and
- * destroying a pool never waits on one.
+ * much room in its node's depot (empty magazines, no pages).
+ *
+ * What holds for work items: a CPU's kicks, its worker's own re-arming and
+ * its online callback queue work only while the CPU is online for the pool
+ * (@live, which its offline callback clears on the CPU before it cancels
+ * the work).  The reaper and the shrinker run on other CPUs and read @live
+ * before they queue, so they can queue a CPU's work just after that
+ * cancel.  Such an item runs on whatever CPU the workqueue gives an
+ * unbound CPU's work, finds @live clear and only drains the spill list
+ * (empty: only the dead CPU spilled to it); a new online callback, or
+ * llpool_destroy(), cancels it if it has not run.  No llpool operation
+ * waits for a CPU that is not online.
  */
 
 /**
@@ -83,8 +92,10 @@
  * no LOCK prefix on x86).  The only contexts that can interrupt the owner
  * are IRQs, NMIs and probes on the same CPU; they find the guard raised
  * and keep off the stack: a nested allocation takes a page from a depot
- * magazine, a nested free goes to the CPU's spill list (llist_add(),
- * NMI-safe) for the worker.  So the stack itself needs plain loads and
+ * magazine, and a nested free puts one into a depot magazine, so that a
+ * nested context that frees what it allocates leaves the depot as it was;
+ * only when the depot has no room does the page go to the CPU's spill
+ * list (llist_add(), NMI-safe) for the worker.  So the stack itself needs plain loads and
  * stores only.  Depot lists are changed by cmpxchg on a versioned head, so
  * any CPU and any context may take or give a magazine at any time.
  *
@@ -108,9 +119,25 @@
  * Checked at build time, with a message naming what is missing: an
  * NMI-safe cmpxchg (CONFIG_ARCH_HAVE_NMI_SAFE_CMPXCHG), because an NMI may
  * take and give magazines, spill and count in the middle of the same
- * operations on the CPU it interrupted; and a 64-bit long, for the 48-bit
- * versions packed in the depot list heads.  x86-64, arm64, powerpc64 and
- * s390 qualify; riscv, for one, does not select the option in 6.12.
+ * operations on the CPU it interrupted; local_t operations that an NMI
+ * cannot split (the guards and counters); and a 64-bit long, for the
+ * 48-bit versions packed in the depot list heads.  x86-64 (single
+ * instructions), arm64 and s390 (atomics) qualify, and x86-64 is what the
+ * tests run on.  powerpc64 is refused: its local_t soft-disables
+ * interrupts around plain loads and stores, which a system-reset NMI
+ * still splits, so a guard could be lost and the counters (and the
+ * "pages still allocated" check of llpool_destroy()) go wrong.  riscv, for
+ * one, does not select the cmpxchg option in 6.12.
+ *
+ * "Any context including NMI" means NMIs on a CPU that is online for the
+ * pool, or going down before its dead callback.  Once a CPU has reported
+ * dead, the dead callback gives its stack back from another CPU; an NMI
+ * handler that used the pool on the dead CPU then (it may still run, in
+ * its idle loop's play_dead()) would race it.  On x86 nothing delivers an
+ * NMI there: the perf and watchdog NMIs are stopped with the CPU, and NMI
+ * IPIs (backtraces, the tests' own) go to online CPUs only; a crash's
+ * NMI shootdown does not return.  Other architectures qualify on the same
+ * condition.
  */
 #ifndef _LLPOOL_POOL_H
 #define _LLPOOL_POOL_H
@@ -198,6 +225,8 @@ struct llpool_params {
  *	the worker's refills and trims); a nested allocation only borrows one.
  * @LLPOOL_REFUSED: frees refused by the CONFIG_DEBUG_VM checks.
  * @LLPOOL_SHRUNK: pages the shrinker gave back (also in @LLPOOL_TRIMMED).
+ * @LLPOOL_DEPOT_GROWN: empty magazines added to depots, because frees
+ *	spilled for want of room.
  * @LLPOOL_COUNTER_COUNT: number of counters.
  */
 enum llpool_counter {
@@ -216,6 +245,7 @@ enum llpool_counter {
 	LLPOOL_DEPOT_GETS,
 	LLPOOL_REFUSED,
 	LLPOOL_SHRUNK,
+	LLPOOL_DEPOT_GROWN,
 	LLPOOL_COUNTER_COUNT,
 };
 
@@ -525,7 +555,9 @@ static __always_inline void llpool_free_inline(struct llpool *pool,
  *
  * Context: any context with IRQs disabled, including NMI.
  * Return: a page of the pool's order, or NULL when this CPU's reserve and
- * every depot are empty.
+ * every depot are empty; in a context that interrupted this CPU's own use
+ * of the pool (an NMI, a probe), which must keep off this CPU's stack, NULL
+ * when every depot is empty.
  */
 static __always_inline struct page *__llpool_alloc(struct llpool *pool)
 {
@@ -545,7 +577,9 @@ static __always_inline struct page *__llpool_alloc(struct llpool *pool)
  * Context: any context: task, softirq, hardirq, NMI, IRQs off, under a
  * raw_spinlock_t (also on PREEMPT_RT).
  * Return: a page of the pool's order, or NULL when this CPU's reserve and
- * every depot are empty.
+ * every depot are empty; in a context that interrupted this CPU's own use
+ * of the pool (an NMI, a probe), which must keep off this CPU's stack, NULL
+ * when every depot is empty.
  */
 static __always_inline struct page *llpool_alloc(struct llpool *pool)
 {
