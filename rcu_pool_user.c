@@ -440,18 +440,27 @@ static int llpool_rcu_cpu_dead(unsigned int cpu, struct hlist_node *node)
 
 /* ==== Barrier, create and teardown ======================================= */
 
-static bool llpool_rcu_idle(struct llpool_rcu *r)
+/*
+ * No block closed and waiting, and no batch in flight; and, with @open, no
+ * block open either.
+ */
+static bool llpool_rcu_settled(struct llpool_rcu *r, bool open)
 {
 	struct llpool_rcu_cpu *c;
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(r->pcpu, cpu);
-		if (READ_ONCE(c->cur) || !llist_empty(&c->closed) ||
+		if ((open && READ_ONCE(c->cur)) || !llist_empty(&c->closed) ||
 		    test_bit(LLPOOL_RCU_BUSY, &c->busy))
 			return false;
 	}
 	return true;
+}
+
+static bool llpool_rcu_idle(struct llpool_rcu *r)
+{
+	return llpool_rcu_settled(r, true);
 }
 
 /**
@@ -598,12 +607,28 @@ void llpool_rcu_destroy(struct llpool_rcu *r)
 		irq_work_sync(&per_cpu_ptr(r->pcpu, cpu)->kick);
 	for_each_possible_cpu(cpu)
 		cancel_delayed_work_sync(&per_cpu_ptr(r->pcpu, cpu)->monitor);
-	/* Anything a racing kick closed after the barrier. */
-	for_each_possible_cpu(cpu)
-		llpool_rcu_submit(per_cpu_ptr(r->pcpu, cpu));
-	for_each_possible_cpu(cpu)
-		flush_rcu_work(&per_cpu_ptr(r->pcpu, cpu)->rwork);
-	WARN_ON(!llpool_rcu_idle(r));
+	/*
+	 * Anything a racing kick closed after the barrier.  A caller that
+	 * broke the rule above and freed meanwhile may have closed a block
+	 * that a batch's own llpool_rcu_rwork_fn() submits again: one flush
+	 * would return with that rcu_work queued, to run on freed per-CPU
+	 * memory.  So flush until no block is closed and no batch is in
+	 * flight, and say so once.  A block such a caller left open is
+	 * nobody's to close now (only its CPU may): it is leaked, with a
+	 * WARN, and its page with llpool_destroy()'s.
+	 */
+	for (;;) {
+		for_each_possible_cpu(cpu)
+			llpool_rcu_submit(per_cpu_ptr(r->pcpu, cpu));
+		for_each_possible_cpu(cpu)
+			flush_rcu_work(&per_cpu_ptr(r->pcpu, cpu)->rwork);
+		if (llpool_rcu_settled(r, false))
+			break;
+		WARN_ONCE(1, "llpool_rcu: %s: objects queued after destroy began\n",
+			  r->pool->name);
+	}
+	WARN(!llpool_rcu_idle(r), "llpool_rcu: %s: a block left open after destroy began; leaking it\n",
+	     r->pool->name);
 	llpool_destroy(r->pool);
 	free_percpu(r->pcpu);
 	kfree(r);
