@@ -474,6 +474,213 @@ static void llpool_reentry_from_nmi(struct kunit *test)
 	llpool_expect_balanced(test, n->pool);
 	llpool_destroy(n->pool);
 }
+
+/*
+ * The NMI storm: a thread on every other online CPU owns that CPU's stack
+ * as users do (bursts of up to LLPOOL_STORM_HOLD pages with IRQs off,
+ * stamped, freed on the same CPU), while this CPU sends NMIs to all of
+ * them back to back for LLPOOL_STORM_MS, as fast as it can with a short
+ * random gap.  Each NMI allocates, stamps and frees a page on the same
+ * pool; landing inside an owner's claimed section (more often than not in
+ * the worker's batches or the slow path, which are longer than the inline
+ * section), it must be served from a depot magazine.  The reserve holds
+ * @high = 64 pages a CPU against at most 5 held, so an NMI may get NULL
+ * only if this CPU's reserve is empty; nested frees go back into the
+ * depot, so NMIs that allocate and free do not drain it.
+ */
+#define LLPOOL_STORM_MS		3000
+#define LLPOOL_STORM_HOLD	5
+#define LLPOOL_STORM_LOW	16
+#define LLPOOL_STORM_HIGH	64
+#define LLPOOL_STORM_GAP_US	20
+
+/* One target CPU; its NMI counts are written by its NMI handler only. */
+struct llpool_storm_cpu {
+	struct task_struct *task;
+	unsigned long nmis, allocs, nulls_held, nulls_empty, doubles;
+	/* The owner thread's. */
+	unsigned long loops, bad;
+	bool done;
+};
+
+struct llpool_storm {
+	struct llpool *pool;
+	struct cpumask targets;
+	bool stop;
+	struct llpool_storm_cpu *cpu;	/* indexed by CPU id */
+};
+
+static struct llpool_storm *llpool_storm;
+
+static int llpool_storm_nmi(unsigned int type, struct pt_regs *regs)
+{
+	struct llpool_storm *st = READ_ONCE(llpool_storm);
+	unsigned int cpu = smp_processor_id();
+	struct llpool_storm_cpu *s;
+	struct page *page;
+
+	/* No other NMI source runs in the test guest while the storm is on. */
+	if (!st || !cpumask_test_cpu(cpu, &st->targets))
+		return NMI_DONE;
+	s = &st->cpu[cpu];
+	s->nmis++;
+	page = llpool_alloc(st->pool);
+	if (!page) {
+		/* Read after the miss: a stack that held pages then had them. */
+		if (llpool_cpu_reserved(st->pool, cpu))
+			s->nulls_held++;
+		else
+			s->nulls_empty++;
+		return NMI_HANDLED;
+	}
+	s->allocs++;
+	if (!llpool_stamp(page))
+		s->doubles++;
+	llpool_unstamp(page);
+	llpool_free(st->pool, page);
+	return NMI_HANDLED;
+}
+
+static int llpool_storm_owner_fn(void *arg)
+{
+	struct llpool_storm *st = READ_ONCE(llpool_storm);
+	struct llpool_storm_cpu *s = arg;
+	struct page *pages[LLPOOL_STORM_HOLD];
+	unsigned long flags;
+	unsigned int i, n;
+
+	while (!READ_ONCE(st->stop)) {
+		n = 1 + get_random_u32_below(LLPOOL_STORM_HOLD);
+		local_irq_save(flags);
+		for (i = 0; i < n; i++) {
+			pages[i] = llpool_alloc(st->pool);
+			if (pages[i] && !llpool_stamp(pages[i]))
+				s->bad++;
+		}
+		for (i = 0; i < n; i++) {
+			if (!pages[i])
+				continue;
+			if (!llpool_unstamp(pages[i]))
+				s->bad++;
+			llpool_free(st->pool, pages[i]);
+		}
+		local_irq_restore(flags);
+		s->loops++;
+		cond_resched();
+	}
+	return llpool_test_thread_done(&s->done);
+}
+
+/**
+ * llpool_nmi_storm_no_null_while_reserved() - NMIs on busy owners get pages
+ * @test: the test
+ *
+ * Proves that an NMI landing on a CPU whose stack is in use gets a page
+ * whenever that CPU's reserve holds pages, with owners busy on every CPU
+ * and NMIs as fast as TCG delivers them: no NMI allocation returns NULL
+ * while its CPU's reserve is not empty, no page is handed out twice, the
+ * books balance.  Also requires that NMIs did land in claimed sections
+ * (LLPOOL_NESTED), or the test would prove nothing.  Failed before nested
+ * frees went back into the depot: nested pairs drained it (their frees
+ * spilled), and NMIs got NULL with 60 pages on their CPU's stack.
+ */
+static void llpool_nmi_storm_no_null_while_reserved(struct kunit *test)
+{
+	struct llpool_storm *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	unsigned long nmis = 0, allocs = 0, held = 0, empty = 0, doubles = 0;
+	unsigned long loops = 0, bad = 0, sends = 0, end;
+	unsigned int cpu, self, i;
+	bool registered;
+	u64 nested;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	st->cpu = kunit_kcalloc(test, nr_cpu_ids, sizeof(*st->cpu), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st->cpu);
+	st->pool = llpool_test_create(test, "kunit-nmi-storm", 0,
+				      LLPOOL_STORM_LOW, LLPOOL_STORM_HIGH);
+	nested = llpool_test_counter(st->pool, LLPOOL_NESTED);
+
+	cpus_read_lock();
+	migrate_disable();
+	self = smp_processor_id();
+	cpumask_andnot(&st->targets, cpu_online_mask, cpumask_of(self));
+	WRITE_ONCE(llpool_storm, st);
+	ret = register_nmi_handler(NMI_LOCAL, llpool_storm_nmi, 0, "llpool_storm");
+	registered = !ret;
+	for_each_cpu(cpu, &st->targets) {
+		struct task_struct *t;
+
+		if (ret)
+			break;
+		t = kthread_create_on_cpu(llpool_storm_owner_fn, &st->cpu[cpu],
+					  cpu, "llpool_storm/%u");
+		if (IS_ERR(t))
+			ret = PTR_ERR(t);
+		else
+			st->cpu[cpu].task = t;
+	}
+	for_each_cpu(cpu, &st->targets)
+		if (!ret)
+			wake_up_process(st->cpu[cpu].task);
+
+	end = jiffies + msecs_to_jiffies(LLPOOL_STORM_MS);
+	while (!ret && time_before(jiffies, end)) {
+		for_each_cpu(cpu, &st->targets)
+			llpool_test_send_nmi(cpu);
+		sends++;
+		udelay(get_random_u32_below(LLPOOL_STORM_GAP_US));
+		cond_resched();
+	}
+	WRITE_ONCE(st->stop, true);
+	for_each_cpu(cpu, &st->targets) {
+		struct llpool_storm_cpu *s = &st->cpu[cpu];
+
+		if (!s->task)
+			continue;
+		for (i = 0; i < 500 && !READ_ONCE(s->done); i++)
+			msleep(20);
+		kthread_stop(s->task);
+	}
+	migrate_enable();
+	WRITE_ONCE(llpool_storm, NULL);
+	if (registered)
+		unregister_nmi_handler(NMI_LOCAL, "llpool_storm"); /* waits for handlers */
+	cpus_read_unlock();
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "NMI handler or owner threads: %d", ret);
+
+	for_each_cpu(cpu, &st->targets) {
+		struct llpool_storm_cpu *s = &st->cpu[cpu];
+
+		kunit_info(test, "cpu%u: %lu NMIs, %lu pages, NULL %lu with reserve / %lu without, owner loops %lu",
+			   cpu, s->nmis, s->allocs, s->nulls_held, s->nulls_empty,
+			   s->loops);
+		KUNIT_EXPECT_GT_MSG(test, s->nmis, 0UL, "cpu%u had no NMI", cpu);
+		KUNIT_EXPECT_GT_MSG(test, s->loops, 0UL, "cpu%u's owner starved", cpu);
+		nmis += s->nmis;
+		allocs += s->allocs;
+		held += s->nulls_held;
+		empty += s->nulls_empty;
+		doubles += s->doubles;
+		loops += s->loops;
+		bad += s->bad;
+	}
+	nested = llpool_test_counter(st->pool, LLPOOL_NESTED) - nested;
+	kunit_info(test, "%lu rounds of NMIs from cpu%u: %lu NMIs, %lu pages, %llu nested in a claimed stack, NULL %lu with reserve / %lu without; %lu owner loops",
+		   sends, self, nmis, allocs, nested, held, empty, loops);
+	KUNIT_EXPECT_GT_MSG(test, nested, 0ULL,
+			    "no NMI landed in a claimed section: nothing proved");
+	KUNIT_EXPECT_EQ_MSG(test, held, 0UL,
+			    "NMIs got NULL while their CPU's reserve held pages");
+	KUNIT_EXPECT_EQ(test, doubles, 0UL);
+	KUNIT_EXPECT_EQ(test, bad, 0UL);
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(st->pool, LLPOOL_ALLOCS),
+			llpool_test_counter(st->pool, LLPOOL_FREES));
+	llpool_expect_balanced_settled(test, st->pool);
+	llpool_destroy(st->pool);
+}
 #endif
 
 static struct kunit_case llpool_concurrency_cases[] = {
@@ -485,6 +692,7 @@ static struct kunit_case llpool_concurrency_cases[] = {
 #endif
 #ifdef LLPOOL_HAVE_TEST_NMI
 	KUNIT_CASE_SLOW(llpool_reentry_from_nmi),
+	KUNIT_CASE_SLOW(llpool_nmi_storm_no_null_while_reserved),
 #endif
 	{}
 };

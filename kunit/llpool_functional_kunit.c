@@ -287,9 +287,10 @@ static void llpool_steals_from_own_node_first(struct kunit *test)
 
 /*
  * Frees past a full stack go to the node's depot a magazine at a time;
- * once the depot is full too they spill and the worker gives them back to
- * the page allocator.  Then an idle pool gives back down to its resting
- * level: @low per CPU and the depots' stock.
+ * once the depot is full too they spill, and the worker grows the depot
+ * and keeps them there rather than give them to the page allocator (which
+ * other CPUs would refill from).  Then an idle pool gives back down to its
+ * resting level: @low per CPU and the depots' stock.
  */
 #define LLPOOL_TRIM_PAGES	200
 
@@ -297,7 +298,7 @@ static void llpool_surplus_to_depot_then_reaped(struct kunit *test)
 {
 	const unsigned int low = 2, high = 8;
 	struct llpool *pool = llpool_test_create(test, "kunit-trim", 0, low, high);
-	u64 puts, spilled, trimmed;
+	u64 puts, spilled, trimmed, grown;
 	struct llpool_stats st;
 	unsigned int n = 0, cpu, i;
 	struct page **held;
@@ -320,6 +321,7 @@ static void llpool_surplus_to_depot_then_reaped(struct kunit *test)
 	puts = llpool_test_counter(pool, LLPOOL_DEPOT_PUTS);
 	spilled = llpool_test_counter(pool, LLPOOL_SPILLED);
 	trimmed = llpool_test_counter(pool, LLPOOL_TRIMMED);
+	grown = llpool_test_counter(pool, LLPOOL_DEPOT_GROWN);
 
 	/* With preemption off the kicked worker cannot drain in between. */
 	preempt_disable();
@@ -336,7 +338,8 @@ static void llpool_surplus_to_depot_then_reaped(struct kunit *test)
 	KUNIT_EXPECT_GT(test, st.counter[LLPOOL_SPILLED], spilled);
 	KUNIT_EXPECT_TRUE_MSG(test, llpool_wait_for(!llpool_test_spilled(pool)),
 			      "%lu pages still spilled", llpool_test_spilled(pool));
-	KUNIT_EXPECT_GT(test, llpool_test_counter(pool, LLPOOL_TRIMMED), trimmed);
+	KUNIT_EXPECT_GT_MSG(test, llpool_test_counter(pool, LLPOOL_DEPOT_GROWN), grown,
+			    "the spilled pages found a depot with room: nothing to grow");
 	llpool_expect_balanced(test, pool);
 
 	/*
@@ -351,6 +354,7 @@ static void llpool_surplus_to_depot_then_reaped(struct kunit *test)
 			      llpool_cpu_reserved(pool, cpu));
 	llpool_get_stats(pool, &st);
 	KUNIT_EXPECT_LE(test, st.depot, (unsigned long)high * num_online_cpus());
+	KUNIT_EXPECT_GT(test, st.counter[LLPOOL_TRIMMED], trimmed);
 	llpool_expect_balanced(test, pool);
 	migrate_enable();
 	llpool_destroy(pool);

@@ -10,7 +10,8 @@
  *                batches, every instruction of the inline alloc and free
  *                and every instruction of the depot's pop: the pool's
  *                memory stays bounded, no page is handed out twice, the
- *                refill ends, the books balance
+ *                refill ends, the books balance; pages spilled inside a
+ *                trim are not stranded
  *
  * The hotplug tests need CONFIG_HOTPLUG_CPU and a second CPU that can go
  * offline (never CPU 0), and skip without them; they always bring the CPU
@@ -34,6 +35,7 @@
 #include <linux/smp.h>
 
 #include "../compat.h"
+#include "../llpool_internal.h"
 #include "../pool.h"
 #include "llpool_test.h"
 
@@ -946,6 +948,160 @@ static void llpool_reentry_inside_depot(struct kunit *test)
 	llpool_expect_balanced_settled(test, pool);
 	llpool_destroy(pool);
 }
+
+/*
+ * Pages the trim probe frees nested in one trim batch: more than a 4-CPU
+ * guest's node depot has room for at low 2, high 8 (5 magazines of 8), so
+ * that some of them must spill.
+ */
+#define LLPOOL_TS_PAGES		128
+#define LLPOOL_TS_LOW		2
+#define LLPOOL_TS_HIGH		8
+/* The reaper's period (pool.c's LLPOOL_REAP_DELAY). */
+#define LLPOOL_TS_REAP_MS	5000
+
+/**
+ * struct llpool_trim_probe - a kprobe that frees pages nested in a trim
+ * @kp: the probe, on llpool_stack_xfer().
+ * @pool: the test's pool.
+ * @cpu: the CPU whose trim it nests in.
+ * @pages: the pages to free; the first armed hit frees them all.
+ * @n: how many; 0 once freed (disarmed).
+ * @hits: armed hits.
+ */
+struct llpool_trim_probe {
+	struct kprobe kp;
+	struct llpool *pool;
+	unsigned int cpu;
+	struct page **pages;
+	unsigned int n;
+	atomic_t hits;
+};
+
+/*
+ * Only in a worker on @cpu, popping @pool's stack (a trim: the fifth
+ * argument, push, is false), while the test's pages are still held.  The
+ * frees find the guard raised and the worker's @batching set: they go to
+ * a depot magazine or spill, and none kicks.
+ */
+static int llpool_trim_probe_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct llpool_trim_probe *p = container_of(kp, struct llpool_trim_probe, kp);
+	struct llpool_cpu *c = (void *)regs_get_kernel_argument(regs, 0);
+	unsigned int n = READ_ONCE(p->n);
+
+	if (!n || smp_processor_id() != p->cpu ||
+	    !(current->flags & PF_WQ_WORKER) || c->pool != p->pool ||
+	    regs_get_kernel_argument(regs, 4))
+		return 0;
+	atomic_inc(&p->hits);
+	while (n)
+		llpool_free(p->pool, p->pages[--n]);
+	WRITE_ONCE(p->n, 0);
+	return 0;
+}
+
+/**
+ * llpool_trim_nested_free_not_stranded() - a spill during a trim is drained
+ * @test: the test
+ *
+ * Proves that a page a nested context (NMI, probe) frees inside the
+ * worker's trim batch, while the depot has no room for it, does not stay
+ * on the spill list of an idle CPU.  Such a free spills without a kick
+ * (the worker is batching and looks when it ends), so the trim run itself
+ * must look.  The reaper trims this CPU (idle twice in a row) with a kprobe
+ * in the trim's batch freeing LLPOOL_TS_PAGES held pages; then, with no
+ * load at all, the spill lists must be empty within one reaper period.
+ * Fails on a trim run that ends without looking at the spill list.
+ */
+static void llpool_trim_nested_free_not_stranded(struct kunit *test)
+{
+	struct llpool_trim_probe *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct llpool *pool;
+	unsigned int n = 0, i, cpu;
+	u64 spilled;
+	bool trimmed, drained;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p->pages = kunit_kcalloc(test, LLPOOL_TS_PAGES, sizeof(*p->pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p->pages);
+	pool = llpool_test_create(test, "kunit-trim-spill", 0, LLPOOL_TS_LOW,
+				  LLPOOL_TS_HIGH);
+
+	migrate_disable();
+	cpu = smp_processor_id();
+	/* The pages the probe will free, letting refills catch up. */
+	for (i = 0; i < 100 * LLPOOL_TS_PAGES && n < LLPOOL_TS_PAGES; i++) {
+		p->pages[n] = llpool_alloc(pool);
+		if (p->pages[n])
+			n++;
+		else
+			msleep(20);
+	}
+	if (n < LLPOOL_TS_PAGES || !llpool_wait_for(llpool_cpu_reserved(pool, cpu) >
+						    LLPOOL_TS_LOW)) {
+		while (n)
+			llpool_free(pool, p->pages[--n]);
+		migrate_enable();
+		llpool_destroy(pool);
+		KUNIT_FAIL(test, "setup: %u of %u pages, cpu%u refilled to %u",
+			   n, LLPOOL_TS_PAGES, cpu, llpool_cpu_reserved(pool, cpu));
+		return;
+	}
+	p->kp.symbol_name = "llpool_stack_xfer";
+	p->kp.pre_handler = llpool_trim_probe_pre;
+	p->pool = pool;
+	p->cpu = cpu;
+	ret = register_kprobe(&p->kp);
+	if (ret) {
+		while (n)
+			llpool_free(pool, p->pages[--n]);
+		migrate_enable();
+		llpool_destroy(pool);
+		KUNIT_FAIL(test, "register_kprobe(llpool_stack_xfer): %d", ret);
+		return;
+	}
+	spilled = llpool_test_counter(pool, LLPOOL_SPILLED);
+	/* Armed: the first trim batch on this CPU frees the pages. */
+	WRITE_ONCE(p->n, n);
+	/* Busy, idle once, idle twice: the reaper asks for the trim. */
+	for (i = 0; i < 3; i++)
+		llpool_reap_now(pool);
+	trimmed = llpool_wait_for(!READ_ONCE(p->n) &&
+				  llpool_cpu_reserved(pool, cpu) == LLPOOL_TS_LOW);
+	unregister_kprobe(&p->kp);
+	migrate_enable();
+	if (READ_ONCE(p->n)) {
+		/* The probe never fired: give the pages back ourselves. */
+		for (n = READ_ONCE(p->n); n; )
+			llpool_free(pool, p->pages[--n]);
+		llpool_destroy(pool);
+		KUNIT_FAIL(test, "no trim batch on cpu%u in three reaper looks (%u pages held)",
+			   cpu, llpool_cpu_reserved(pool, cpu));
+		return;
+	}
+	spilled = llpool_test_counter(pool, LLPOOL_SPILLED) - spilled;
+	/* Nothing touches the pool from here on. */
+	drained = llpool_wait_for_ms(!llpool_test_spilled(pool), LLPOOL_TS_REAP_MS);
+
+	kunit_info(test, "cpu%u: %d probe hits, %u pages freed in the trim batch, %llu spilled, trim %s, spill lists %s",
+		   cpu, atomic_read(&p->hits), LLPOOL_TS_PAGES, spilled,
+		   trimmed ? "done" : "NOT done",
+		   drained ? "drained" : "NOT drained");
+	KUNIT_EXPECT_EQ(test, atomic_read(&p->hits), 1);
+	KUNIT_EXPECT_TRUE(test, trimmed);
+	/* Without a spill this test proves nothing. */
+	KUNIT_EXPECT_GT_MSG(test, spilled, 0ULL,
+			    "the depot took all %u pages: nothing spilled", LLPOOL_TS_PAGES);
+	KUNIT_EXPECT_TRUE_MSG(test, drained,
+			      "%lu pages stranded on a spill list for a reaper period",
+			      llpool_test_spilled(pool));
+	KUNIT_EXPECT_EQ(test, llpool_test_counter(pool, LLPOOL_ALLOCS),
+			llpool_test_counter(pool, LLPOOL_FREES));
+	llpool_expect_balanced_settled(test, pool);
+	llpool_destroy(pool);
+}
 #endif /* CONFIG_KPROBES */
 
 static struct kunit_case llpool_hotplug_cases[] = {
@@ -956,9 +1112,11 @@ static struct kunit_case llpool_hotplug_cases[] = {
 	KUNIT_CASE_SLOW(llpool_refill_bounded_under_reentry),
 	KUNIT_CASE_SLOW(llpool_reentry_inside_fast_path),
 	KUNIT_CASE_SLOW(llpool_reentry_inside_depot),
+	KUNIT_CASE_SLOW(llpool_trim_nested_free_not_stranded),
 #endif
 	{}
 };
 
 LLPOOL_KUNIT_SUITE(llpool_hotplug, NULL, NULL,
 		   "CPU hotplug and re-entry");
+MODULE_IMPORT_NS(LLPOOL_INTERNAL);

@@ -7,6 +7,11 @@
  *     thread, which frees them there (cross-CPU frees);
  *   - an hrtimer per CPU in hardirq mode allocating and freeing a few pages
  *     every millisecond.
+ * With hoard=1 it does none of that: one hrtimer, on the first online CPU,
+ * allocates a page every tick (tick_us) and keeps it, so that once that
+ * CPU's reserve and the depots are spent it misses (and kicks) every tick
+ * from hardirq; the pages go back when the run ends.  That is the load
+ * under which a refill backoff must hold.
  * The pool stays until the module is removed, so its debugfs stats can be
  * read after the run; the totals are also printed.
  */
@@ -32,12 +37,17 @@ LLPOOL_PARAM_UINT(seconds, 5, 1, 600, "how long to run, in seconds");
 LLPOOL_PARAM_UINT(order, 0, 0, LLPOOL_ORDER_MAX, "page order");
 LLPOOL_PARAM_UINT(high, 64, 4, LLPOOL_HIGH_MAX,
 		  "per-CPU high mark; low is high/4");
+LLPOOL_PARAM_UINT(hoard, 0, 0, 1,
+		  "1: only a hardirq timer on one CPU that allocates and keeps a page each tick");
+LLPOOL_PARAM_UINT(tick_us, 1000, 50, 1000000, "the hardirq timers' period, in microseconds");
 
 #define STRESS_BURST	8
 /* Pages a thread may have in its consumer's inbox: without a bound, a fast
  * producer outruns a slow consumer and the pool refills without limit.
  */
 #define STRESS_INFLIGHT	256
+/* Pages the hoarding timer keeps at most: far more than a pool holds. */
+#define STRESS_HOARD_MAX	8192
 
 struct stress_cpu {
 	struct task_struct *task;
@@ -57,6 +67,9 @@ static unsigned long stress_deadline;
 static atomic_t stress_finished;
 static atomic_t stress_drained;
 static DEFINE_RAW_SPINLOCK(stress_raw_lock);
+/* hoard=1: the pages kept; written by the timer only, read once it is off. */
+static struct page **stress_hoard;
+static unsigned int stress_hoarded;
 
 static void stress_drain(struct stress_cpu *s)
 {
@@ -126,6 +139,17 @@ static enum hrtimer_restart stress_hrt_fn(struct hrtimer *hrt)
 	struct page *pages[4];
 	unsigned int i, n = 0;
 
+	if (hoard) {
+		pages[0] = stress_hoarded < STRESS_HOARD_MAX ?
+			   llpool_alloc(stress_pool) : NULL;
+		if (pages[0]) {
+			stress_hoard[stress_hoarded++] = pages[0];
+			s->irq_allocs++;
+		} else {
+			s->irq_misses++;
+		}
+		goto again;
+	}
 	for (i = 0; i < ARRAY_SIZE(pages); i++) {
 		pages[n] = llpool_alloc(stress_pool);
 		if (pages[n])
@@ -135,9 +159,14 @@ static enum hrtimer_restart stress_hrt_fn(struct hrtimer *hrt)
 	s->irq_misses += ARRAY_SIZE(pages) - n;
 	while (n)
 		llpool_free(stress_pool, pages[--n]);
-	if (time_after(jiffies, stress_deadline))
+again:
+	if (time_after(jiffies, stress_deadline)) {
+		if (hoard)
+			pr_info("done: hoarded %u pages, %lu misses; they go back at unload\n",
+				stress_hoarded, s->irq_misses);
 		return HRTIMER_NORESTART;
-	hrtimer_forward_now(hrt, ms_to_ktime(1));
+	}
+	hrtimer_forward_now(hrt, us_to_ktime(tick_us));
 	return HRTIMER_RESTART;
 }
 
@@ -146,7 +175,7 @@ static int stress_start_timer(void *arg)
 {
 	struct stress_cpu *s = arg;
 
-	hrtimer_start(&s->hrt, ms_to_ktime(1), HRTIMER_MODE_REL_PINNED_HARD);
+	hrtimer_start(&s->hrt, us_to_ktime(tick_us), HRTIMER_MODE_REL_PINNED_HARD);
 	return 0;
 }
 
@@ -162,6 +191,8 @@ static void stress_stop(void)
 		if (s->task)
 			kthread_stop(s->task);
 	}
+	while (stress_hoarded)
+		llpool_free(stress_pool, stress_hoard[--stress_hoarded]);
 	for (i = 0; i < stress_n; i++) {
 		struct stress_cpu *s = &stress_cpus[i];
 
@@ -187,11 +218,21 @@ static int __init stress_init(void)
 	if (IS_ERR(stress_pool))
 		return PTR_ERR(stress_pool);
 
+	if (hoard) {
+		stress_hoard = kvcalloc(STRESS_HOARD_MAX, sizeof(*stress_hoard),
+					GFP_KERNEL);
+		if (!stress_hoard) {
+			llpool_destroy(stress_pool);
+			return -ENOMEM;
+		}
+	}
 	cpus_read_lock();
-	stress_n = num_online_cpus();
+	/* hoard=1: the first online CPU's timer alone. */
+	stress_n = hoard ? 1 : num_online_cpus();
 	stress_cpus = kcalloc(stress_n, sizeof(*stress_cpus), GFP_KERNEL);
 	if (!stress_cpus) {
 		cpus_read_unlock();
+		kvfree(stress_hoard);
 		llpool_destroy(stress_pool);
 		return -ENOMEM;
 	}
@@ -204,6 +245,8 @@ static int __init stress_init(void)
 		s->next = &stress_cpus[i % stress_n];
 		hrtimer_init(&s->hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 		s->hrt.function = stress_hrt_fn;
+		if (hoard)
+			break;
 		s->task = kthread_create_on_cpu(stress_fn, s, cpu, "llpool_stress/%u");
 		if (IS_ERR(s->task))
 			s->task = NULL;
@@ -219,8 +262,8 @@ static int __init stress_init(void)
 			wake_up_process(s->task);
 		smp_call_on_cpu(s->cpu, stress_start_timer, s, false);
 	}
-	pr_info("running %u s on %u CPUs, order %u, high %u\n",
-		seconds, stress_n, order, high);
+	pr_info("running %u s on %u CPUs, order %u, high %u%s\n",
+		seconds, stress_n, order, high, hoard ? ", hoarding" : "");
 	return 0;
 }
 
@@ -228,6 +271,7 @@ static void __exit stress_exit(void)
 {
 	stress_stop();
 	kfree(stress_cpus);
+	kvfree(stress_hoard);
 	llpool_destroy(stress_pool);
 }
 

@@ -34,7 +34,7 @@ wait_done() { llpool_wait_log 'llpool_stress: done' "$1"; }
 balanced() { llpool_books_settled "$ST" >/dev/null; }
 books() { llpool_books "$ST"; }
 
-llpool_begin pool_stress 11
+llpool_begin pool_stress 13
 llpool_load llpool || ktap_exit_fail_msg "modprobe llpool: $lout"
 
 # 1. Bad module parameters: refused, nothing loaded.
@@ -108,6 +108,12 @@ if [ -d $FI ] && [ -f $FI/require-start ]; then
 	echo 0 > $FI/probability
 	[ "$f1" -gt "$f0" ] && [ "$a1" -gt "$a0" ]
 	llpool_result "fault_injection_counted_pool_serves" $? "refill_fails $f0->$f1, allocs $a0->$a1"
+	# Each failed refill run counts one failure, and a failing CPU retries
+	# on its backoff's schedule: 20 ms doubling to 1 s is 8 runs in 3 s;
+	# 10 a CPU allows for a run at each end of the window.
+	ncpu=$(live_cpus | wc -l)
+	[ $(( f1 - f0 )) -le $(( 10 * ncpu )) ]
+	llpool_result "backoff_holds_under_load" $? "$(( f1 - f0 )) failed refill runs in 3 s on $ncpu CPUs (at most $(( 10 * ncpu )))"
 	# Every failure injected into llpool's code must be a refill: a refill
 	# stops at its first failed allocation and counts one refill failure.
 	# An allocation anywhere else in llpool (a fast path, say) would be
@@ -130,12 +136,35 @@ if [ -d $FI ] && [ -f $FI/require-start ]; then
 	llpool_result "recovers_after_injection" $? "$(grep '^cpu' $ST | tr '\n' ' ')"
 	balanced
 	llpool_result "books_balance_after_injection" $? "$(books)"
+	bounded 60 rmmod llpool_stress
+
+	# The backoff holds against a CPU that misses every millisecond from
+	# hardirq while every refill fails: llpool_stress hoard=1 keeps a page
+	# a millisecond on one CPU, which soon spends its reserve and the
+	# depots.  Each miss kicks; the refill must still run on the backoff's
+	# schedule (8 runs in 3 s, 10 allowed), not at every kick.
+	llpool_log_mark pool_stress-hoard
+	llpool_load llpool_stress seconds=8 high=32 hoard=1 tick_us=100
+	echo 100 > $FI/probability
+	i=0
+	until [ "$(stat misses)" -gt 100 ] || [ $i -ge 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	f0=$(stat refill_fails); m0=$(stat misses)
+	sleep 3
+	f1=$(stat refill_fails); m1=$(stat misses)
+	echo 0 > $FI/probability
+	[ $(( m1 - m0 )) -ge 500 ] && [ $(( f1 - f0 )) -ge 1 ] && [ $(( f1 - f0 )) -le 10 ]
+	llpool_result "backoff_holds_under_misses" $? "$(( f1 - f0 )) failed refill runs (1 to 10 allowed) in 3 s of $(( m1 - m0 )) misses from hardirq on one CPU"
+	llpool_wait_log 'llpool_stress: done' 60
+	bounded 60 rmmod llpool_stress
 	fi_restore
 	trap - EXIT INT TERM
-	bounded 60 rmmod llpool_stress
 else
-	for t in fault_injection_counted_pool_serves faults_only_in_refill \
-		 recovers_after_injection books_balance_after_injection; do
+	for t in fault_injection_counted_pool_serves backoff_holds_under_load \
+		 faults_only_in_refill recovers_after_injection \
+		 books_balance_after_injection backoff_holds_under_misses; do
 		ktap_print_msg "$t: no fail_page_alloc stack-trace filter"
 		ktap_test_skip $t
 	done
