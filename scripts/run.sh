@@ -11,16 +11,50 @@ out=${LLPOOL_OUT:-$LLPOOL_REPO/out/run}
 rm -rf "$out"
 "$LLPOOL_REPO/scripts/kernel.sh" "$variant"
 "$LLPOOL_REPO/scripts/modules.sh" "$variant"
-"$LLPOOL_REPO/scripts/boot.sh" "$variant" run "$out" "RUN_SECONDS=${RUN_SECONDS:-10}"
+mkdir -p "$out"
+"$LLPOOL_REPO/scripts/boot.sh" "$variant" run "$out" "RUN_SECONDS=${RUN_SECONDS:-10}" \
+	2> >(tee "$out/boot.txt" >&2)
 
-echo
-echo "== llpool stats after ${RUN_SECONDS:-10} s of load (/sys/kernel/debug/llpool/stress/stats)"
-sed -n '/^@@ DATA-BEGIN stats:stress/,/^@@ DATA-END/p' "$out/results.log" | sed '1d;$d'
-echo
-grep -h 'llpool_stress: ' "$out/console.log" | sed 's/^\[[^]]*\] //'
+stats=$(sed -n '/^@@ DATA-BEGIN stats:stress/,/^@@ DATA-END/p' "$out/results.log" | sed '1d;$d')
+# Churn: pages the pool took from and gave back to the page allocator per
+# 1000 allocations, prefill included; a depot that moves pages between
+# CPUs keeps it low under cross-CPU load.
+churn=$(echo "$stats" | awk -F': ' '$1 == "allocs" {a = $2} $1 == "refilled" {r = $2}
+	$1 == "trimmed" {t = $2}
+	END {if (a) printf "%.1f per 1000 allocations (refilled %d + trimmed %d, %d allocations)", (r + t) * 1000 / a, r, t, a}')
+{
+	echo
+	echo "== llpool stats after ${RUN_SECONDS:-10} s of load (/sys/kernel/debug/llpool/stress/stats)"
+	echo "$stats"
+	echo
+	echo "page allocator traffic: ${churn:-no stats}"
+	echo
+	grep -h 'llpool_stress: ' "$out/console.log" | sed 's/^\[[^]]*\] //'
+} | tee "$out/report.txt"
 echo
 echo "== verdicts"
 src=$(kernel_source)
 "$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$src/tools/testing/kunit/kunit.py" "$out" "$variant/run" |
 	tee "$out/verdict.txt"
-! grep -q '^FAIL ' "$out/verdict.txt"
+! grep -q '^FAIL ' "$out/verdict.txt" || exit 1
+
+# RUN_RECORD=1 keeps this run under results/ with what it was measured on.
+if [ "${RUN_RECORD:-0}" = 1 ]; then
+	rec=$LLPOOL_REPO/results/run.md
+	{
+		echo "# make run"
+		echo
+		echo "Command: \`RUN_SECONDS=${RUN_SECONDS:-10} RUN_RECORD=1 make run\`." \
+			"Date: $(date -u +%Y-%m-%d)."
+		echo
+		echo "llpool $(git -C "$LLPOOL_REPO" describe --always --dirty)," \
+			"kernel $(sed -n 's/^Linux version \([^ ]*\).*/\1/p' "$out/console.log" | head -1) ($variant)," \
+			"${LLPOOL_SMP:-4} vCPUs in 2 NUMA nodes, QEMU $(sed -n 's/.*booting .* vCPUs, \([a-z]*\).*/\1/p' "$out/boot.txt" | tail -1) (wall clock)," \
+			"llpool_stress's load (every CPU allocating bursts and handing them to the next CPU, which frees them; an hrtimer a CPU allocating and freeing in hardirq)."
+		echo
+		echo '```'
+		cat "$out/report.txt"
+		echo '```'
+	} > "$rec"
+	log "recorded in $rec"
+fi
