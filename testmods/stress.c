@@ -166,7 +166,7 @@ again:
 				stress_hoarded, s->irq_misses);
 		return HRTIMER_NORESTART;
 	}
-	hrtimer_forward_now(hrt, us_to_ktime(tick_us));
+	hrtimer_forward_now(hrt, ns_to_ktime((u64)tick_us * NSEC_PER_USEC));
 	return HRTIMER_RESTART;
 }
 
@@ -175,7 +175,8 @@ static int stress_start_timer(void *arg)
 {
 	struct stress_cpu *s = arg;
 
-	hrtimer_start(&s->hrt, us_to_ktime(tick_us), HRTIMER_MODE_REL_PINNED_HARD);
+	hrtimer_start(&s->hrt, ns_to_ktime((u64)tick_us * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_PINNED_HARD);
 	return 0;
 }
 
