@@ -47,6 +47,38 @@ ktap() {
 	result_raw "@@ KTAP-END"
 }
 
+# kunit_suite MODULE: load a KUnit suite module (its one suite, named as
+# the module without _kunit, runs at insmod), ship its results, unload it.
+kunit_suite() {
+	load "$1" && ktap "${1%_kunit}"
+	unload "$1"
+}
+
+# kunit_suites: every *_kunit module in MODDIR, one suite each, but
+# llpool_hotplug_kunit and llpool_rcu_kunit, which the plans run on their
+# own (the rcu suite with rcu_pool_user loaded).  llpool_zone_lock_kunit
+# needs llpool_lockwatch loaded.
+kunit_suites() {
+	local ko m n=0
+	for ko in "$MODDIR"/*_kunit.ko; do
+		m=${ko##*/}
+		m=${m%.ko}
+		case $m in
+		'*_kunit' | llpool_hotplug_kunit | llpool_rcu_kunit) continue ;;
+		esac
+		n=$((n + 1))
+		kunit_suite "$m"
+	done
+	[ "$n" -gt 0 ] || result kunit:modules fail "no *_kunit.ko in $MODDIR"
+}
+
+# stress_run SECONDS: llpool_stress from every CPU and context for SECONDS
+# (a 60 s deadline for its "done" past them), its stats shipped.
+stress_run() {
+	load llpool_stress seconds="$1" && wait_log 'llpool_stress: done' $(($1 + 60)) &&
+		data stats:stress /sys/kernel/debug/llpool/stress/stats && unload llpool_stress
+}
+
 # data NAME FILE: ship a file for the host to show.
 data() {
 	result_raw "@@ DATA-BEGIN $1"

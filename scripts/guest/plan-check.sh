@@ -9,29 +9,15 @@ load llpool_lockwatch
 # KUnit suites run at insmod: every llpool_*_kunit module, one suite each,
 # named as its module without _kunit.  llpool_hotplug_kunit runs next and
 # llpool_rcu_kunit with rcu_pool_user below.
-n=0
-for ko in "$MODDIR"/*_kunit.ko; do
-	m=${ko##*/}
-	m=${m%.ko}
-	case $m in
-	'*_kunit' | llpool_hotplug_kunit | llpool_rcu_kunit) continue ;;
-	esac
-	n=$((n + 1))
-	load "$m"
-	ktap "${m%_kunit}"
-	unload "$m"
-done
-[ "$n" -gt 0 ] || result kunit:modules fail "no *_kunit.ko in $MODDIR"
+kunit_suites
 # CPU hotplug and re-entry into the refill (its own module: one suite).
-load llpool_hotplug_kunit && ktap llpool_hotplug
-unload llpool_hotplug_kunit
+kunit_suite llpool_hotplug_kunit
 tp_check $LLPOOL_TPS
 # The silent half of the annotation control: a spinlock_t in task context
 # without llpool's fast-path annotation is legal, and must stay silent.
 load llpool_control case=plain_spinlock && unload llpool_control
 # A short load from every CPU and context.
-load llpool_stress seconds=3 && wait_log 'llpool_stress: done' 60 &&
-	data stats:stress /sys/kernel/debug/llpool/stress/stats && unload llpool_stress
+stress_run 3
 # Smoke of llpool_bench: every available contender reports every section,
 # and llpool served every attempt in every context (no speed is asserted).
 bench_smoke
@@ -41,8 +27,7 @@ fi
 unload llpool_lockwatch
 # rcu_pool_user and its KUnit suite.
 load rcu_pool_user && tp_arm rcu_pool_user/llpool_rcu_fallback &&
-	load llpool_rcu_kunit && ktap llpool_rcu
-unload llpool_rcu_kunit
+	kunit_suite llpool_rcu_kunit
 tp_check rcu_pool_user/llpool_rcu_fallback
 # Smoke of the kvfree_rcu comparison: it runs and prints every row (no
 # speed is asserted).
