@@ -10,7 +10,11 @@ Reads OUTDIR/results.log (the guest's result channel) and OUTDIR/console.log
 KUnit suites are parsed with the kernel's own tools/testing/kunit/kunit.py.
 The kernel log is scanned for splats: in a normal boot any splat is a
 failure; with --expect, the boot is a negative control and passes only if
-a splat matching REGEX is there.
+a splat matching REGEX is there.  A KCSAN report fails only when it names
+llpool's code (see kcsan_ours); one about the core kernel alone is printed
+as an INFO line, listed and not counted.  With --expect and --counted, the
+control's report must be one that fails a normal boot, and the rest of the
+boot is judged as a normal boot is (any other splat fails it).
 """
 import argparse
 import json
@@ -45,6 +49,17 @@ SPLAT_RE = re.compile("|".join("(?:%s)" % s for s in SPLATS))
 TS_RE = re.compile(r"^\[\s*\d+\.\d+\]\s?")
 MARK_RE = re.compile(r"llpool-mark: (.*)")
 
+# KCSAN's report: "BUG: KCSAN: <kind> in <f> [/ <g>]" up to its closing
+# line of "=" (kernel/kcsan/report.c).
+KCSAN_RE = re.compile(r"BUG: KCSAN: ")
+KCSAN_END_RE = re.compile(r"^={20,}\s*$")
+# Our code in a report: a symbol of one of our modules ("f+0x1/0x2
+# [llpool_control]", or the title's "f [llpool]"; a build id may follow
+# the module name), or a function of ours by its name.
+OUR_MODULE_RE = re.compile(r"\[(?:llpool|llpool_\w+|rcu_pool_user)(?: [0-9a-f]+)?\]")
+OUR_FUNC_RE = re.compile(r"(?<![\w.])(?:__)?(?:llpool|rcu_pool)_\w*")
+FRAME_RE = re.compile(r"(\S+)\+0x[0-9a-f]+/0x[0-9a-f]+")
+
 
 RESULT_FAILS = []
 
@@ -66,9 +81,29 @@ def read(path):
         return ""
 
 
+def kcsan_ours(title, block):
+    """Where a KCSAN report names our code, in its title's functions or in
+    a stack frame, by module tag or by function name: the title, the
+    frame, or None when it does not."""
+    funcs = re.sub(r"^BUG: KCSAN: .*? in ", "", title)
+    if OUR_MODULE_RE.search(funcs) or any(
+            OUR_FUNC_RE.match(f.strip()) for f in funcs.split(" / ")):
+        return title
+    for line in block:
+        m = FRAME_RE.search(line)
+        if m and (OUR_MODULE_RE.search(line) or OUR_FUNC_RE.match(m.group(1))):
+            return line.strip()
+    return None
+
+
 def find_splats(console):
-    """Return (first line, context) of each splat, with the step it was in."""
+    """Return (first line, context, counted) of each splat, with the step
+    it was in.  counted is False for a KCSAN report that does not name our
+    code: such a report is listed, not counted.  A KCSAN report is judged
+    whole, up to its closing line, and one such race reported again (KCSAN
+    repeats a race after KCSAN_REPORT_ONCE_IN_MS) is one splat."""
     splats = []
+    kcsan = {}
     mark = "boot"
     lines = [TS_RE.sub("", l) for l in console.splitlines()]
     skip_until = -1
@@ -77,13 +112,39 @@ def find_splats(console):
         if m:
             mark = m.group(1)
             continue
-        if i <= skip_until or not SPLAT_RE.search(line):
+        # A KCSAN report is delimited: it starts a report of its own even
+        # inside the lines skipped after another splat.
+        is_kcsan = KCSAN_RE.search(line)
+        if (i <= skip_until and not is_kcsan) or not SPLAT_RE.search(line):
+            continue
+        if is_kcsan:
+            title = line[is_kcsan.start():].strip()
+            end = i + 1
+            while end < len(lines) and end < i + 200 and not KCSAN_END_RE.match(lines[end]):
+                end += 1
+            block = lines[i + 1:end]
+            skip_until = end
+            ours = kcsan_ours(title, block)
+            if title in kcsan:
+                idx = kcsan[title][0]
+                kcsan[title][1] += 1
+                splats[idx][2] = splats[idx][2] or ours is not None
+                continue
+            frames = [f.strip() for f in block if FRAME_RE.search(f)][:4]
+            if ours is not None and ours != title and ours not in frames:
+                frames += ["...", ours]
+            kcsan[title] = [len(splats), 1]
+            splats.append([title, "during '%s': %s | %s" % (mark, title, " / ".join(frames)),
+                           ours is not None])
             continue
         ctx = [l for l in lines[i:i + 12] if l.strip()][:6]
-        splats.append((line.strip(), "during '%s': %s" % (mark, " / ".join(ctx))))
+        splats.append((line.strip(), "during '%s': %s" % (mark, " / ".join(ctx)), True))
         # One report spans many lines; count it once.
         skip_until = i + 40
-    return splats
+    for idx, times in kcsan.values():
+        if times > 1:
+            splats[idx][1] += " (reported %d times)" % times
+    return [tuple(s) for s in splats]
 
 
 def kunit_cases(suite_text, kunit_py):
@@ -119,6 +180,9 @@ def main():
     ap.add_argument("outdir")
     ap.add_argument("name")
     ap.add_argument("--expect", help="negative control: regex of the report that must appear")
+    ap.add_argument("--counted", action="store_true",
+                    help="with --expect: the report must be one that fails a normal boot, "
+                    "and every other splat fails as in a normal boot")
     ap.add_argument("--kunit-py", required=True)
     a = ap.parse_args()
 
@@ -182,7 +246,31 @@ def main():
         i += 1
 
     splats = find_splats(console)
-    if a.expect:
+    # KCSAN reports about the core kernel alone: listed, never counted.
+    for first, ctx, counted in splats:
+        if not counted:
+            out("INFO", n + ":kcsan-core", ctx)
+    counted = [s for s in splats if s[2]]
+    if a.expect and a.counted:
+        # The control's report must be there and must be counted; the rest
+        # of the boot is judged as a normal boot.
+        want = re.compile(a.expect)
+        hit = [s for s in counted if want.search(s[1])]
+        listed = [s for s in splats if not s[2] and want.search(s[1])]
+        if hit:
+            out("PASS", n + ":control-detected", hit[0][0] + " (fails a normal boot)")
+        elif listed:
+            out("FAIL", n + ":control-detected",
+                "%r was reported but only listed, not counted: %s" % (a.expect, listed[0][0]))
+        else:
+            out("FAIL", n + ":control-detected",
+                "expected a report matching %r; found %s" % (a.expect, [s[0] for s in splats] or "none"))
+        rest = [s for s in counted if not want.search(s[1])]
+        for first, ctx, _ in rest:
+            out("FAIL", n + ":kernel-log-clean", ctx)
+        if not rest:
+            out("PASS", n + ":kernel-log-clean", "no other splat")
+    elif a.expect:
         # The expected report: a splat in the kernel log, or a failed
         # check in the guest (kmemleak reports through a file).
         want = re.compile(a.expect)
@@ -193,8 +281,8 @@ def main():
         else:
             out("FAIL", n + ":control-detected",
                 "expected a report matching %r; found %s" % (a.expect, [s[0] for s in splats] or "none"))
-    elif splats:
-        for first, ctx in splats:
+    elif counted:
+        for first, ctx, _ in counted:
             out("FAIL", n + ":kernel-log-clean", ctx)
     else:
         out("PASS", n + ":kernel-log-clean")
