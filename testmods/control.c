@@ -31,6 +31,13 @@
  *                        reserve stays intact ("bad_free: reserve intact").
  *   case=destroy_held    llpool_destroy() while pages are still allocated:
  *                        a WARN names the count; the pages are not freed.
+ *   case=kcsan_race      two kthreads on two online CPUs increment one
+ *                        variable with plain (unmarked) loads and stores:
+ *                        KCSAN must report a data race in
+ *                        control_race_inc().  KCSAN samples accesses, so
+ *                        they go on for up to CONTROL_RACE_SECONDS, or until
+ *                        the module is removed (the control boot removes it
+ *                        once the report is in the log).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -38,9 +45,12 @@
 #include <linux/debug_locks.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -49,10 +59,11 @@
 #include "../pool.h"
 
 #define CONTROL_PAGES	16384
+#define CONTROL_RACE_SECONDS	10
 
 static char *control_case = "";
 module_param_named(case, control_case, charp, 0444);
-MODULE_PARM_DESC(case, "raw_alloc, fast_spinlock, plain_spinlock, early_free, leak, bad_free or destroy_held");
+MODULE_PARM_DESC(case, "raw_alloc, fast_spinlock, plain_spinlock, early_free, leak, bad_free, destroy_held or kcsan_race");
 
 static DEFINE_RAW_SPINLOCK(control_raw_lock);
 static DEFINE_SPINLOCK(control_lock);
@@ -188,6 +199,76 @@ static int control_destroy_held(void)
 	return 0;
 }
 
+static unsigned long control_racy;
+static unsigned long control_race_deadline;
+static struct task_struct *control_racers[2];
+
+/*
+ * The race: a plain read-modify-write, from both racers at once.  KCSAN
+ * leaves out of its reports the frames of functions whose names hold
+ * "kcsan_" or "tsan_" (its runtime's), so none of these does.
+ */
+static noinline void control_race_inc(void)
+{
+	control_racy++;
+}
+
+static int control_racer(void *unused)
+{
+	unsigned long n = 0;
+
+	while (!kthread_should_stop() &&
+	       time_before(jiffies, control_race_deadline)) {
+		control_race_inc();
+		if (!(++n % 1024))
+			cond_resched();
+	}
+	/* Past the deadline: wait for kthread_stop() at module removal. */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+static void control_race_stop(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(control_racers); i++) {
+		if (control_racers[i])
+			kthread_stop(control_racers[i]);
+		control_racers[i] = NULL;
+	}
+}
+
+static int control_race(void)
+{
+	unsigned int i, cpu = cpumask_first(cpu_online_mask);
+
+	if (num_online_cpus() < 2)
+		return -ENODEV;
+	control_race_deadline = jiffies + CONTROL_RACE_SECONDS * HZ;
+	for (i = 0; i < ARRAY_SIZE(control_racers); i++) {
+		struct task_struct *t;
+
+		t = kthread_create_on_cpu(control_racer, NULL, cpu,
+					  "llpool_race/%u");
+		if (IS_ERR(t)) {
+			control_race_stop();
+			return PTR_ERR(t);
+		}
+		control_racers[i] = t;
+		cpu = cpumask_next(cpu, cpu_online_mask);
+	}
+	for (i = 0; i < ARRAY_SIZE(control_racers); i++)
+		wake_up_process(control_racers[i]);
+	pr_info("kcsan_race: racing for up to %u s\n", CONTROL_RACE_SECONDS);
+	return 0;
+}
+
 static int control_fast_spinlock(void)
 {
 	control_spinlock(true);
@@ -212,6 +293,7 @@ static const struct {
 	{ "leak", control_make_leak },
 	{ "bad_free", control_bad_free },
 	{ "destroy_held", control_destroy_held },
+	{ "kcsan_race", control_race },
 };
 
 static int __init control_init(void)
@@ -228,6 +310,7 @@ static int __init control_init(void)
 
 static void __exit control_exit(void)
 {
+	control_race_stop();
 }
 
 module_init(control_init);
