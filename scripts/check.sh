@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make check`: every test, ending with "N passed, N failed, N skipped".
 #
-# For each kernel variant in LLPOOL_VARIANTS (default: debug rt debug61):
+# For each kernel variant in LLPOOL_VARIANTS (default: debug rt debug61
+# kcsan):
 #   build the kernel (cached) and the modules (W=1, no warning allowed);
 #   boot the main test plan: KUnit suites, the stress load, lockdep's and
 #   kmemleak's verdicts, and a scan of the whole kernel log for splats;
 #   boot each negative control and require its report (debug only);
 #   boot the other CPU shapes in LLPOOL_TOPOS (debug only; default
 #   "maxcpus 1cpu 16cpu", see topo_boot below);
+#   on kcsan (the debug kernel with KCSAN for KASAN), boot the KCSAN plan
+#   and its control instead (kcsan_boots below);
 # then the hygiene gates (scripts/gates.sh) and the in-tree series' gates
 # (scripts/intree.sh check).
 # LLPOOL_INJECT=raw_alloc adds a deliberate mistake to the main boot, to see
@@ -16,7 +19,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-variants=${LLPOOL_VARIANTS:-debug rt debug61}
+variants=${LLPOOL_VARIANTS:-debug rt debug61 kcsan}
 outroot=${LLPOOL_OUT:-$LLPOOL_REPO/out/check}
 rm -rf "$outroot"
 mkdir -p "$outroot"
@@ -67,6 +70,24 @@ topo_boot() {
 		"$outroot/$v-topo-$t" "$v/topo-$t" | tee -a "$summary"
 }
 
+# The kcsan kernel's boots: scripts/guest/plan-kcsan.sh (the main plan's
+# KUnit suites and stress load under KCSAN; a report naming our code
+# fails, one about the core kernel alone is an INFO line), then its
+# control: llpool_control case=kcsan_race must draw a KCSAN report in
+# its own function, one that fails a normal boot (--counted).  Nothing
+# else is expected of the control: its other verdicts stay as they are.
+kcsan_boots() {
+	local v=$1
+	LLPOOL_BOOT_TIMEOUT=600 "$LLPOOL_REPO/scripts/boot.sh" "$v" kcsan "$outroot/$v-check"
+	"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
+		"$outroot/$v-check" "$v/check" | tee -a "$summary"
+	LLPOOL_BOOT_TIMEOUT=300 "$LLPOOL_REPO/scripts/boot.sh" "$v" control \
+		"$outroot/$v-control-kcsan_race" CONTROL_CASE=kcsan_race
+	"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" --counted \
+		--expect 'BUG: KCSAN: data-race in control_race_inc \[llpool_control\]' \
+		"$outroot/$v-control-kcsan_race" "$v/control-kcsan_race" | tee -a "$summary"
+}
+
 ensure_packages
 src=$(kernel_source)
 kunit_py=$src/tools/testing/kunit/kunit.py
@@ -82,6 +103,10 @@ for v in $variants; do
 		continue
 	fi
 	record "PASS $v:modules-W=1"
+	if [ "$v" = kcsan ]; then
+		kcsan_boots "$v"
+		continue
+	fi
 	# Without it the boots still run; their selftest cases fail.
 	if "$LLPOOL_REPO/scripts/kselftest.sh" "$v"; then
 		record "PASS $v:kselftest-install -- make -C tools/testing/selftests TARGETS=llpool install"
@@ -135,6 +160,12 @@ echo
 if [ "$failed" -gt 0 ]; then
 	echo "Failures:"
 	grep '^FAIL ' "$summary" | sed 's/^/  /'
+	echo
+fi
+# KCSAN reports about the core kernel alone: listed, not counted.
+if grep -q '^INFO ' "$summary"; then
+	echo "Listed, not counted:"
+	grep '^INFO ' "$summary" | sed 's/^/  /'
 	echo
 fi
 log "check took $(( $(date +%s) - t0 )) s; logs in $outroot"

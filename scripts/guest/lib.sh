@@ -133,6 +133,25 @@ lockdep_verdict() {
 	fi
 }
 
+# KCSAN was on for the whole boot (a boot with it off proves nothing) and
+# set watchpoints; its counters are shipped.  Its reports are judged on the
+# host, from the kernel log (scripts/verdict.py): those naming llpool's
+# code fail, the others are listed.
+kcsan_verdict() {
+	local k=/sys/kernel/debug/kcsan set
+	if [ ! -r "$k" ]; then
+		result kcsan:enabled fail "no $k: not a KCSAN kernel"
+		return
+	fi
+	data kcsan "$k"
+	set=$(sed -n 's/^setup_watchpoints: //p' "$k")
+	if grep -q '^enabled: 1' "$k" && [ "${set:-0}" -gt 0 ]; then
+		result kcsan:enabled pass "$(grep -E '^(setup_watchpoints|data_races|races_unknown_origin):' "$k" | tr '\n' ' ')"
+	else
+		result kcsan:enabled fail "$(head -1 "$k"), setup_watchpoints: ${set:-?}"
+	fi
+}
+
 # kmemleak: scan twice (objects must be seen unreferenced in two scans and
 # be older than 5 s); anything reported is a leak.
 kmemleak_check() {

@@ -8,6 +8,13 @@ if [ "$CONTROL_CASE" = bench_ctx_fail ]; then
 	load llpool_lockwatch
 	bench_smoke ctx_fail=nmi
 	unload llpool_lockwatch
+elif [ "$CONTROL_CASE" = kcsan_race ]; then
+	# The racers run for up to 10 s; they stop at rmmod once KCSAN has
+	# reported them.
+	load llpool_control case=kcsan_race &&
+		wait_log 'BUG: KCSAN: data-race in control_race_inc' 15
+	unload llpool_control
+	kcsan_verdict
 else
 	load llpool_control case="$CONTROL_CASE"
 fi
