@@ -1606,7 +1606,7 @@ static int llpool_alloc_depots(struct llpool *pool)
 			return -ENOMEM;
 		pool->depot[node] = d;
 		d->node = node;
-		d->base = kvcalloc_node(n, sizeof(*d->base), GFP_KERNEL,
+		d->base = kvzalloc_node(array_size(n, sizeof(*d->base)), GFP_KERNEL,
 					llpool_depot_mem_node(d));
 		if (!d->base)
 			return -ENOMEM;
