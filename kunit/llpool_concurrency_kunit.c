@@ -488,7 +488,7 @@ static void llpool_reentry_from_nmi(struct kunit *test)
  * only if this CPU's reserve is empty; nested frees go back into the
  * depot, so NMIs that allocate and free do not drain it.
  */
-#define LLPOOL_STORM_MS		3000
+#define LLPOOL_STORM_MS		2000
 #define LLPOOL_STORM_HOLD	5
 #define LLPOOL_STORM_LOW	16
 #define LLPOOL_STORM_HIGH	64

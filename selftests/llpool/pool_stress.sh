@@ -147,7 +147,7 @@ if [ -d $FI ] && [ -f $FI/require-start ]; then
 	# the fix this shape gave 5 runs too; backoff_holds_under_load above,
 	# with every CPU busy, gave 84 and 129 of its 40.)
 	llpool_log_mark pool_stress-hoard
-	llpool_load llpool_stress seconds=8 high=32 hoard=1
+	llpool_load llpool_stress seconds=6 high=32 hoard=1
 	echo 100 > $FI/probability
 	i=0
 	until [ "$(stat misses)" -gt 100 ] || [ $i -ge 50 ]; do
