@@ -150,8 +150,10 @@ static __always_inline void llpool_count(struct llpool *pool,
  * the pages back to the page allocator, which other CPUs would only
  * refill from again.  A grown magazine's table slot is written before its
  * first push, whose cmpxchg publishes both.  Growth adds room, not pages:
- * an idle pool's depots are still trimmed to their stock, and the empty
- * magazines stay (144 bytes each) until the pool is destroyed.
+ * the reaper still trims the depots (see "Idle pools and memory
+ * pressure"), and the empty magazines stay (144-byte objects, in
+ * kmalloc-192) until the pool is destroyed.  No growth while the CPU's
+ * refill backs off, and none that would need reclaim.
  */
 #define LLPOOL_HEAD_BITS	16
 #define LLPOOL_HEAD_MASK	((1UL << LLPOOL_HEAD_BITS) - 1)
@@ -373,7 +375,8 @@ static unsigned int llpool_depot_grow(struct llpool *pool,
 	for (added = 0; added < n; added++) {
 		if (atomic_read(&d->nr_mags) >= d->max_mags)
 			break;
-		m = kzalloc_node(sizeof(*m), GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN,
+		/* Room is worth no reclaim: without it pages are trimmed. */
+		m = kzalloc_node(sizeof(*m), GFP_NOWAIT | __GFP_NOWARN,
 				 llpool_depot_mem_node(d));
 		if (!m)
 			break;
@@ -657,7 +660,7 @@ EXPORT_SYMBOL_NS_GPL(__llpool_free_check, LLPOOL);
 /*
  * A kick brings a pending run forward when the stack is at or below @low:
  * the run then only meant to look again later (see llpool_run_end()).
- * Never during a backoff, which llpool_kick() has ruled out.
+ * Never during a backoff, which the callers have ruled out.
  */
 static bool llpool_bring_forward(struct llpool_cpu *c)
 {
@@ -674,7 +677,7 @@ static bool llpool_bring_forward(struct llpool_cpu *c)
  */
 static bool llpool_work_due(struct llpool_cpu *c)
 {
-	if (READ_ONCE(c->backoff))
+	if (READ_ONCE(c->backing_off))
 		return true;
 	return delayed_work_pending(&c->work) &&
 	       (!timer_pending(&c->work.timer) || !llpool_bring_forward(c));
@@ -762,11 +765,11 @@ static void llpool_kick_fn(struct irq_work *kick)
 
 	/*
 	 * On this CPU, so @live cannot change under us, and the worker (bound
-	 * here) is either before or after its write of @backoff: a backoff
-	 * seen here stands, and a kick that queues just before it is written
-	 * is pushed back by the run's re-arm.
+	 * here) is either before or after its write of @backing_off: a
+	 * backoff seen here stands, and a kick that queues just before it is
+	 * written is pushed back by the run's re-arm.
 	 */
-	if (READ_ONCE(c->backoff))
+	if (READ_ONCE(c->backing_off))
 		return;
 	if (llpool_bring_forward(c))
 		llpool_rearm_work(c, 0);
@@ -854,18 +857,31 @@ static unsigned long llpool_depot_trim(struct llpool *pool,
 				       struct llpool_depot *d, unsigned int keep,
 				       unsigned long max)
 {
+	struct page *batch[LLPOOL_MAG_MAX];
 	unsigned long freed = 0;
 	struct llpool_mag *m;
+	unsigned int n;
 
 	while (freed < max && atomic_read(&d->pages) > keep) {
+		/*
+		 * A magazine off the lists is lost to everyone else: empty it
+		 * with preemption off, and free its pages after (zone->lock
+		 * sleeps on PREEMPT_RT).
+		 */
+		preempt_disable();
 		m = llpool_depot_take(d);
+		n = m ? m->nr : 0;
+		if (m) {
+			memcpy(batch, m->pages, n * sizeof(*batch));
+			m->nr = 0;
+			llpool_depot_return(d, m);
+		}
+		preempt_enable();
 		if (!m)
 			break;
-		freed += m->nr;
+		freed += n;
 		llpool_count(pool, LLPOOL_DEPOT_GETS, 1);
-		llpool_free_pages(pool, m->pages, m->nr);
-		m->nr = 0;
-		llpool_depot_return(d, m);
+		llpool_free_pages(pool, batch, n);
 		cond_resched();
 	}
 	return freed;
@@ -907,9 +923,10 @@ static void llpool_drain_spill(struct llpool_cpu *c)
 		 * Frees outran the depot's room: make room and keep the pages,
 		 * with a stack's worth of magazines to spare, so that the next
 		 * full stacks unload whole magazines instead of spilling page
-		 * by page into magazines of their own.
+		 * by page into magazines of their own.  Not while a refill
+		 * backs off: memory is short, and the pages are wanted back.
 		 */
-		if (taken < n &&
+		if (taken < n && !READ_ONCE(c->backing_off) &&
 		    llpool_depot_grow(pool, d, DIV_ROUND_UP(n - taken, pool->mag) +
 					       DIV_ROUND_UP(pool->high, pool->mag)))
 			taken += llpool_depot_fill(pool, d, batch + taken, n - taken);
@@ -954,20 +971,25 @@ static unsigned int llpool_refill_from(struct llpool_cpu *c,
 				       struct llpool_depot *d)
 {
 	struct llpool *pool = c->pool;
-	int surplus = atomic_read(&d->pages) - llpool_depot_stock(pool, d);
+	int stock = llpool_depot_stock(pool, d), surplus;
 	struct llpool_mag *m;
 	unsigned int taken;
 
-	if (surplus <= 0)
+	if (atomic_read(&d->pages) <= stock)
 		return 0;
 	/* A magazine off the lists is lost to everyone else: be quick. */
 	preempt_disable();
-	m = llpool_depot_take(d);
+	m = llpool_mag_pop(d, &d->full);
 	if (!m) {
 		preempt_enable();
 		return 0;
 	}
-	taken = llpool_stack_move(c, m->pages, min_t(unsigned int, m->nr, surplus),
+	/*
+	 * The surplus as this take leaves it: workers of the node racing us
+	 * each see the others' takes, and together leave the stock.
+	 */
+	surplus = atomic_sub_return(m->nr, &d->pages) + (int)m->nr - stock;
+	taken = llpool_stack_move(c, m->pages, clamp_t(int, surplus, 0, m->nr),
 				  c->cap, true);
 	/* What did not fit (frees raced us) stays in the magazine. */
 	memmove(m->pages, m->pages + taken, (m->nr - taken) * sizeof(*m->pages));
@@ -995,7 +1017,8 @@ static unsigned int llpool_refill_from_depot(struct llpool_cpu *c)
 	unsigned int taken;
 
 	taken = llpool_refill_from(c, llpool_depot(pool, node));
-	if (taken || nr_node_ids == 1)
+	/* __GFP_THISNODE: the pool's pages come from the CPU's node only. */
+	if (taken || nr_node_ids == 1 || (pool->gfp & __GFP_THISNODE))
 		return taken;
 	for_each_node(n) {
 		if (n == node)
@@ -1036,8 +1059,9 @@ static int llpool_stock_depot(struct llpool_cpu *c)
  * The worker drains the spill list (onto the stack up to @high, then into
  * the depot, the rest back to the page allocator), fills the stack to
  * @high (from the depots' surplus above their stock first, its own node's
- * and then the others', at most a stack's worth of pages a run; then from
- * the page allocator on the CPU's node), and tops the
+ * and then the others' unless the pool's gfp has __GFP_THISNODE, about a
+ * stack's worth of pages a run; then from the page allocator on the CPU's
+ * node), and tops the
  * depot's stock up by one magazine.  When an allocation fails it retries
  * after a backoff that doubles from 20 ms up to 1 s, and no kick shortens
  * it (see "The end of a run"): a CPU that misses every millisecond while
@@ -1152,13 +1176,18 @@ static void llpool_give_back(struct llpool_cpu *c)
  * Every run of the worker that may refill, and the online callback, end in
  * llpool_run_end(), which decides the next run:
  *
- * - During a backoff (@backoff set), the next run is exactly @backoff
- *   away: mod_delayed_work_on() replaces whatever a kick queued while this
- *   run executed, and kicks do nothing until a run gets pages from the
- *   page allocator again and clears @backoff (a run the depots served
- *   tells nothing of memory: the backoff stands, undoubled).  So a backoff
- *   always holds, and @backoff set means "the work is queued or running,
- *   and will re-arm": no kick is lost by ignoring it.
+ * - During a backoff (@backing_off set), the next run is at @retry_at:
+ *   mod_delayed_work_on() replaces whatever a kick queued while this run
+ *   executed, and kicks do nothing.  A failed refill sets @retry_at
+ *   @backoff from now, @backoff doubling from 20 ms to 1 s; a run that
+ *   only trimmed (a shrinker's or the reaper's request, which brings the
+ *   run forward) leaves @retry_at where it was.  The backoff ends with a
+ *   run that gets pages from the page allocator (@backoff back to 0) or
+ *   that needs none (the stack at @high and the depot stocked without
+ *   asking: @backoff kept, so that a new failure backs off longer).  So a
+ *   backoff always holds, and, while the CPU is live and the pool not
+ *   dying, @backing_off set means "the work is queued or running, and will
+ *   re-arm": no kick is lost by ignoring it.
  * - Otherwise, contexts nested in the run's batches did not kick (they
  *   see @batching): if they left pages spilled, or the stack is below
  *   @low, the run looks again 20 ms later, not at once, so that a probe
@@ -1171,13 +1200,24 @@ static void llpool_give_back(struct llpool_cpu *c)
  */
 static void llpool_run_end(struct llpool_cpu *c)
 {
-	unsigned long backoff = READ_ONCE(c->backoff);
+	unsigned long retry_at = READ_ONCE(c->retry_at), now = jiffies;
 
-	if (backoff)
-		llpool_rearm_work(c, backoff);
+	if (READ_ONCE(c->backing_off))
+		llpool_rearm_work(c, time_after(retry_at, now) ? retry_at - now : 0);
 	else if (atomic_read(&c->nr_spill) > 0 ||
 		 llpool_reserved(c) < c->pool->low)
 		llpool_queue_work(c, LLPOOL_BACKOFF_MIN);
+}
+
+/* A refill failed: retry later, less often each time; kicks do nothing. */
+static void llpool_back_off(struct llpool_cpu *c)
+{
+	unsigned long backoff = clamp_t(unsigned long, READ_ONCE(c->backoff) * 2,
+					LLPOOL_BACKOFF_MIN, LLPOOL_BACKOFF_MAX);
+
+	WRITE_ONCE(c->backoff, backoff);
+	WRITE_ONCE(c->retry_at, jiffies + backoff);
+	WRITE_ONCE(c->backing_off, true);
 }
 
 static void llpool_work_fn(struct work_struct *work)
@@ -1209,17 +1249,13 @@ static void llpool_work_fn(struct work_struct *work)
 			llpool_count(pool, LLPOOL_SHRUNK, freed);
 	} else {
 		got = llpool_refill(c);
-		/*
-		 * The backoff ends when the page allocator gives again, not
-		 * when a run had no need of it (the depots served it).
-		 */
+		if (got < 0)
+			llpool_back_off(c);
+		else
+			/* See "The end of a run": gave, or none was needed. */
+			WRITE_ONCE(c->backing_off, false);
 		if (got > 0)
 			WRITE_ONCE(c->backoff, 0);
-		else if (got < 0)
-			/* Memory is short: retry later, less often each time. */
-			WRITE_ONCE(c->backoff,
-				   clamp_t(unsigned long, READ_ONCE(c->backoff) * 2,
-					   LLPOOL_BACKOFF_MIN, LLPOOL_BACKOFF_MAX));
 	}
 	llpool_run_end(c);
 }
@@ -1259,22 +1295,34 @@ static void llpool_request_trim(struct llpool_cpu *c, int why)
 		WRITE_ONCE(c->trim, why);
 	else
 		cmpxchg(&c->trim, LLPOOL_TRIM_NONE, why);
-	llpool_queue_work(c, 0);
+	/*
+	 * Now, also during a backoff: a trim does not call the page
+	 * allocator, and the run re-arms for the backoff's @retry_at.
+	 */
+	llpool_rearm_work(c, 0);
 }
 
 /*
- * Every depot down to its stock, until @max pages are freed; any CPU.
- * Returns the pages freed.
+ * Every depot down to its stock (with @half, by half its surplus above
+ * the stock), until @max pages are freed; any CPU.  Returns the pages
+ * freed.
  */
-static unsigned long llpool_trim_depots(struct llpool *pool, unsigned long max)
+static unsigned long llpool_trim_depots(struct llpool *pool, unsigned long max,
+					bool half)
 {
+	unsigned int keep, pages;
 	unsigned long freed = 0;
+	struct llpool_depot *d;
 	int node;
 
-	for_each_node(node)
-		freed += llpool_depot_trim(pool, pool->depot[node],
-					   llpool_depot_stock(pool, pool->depot[node]),
-					   max - min(freed, max));
+	for_each_node(node) {
+		d = pool->depot[node];
+		keep = llpool_depot_stock(pool, d);
+		pages = max(atomic_read(&d->pages), 0);
+		if (half && pages > keep)
+			keep += (pages - keep) / 2;
+		freed += llpool_depot_trim(pool, d, keep, max - min(freed, max));
+	}
 	return freed;
 }
 
@@ -1286,7 +1334,9 @@ static unsigned long llpool_trim_depots(struct llpool *pool, unsigned long max)
  * delayed work per pool: an idle machine is not woken for it) compares
  * each online CPU's allocations and frees with its last look; a CPU above
  * @low that did neither for two looks in a row is trimmed by its worker,
- * and when no CPU did anything the depots are trimmed to their stock.
+ * and when no CPU did anything the depots are trimmed to their stock
+ * (when some CPU did, by half their surplus above it: a depot grown by a
+ * burst gives it back over a few periods even under a steady load).
  *
  * Under memory pressure the pool's shrinker gives back the depots' pages
  * above their stock at once (the depot lists are lock-free, so from
@@ -1322,8 +1372,12 @@ static void llpool_reap_fn(struct work_struct *work)
 			WRITE_ONCE(c->idle, !idle);
 		}
 	}
-	if (!busy)
-		llpool_trim_depots(pool, ULONG_MAX);
+	/*
+	 * Idle, the depots go down to their stock; busy, by half their
+	 * surplus, so that what a burst left there does not stay for as long
+	 * as some CPU keeps the pool busy.
+	 */
+	llpool_trim_depots(pool, ULONG_MAX, busy);
 	if (!READ_ONCE(pool->dying))
 		queue_delayed_work(llpool_wq, &pool->reap, LLPOOL_REAP_DELAY);
 }
@@ -1383,7 +1437,7 @@ static unsigned long llpool_shrink_scan(struct shrinker *shrinker,
 	struct llpool_cpu *c;
 	unsigned int cpu, nr;
 
-	freed = llpool_trim_depots(pool, sc->nr_to_scan);
+	freed = llpool_trim_depots(pool, sc->nr_to_scan, false);
 	llpool_count(pool, LLPOOL_SHRUNK, freed);
 	for_each_online_cpu(cpu) {
 		if (freed + asked >= sc->nr_to_scan)
@@ -1449,11 +1503,12 @@ static int llpool_cpu_online(unsigned int cpu, struct hlist_node *node)
 	WRITE_ONCE(c->trim, LLPOOL_TRIM_NONE);
 	WRITE_ONCE(c->idle, false);
 	WRITE_ONCE(c->backoff, 0);
+	WRITE_ONCE(c->backing_off, false);
 	/* The hotplug thread of @cpu: llpool_stack_move() pushes from here. */
 	filled = llpool_refill(c) >= 0;
 	/* If memory is short, a backoff, set before kicks can see @live. */
 	if (!filled)
-		WRITE_ONCE(c->backoff, LLPOOL_BACKOFF_MIN);
+		llpool_back_off(c);
 	WRITE_ONCE(c->live, true);
 	/*
 	 * Kicks were off until now: a page a context nested in the refill

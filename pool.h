@@ -78,9 +78,12 @@
  * before they queue, so they can queue a CPU's work just after that
  * cancel.  Such an item runs on whatever CPU the workqueue gives an
  * unbound CPU's work, finds @live clear and only drains the spill list
- * (empty: only the dead CPU spilled to it); a new online callback, or
- * llpool_destroy(), cancels it if it has not run.  No llpool operation
- * waits for a CPU that is not online.
+ * (the llist is atomic, and off its CPU the worker never touches the
+ * stack, so it may even race the dying CPU's last spills and the dead
+ * callback); if the CPU comes back before it ran, its worker pool is
+ * rebound first and it runs there, draining before @live is set or as an
+ * ordinary run after; llpool_destroy() cancels it if it has not run.  No
+ * llpool operation waits for a CPU that is not online.
  */
 
 /**
@@ -285,7 +288,10 @@ struct llpool_stats {
  * @nr_spill: pages on @spill.
  * @kick: irq_work that queues @work.
  * @work: refill.
- * @backoff: current refill backoff in jiffies, 0 when refills succeed.
+ * @backoff: the last refill backoff in jiffies, which the next failure
+ *	doubles; 0 once the page allocator last gave pages.
+ * @retry_at: while @backing_off, the jiffies of the next refill.
+ * @backing_off: a failed refill is waiting for @retry_at: kicks do nothing.
  * @reap_mark: the CPU's allocations plus frees when the reaper last looked.
  * @idle: the reaper found the CPU idle once: next time it is trimmed.
  * @trim: what the worker's next run trims the stack to @low for: 0 for
@@ -311,8 +317,10 @@ struct llpool_stats {
  * - @spill: llist_add() from the owning CPU in any context; emptied with
  *   llist_del_all() by the worker, hotplug and teardown.  @nr_spill follows
  *   it and may lag by the pages in flight.
- * - @backoff: written by the worker, and the online callback before the
- *   CPU is live (its work is cancelled then); read racily by the kick.
+ * - @backoff, @retry_at: the worker, and the online callback before the
+ *   CPU is live.  @backing_off: written by them too; read racily by the
+ *   kick on the CPU (on the same CPU as the bound worker, so before or
+ *   after a write, never in the middle of a run's decision).
  * - @reap_mark, @idle: the reaper (one work item, never concurrent with
  *   itself); @idle is also cleared by the online callback, a racy write
  *   that costs at most one reaper period.
@@ -336,11 +344,13 @@ struct llpool_cpu {
 	struct irq_work kick;
 	struct delayed_work work;
 	unsigned long backoff;
+	unsigned long retry_at;
 	unsigned long reap_mark;
 	int trim;
 	bool idle;
 	bool live;
 	bool batching;
+	bool backing_off;
 	struct llpool *pool;
 	unsigned int cpu;
 	int node;

@@ -154,7 +154,7 @@ static __always_inline void llpool_rcu_close_block(struct llpool_rcu_cpu *c,
 						   struct llpool_rcu_block *b)
 {
 	b->gp = get_state_synchronize_rcu();
-	c->cur = NULL;
+	WRITE_ONCE(c->cur, NULL);
 	llist_add(&b->node, &c->closed);
 }
 
@@ -200,7 +200,7 @@ int llpool_rcu_free(struct llpool_rcu *r, void *ptr)
 		b = page_address(page);
 		b->nr = 0;
 		b->start = jiffies;
-		c->cur = b;
+		WRITE_ONCE(c->cur, b);
 		kick = true;		/* arm the timeout */
 	}
 	b->ptrs[b->nr++] = ptr;
