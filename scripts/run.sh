@@ -41,13 +41,15 @@ src=$(kernel_source)
 # RUN_RECORD=1 keeps this run under results/ with what it was measured on.
 if [ "${RUN_RECORD:-0}" = 1 ]; then
 	rec=$LLPOOL_REPO/results/run.md
+	# Before the record is written: writing it dirties the tree.
+	commit=$(git -C "$LLPOOL_REPO" describe --always --dirty)
 	{
 		echo "# make run"
 		echo
 		echo "Command: \`RUN_SECONDS=${RUN_SECONDS:-10} RUN_RECORD=1 make run\`." \
 			"Date: $(date -u +%Y-%m-%d)."
 		echo
-		echo "llpool $(git -C "$LLPOOL_REPO" describe --always --dirty)," \
+		echo "llpool $commit," \
 			"kernel $(sed -n 's/^Linux version \([^ ]*\).*/\1/p' "$out/console.log" | head -1) ($variant)," \
 			"${LLPOOL_SMP:-4} vCPUs in 2 NUMA nodes, QEMU $(sed -n 's/.*booting .* vCPUs, \([a-z]*\).*/\1/p' "$out/boot.txt" | tail -1) (wall clock)," \
 			"llpool_stress's load (every CPU allocating bursts and handing them to the next CPU, which frees them; an hrtimer a CPU allocating and freeing in hardirq)."
