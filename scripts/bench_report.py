@@ -247,6 +247,16 @@ def main():
                     % ((what,) + tuple(ch[:4])))
             t.text(line)
             ratios.append(line)
+    for label, what in (("ring-warmup", "first run"),
+                        ("ring", "second run on the same pool, steady state")):
+        ch = by.get("churn", {}).get(label)
+        if ch:
+            line = ("Churn (a ring: each of %s CPUs frees what the previous one allocated, "
+                    "across the NUMA nodes; llpool, %s): %s allocations, %s pages refilled "
+                    "and %s trimmed: %s per 1000 allocations, %s NULLs."
+                    % ((ch[5], what) + tuple(ch[:5])))
+            t.text(line)
+            ratios.append(line)
 
     with open(out(".md"), "w") as f:
         f.write("\n".join(t.md).lstrip("\n") + "\n")

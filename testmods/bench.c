@@ -39,8 +39,10 @@
  *   pcpdrain  successes out of 64 attempts once this CPU's pcplist is
  *             drained (by __GFP_NO_LOCKS), memory plentiful
  *   churn     llpool only: one CPU allocates, another frees what it got
- *             (producer/consumer); pages llpool refilled from and trimmed
- *             to the page allocator per 1000 allocations
+ *             (producer/consumer), then every CPU hands what it allocates
+ *             to the next CPU in a ring (make run's pattern); pages llpool
+ *             refilled from and trimmed to the page allocator per 1000
+ *             allocations
  *   size      llpool only: pages one CPU gets in a burst before NULL, and
  *             the memory per CPU at rest and at most, for a few sizes
  *   legal     under raw_spin_lock_irqsave(): acquisitions of locks that
@@ -925,6 +927,165 @@ static void bench_churn(const char *label)
 		div64_u64((refilled + trimmed) * 1000, allocs ?: 1), b.misses);
 }
 
+/* ==== churn: a ring across every CPU ===================================== */
+
+/*
+ * make run's pattern: every online CPU allocates and hands each page to
+ * the next online CPU (the last to the first, so across the NUMA nodes),
+ * which frees it.  The CPUs run at different speeds, so some free more
+ * than they allocate and others the reverse: what one CPU's frees leave
+ * over has to reach another CPU's allocations through the depots, not
+ * the page allocator.  Counted on every online CPU, @allocs allocations a
+ * CPU, each CPU holding at most BENCH_RESERVE / 2 pages in flight.  Run
+ * twice on the same pool, as the producer/consumer churn is.
+ */
+struct bench_ring_cpu {
+	unsigned int allocs;		/* to make */
+	struct llist_head inbox;	/* pages the previous CPU allocated */
+	atomic_t inflight;		/* ours, not yet freed by the next CPU */
+	struct bench_ring_cpu *next;
+	unsigned long misses;
+	struct completion done;
+};
+
+static atomic_t bench_ring_inflight;	/* every CPU's pages in flight */
+static atomic_t bench_ring_producing;	/* CPUs still allocating */
+
+static void bench_ring_drain(struct bench_ring_cpu *me, struct bench_ring_cpu *prev)
+{
+	struct llist_node *node, *next;
+
+	llist_for_each_safe(node, next, llist_del_all(&me->inbox)) {
+		llpool_free(bench_llpool, virt_to_page(node));
+		atomic_dec(&prev->inflight);
+		atomic_dec(&bench_ring_inflight);
+	}
+}
+
+static int bench_ring_thread(void *arg)
+{
+	struct bench_ring_cpu **pair = arg;	/* this CPU's and the previous one's */
+	struct bench_ring_cpu *me = pair[0], *prev = pair[1];
+	struct page *page;
+	unsigned int i = 0;
+
+	while (i < me->allocs) {
+		bench_ring_drain(me, prev);
+		if (atomic_read(&me->inflight) >= BENCH_RESERVE / 2) {
+			cond_resched();
+			continue;
+		}
+		page = llpool_alloc(bench_llpool);
+		i++;
+		if (!page) {
+			me->misses++;
+			cond_resched();
+			continue;
+		}
+		atomic_inc(&me->inflight);
+		atomic_inc(&bench_ring_inflight);
+		llist_add(page_address(page), &me->next->inbox);
+		if (!(i % 256))
+			cond_resched();
+	}
+	/*
+	 * Every page counted in bench_ring_inflight is on some CPU's inbox,
+	 * and every CPU drains its own until no CPU allocates any more and
+	 * none is in flight anywhere.  A CPU that stopped draining while
+	 * another still allocated would strand the pages handed to it.  The
+	 * decrement is fully ordered after this CPU's increments of
+	 * bench_ring_inflight; the acquire below orders the reads of
+	 * bench_ring_inflight after every CPU's decrement.
+	 */
+	atomic_dec_return(&bench_ring_producing);
+	while (atomic_read_acquire(&bench_ring_producing) ||
+	       atomic_read(&bench_ring_inflight)) {
+		bench_ring_drain(me, prev);
+		cond_resched();
+	}
+	kthread_complete_and_exit(&me->done, 0);
+}
+
+static u64 bench_ring_count(enum llpool_counter i)
+{
+	unsigned int cpu;
+	u64 sum = 0;
+
+	for_each_online_cpu(cpu)
+		sum += local_read(&per_cpu_ptr(bench_llpool->pcpu, cpu)->stat[i]);
+	return sum;
+}
+
+static void bench_churn_ring(const char *label, unsigned int allocs)
+{
+	struct bench_ring_cpu *ring, *r;
+	struct bench_ring_cpu *(*args)[2];
+	u64 allocs, refilled, trimmed, a0, r0, t0;
+	unsigned long misses = 0;
+	struct task_struct **t;
+	unsigned int n = 0, i, cpu;
+	int err = -ENOMEM;
+
+	if (IS_ERR_OR_NULL(bench_llpool)) {
+		pr_info("csv,unavailable,churn,%d\n", -ENODEV);
+		return;
+	}
+	/* The CPUs stay online: the bench runs while nothing hotplugs. */
+	ring = kcalloc(nr_cpu_ids, sizeof(*ring), GFP_KERNEL);
+	args = kcalloc(nr_cpu_ids, sizeof(*args), GFP_KERNEL);
+	t = kcalloc(nr_cpu_ids, sizeof(*t), GFP_KERNEL);
+	if (!ring || !args || !t)
+		goto out;
+	for_each_online_cpu(cpu) {
+		r = &ring[n];
+		r->allocs = allocs;
+		init_llist_head(&r->inbox);
+		atomic_set(&r->inflight, 0);
+		init_completion(&r->done);
+		t[n] = kthread_create_on_cpu(bench_ring_thread, args[n], cpu, "llpool_bench/%u");
+		if (IS_ERR(t[n])) {
+			err = PTR_ERR(t[n]);
+			goto stop;
+		}
+		n++;
+	}
+	if (n < 2) {
+		err = -ENODEV;
+		goto stop;
+	}
+	for (i = 0; i < n; i++) {
+		ring[i].next = &ring[(i + 1) % n];
+		args[i][0] = &ring[i];
+		args[i][1] = &ring[(i + n - 1) % n];
+	}
+	atomic_set(&bench_ring_inflight, 0);
+	atomic_set(&bench_ring_producing, n);
+	a0 = bench_ring_count(LLPOOL_ALLOCS);
+	r0 = bench_ring_count(LLPOOL_REFILLED);
+	t0 = bench_ring_count(LLPOOL_TRIMMED);
+	for (i = 0; i < n; i++)
+		wake_up_process(t[i]);
+	for (i = 0; i < n; i++) {
+		wait_for_completion(&ring[i].done);
+		misses += ring[i].misses;
+	}
+	allocs = bench_ring_count(LLPOOL_ALLOCS) - a0;
+	refilled = bench_ring_count(LLPOOL_REFILLED) - r0;
+	trimmed = bench_ring_count(LLPOOL_TRIMMED) - t0;
+	pr_info("csv,churn,%s,%llu,%llu,%llu,%llu,%lu,%u\n", label, allocs, refilled, trimmed,
+		div64_u64((refilled + trimmed) * 1000, allocs ?: 1), misses, n);
+	goto out;
+stop:
+	/* Not woken yet: kthread_stop() ends them before their function runs. */
+	while (n)
+		kthread_stop(t[--n]);
+	pr_info("csv,unavailable,churn,%d\n", err);
+out:
+	kfree(t);
+	kfree(args);
+	kfree(ring);
+}
+
 /* ==== size: what a reserve size buys ===================================== */
 
 /*
@@ -1063,6 +1224,8 @@ static int __init bench_init(void)
 		bench_pcpdrain();
 		bench_churn("llpool-warmup");
 		bench_churn("llpool");
+		bench_churn_ring("ring-warmup", smoke ? pairs / 8 : pairs);
+		bench_churn_ring("ring", smoke ? pairs / 8 : pairs);
 		if (!smoke) {
 			bench_size();
 			bench_exhaust();

@@ -110,8 +110,10 @@ bench_smoke() {
 		[ -n "$row" ] && [ "$att" -gt 0 ] && [ "$att" = "$ok" ] ||
 			smoke_bad="$smoke_bad ctx-$x:${ok:-?}/${att:-?}"
 	done
-	# The producer/consumer churn needs two CPUs; the check boot has four.
+	# The producer/consumer churn and the ring need two CPUs; the check
+	# boot has four.
 	dmesg | grep -qE 'llpool_bench: csv,churn,llpool,[0-9]' || smoke_bad="$smoke_bad churn:0/1"
+	dmesg | grep -qE 'llpool_bench: csv,churn,ring,[0-9]' || smoke_bad="$smoke_bad churn-ring:0/1"
 	if [ -z "$smoke_bad" ] && [ "$smoke_avail" -gt 0 ] && dmesg | grep -q 'llpool_bench: done'; then
 		result bench:smoke pass "$smoke_avail contenders"
 	else
