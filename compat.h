@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * llpool's differences between the kernels it builds for (6.1 to 6.12), in
- * one place.  Nothing else in the tree tests a kernel version.
+ * llpool's differences between the kernels it builds for (6.1, 6.12 and
+ * 7.3, tested; the releases between are likely to work), in one place.
+ * Nothing else in the tree tests a kernel version.  Each difference is
+ * keyed on the release that made it.
  */
 #ifndef _LLPOOL_COMPAT_H
 #define _LLPOOL_COMPAT_H
@@ -10,6 +12,24 @@
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/version.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "llpool needs Linux 6.1 or newer (tested: 6.1, 6.12, 7.3)"
+#endif
+
+/*
+ * Symbol namespaces: a string since 6.13 (EXPORT_SYMBOL_NS_GPL(f, "NS"),
+ * MODULE_IMPORT_NS("NS")), a bare word before, which the macros turned
+ * into a string themselves (__stringify() expands LLPOOL_NS first).
+ * LLPOOL is the API; LLPOOL_INTERNAL the hooks llpool's own tests use.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define LLPOOL_NS		"LLPOOL"
+#define LLPOOL_INTERNAL_NS	"LLPOOL_INTERNAL"
+#else
+#define LLPOOL_NS		LLPOOL
+#define LLPOOL_INTERNAL_NS	LLPOOL_INTERNAL
+#endif
 
 /*
  * Shrinkers: allocated by shrinker_alloc() with a private_data pointer
@@ -151,6 +171,72 @@ llpool_cache_create_unmerged(const char *name, unsigned int size)
 {
 	return kmem_cache_create(name, size, 0, 0, llpool_cache_noop_ctor);
 }
+#endif
+
+/*
+ * Tests only: hrtimer_setup() and hrtimer_setup_on_stack() (6.13) set the
+ * callback with the rest; hrtimer_init*() were removed after.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define llpool_hrtimer_setup(t, fn, clock, mode)	hrtimer_setup(t, fn, clock, mode)
+#define llpool_hrtimer_setup_on_stack(t, fn, clock, mode) \
+	hrtimer_setup_on_stack(t, fn, clock, mode)
+#else
+#define llpool_hrtimer_setup(t, fn, clock, mode) \
+	do { hrtimer_init(t, clock, mode); (t)->function = (fn); } while (0)
+#define llpool_hrtimer_setup_on_stack(t, fn, clock, mode) \
+	do { hrtimer_init_on_stack(t, clock, mode); (t)->function = (fn); } while (0)
+#endif
+
+/*
+ * Tests only: 6.16 renamed from_timer() timer_container_of() (a macro, so
+ * tested for itself) and destroy_timer_on_stack() timer_destroy_on_stack().
+ */
+#ifndef timer_container_of
+#define timer_container_of(var, t, field)	from_timer(var, t, field)
+#endif
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 16, 0)
+#define timer_destroy_on_stack(t)	destroy_timer_on_stack(t)
+#endif
+
+/*
+ * Bench only: the x86 system vectors a guest takes (local timer, irq_work,
+ * perf, spurious, rescheduling and call-function IPIs) and NMIs, on this
+ * CPU so far.  irq_cpustat_t had a field per vector; by 7.2 it is an array
+ * indexed by enum irq_stat_counts (7.2 is the oldest release with it in
+ * Debian's archive; the change may be older, and the releases between
+ * 6.12 and 7.2 are not built here).
+ */
+#ifdef CONFIG_X86
+#include <asm/hardirq.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 2, 0)
+static inline unsigned long llpool_test_x86_irqs(void)
+{
+	unsigned long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < IRQ_COUNT_MAX; i++)
+		n += this_cpu_read(irq_stat.counts[i]);
+	return n;
+}
+#else
+static inline unsigned long llpool_test_x86_irqs(void)
+{
+	unsigned long n = this_cpu_read(irq_stat.__nmi_count);
+
+#ifdef CONFIG_X86_LOCAL_APIC
+	n += this_cpu_read(irq_stat.apic_timer_irqs) +
+	     this_cpu_read(irq_stat.apic_irq_work_irqs) +
+	     this_cpu_read(irq_stat.apic_perf_irqs) +
+	     this_cpu_read(irq_stat.irq_spurious_count);
+#endif
+#ifdef CONFIG_SMP
+	n += this_cpu_read(irq_stat.irq_resched_count) +
+	     this_cpu_read(irq_stat.irq_call_count);
+#endif
+	return n;
+}
+#endif
 #endif
 
 /* KUnit's speed attribute (KUNIT_CASE_SLOW) arrived in 6.6. */

@@ -75,7 +75,7 @@ static struct lock_class_key llpool_fast_key;
 struct lockdep_map llpool_fast_map =
 	LLPOOL_FAST_MAP_INIT("llpool_fast_path", &llpool_fast_key);
 /* In LLPOOL: the inline fast path in every user refers to it. */
-EXPORT_SYMBOL_NS_GPL(llpool_fast_map, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(llpool_fast_map, LLPOOL_NS);
 #endif
 
 static void llpool_kick(struct llpool_cpu *c);
@@ -533,7 +533,7 @@ struct page *__llpool_alloc_slow(struct llpool *pool, struct llpool_cpu *c)
 	}
 	return page;
 }
-EXPORT_SYMBOL_NS_GPL(__llpool_alloc_slow, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(__llpool_alloc_slow, LLPOOL_NS);
 
 /*
  * The owner's stack is full: a magazine's worth of pages from its top goes
@@ -605,7 +605,7 @@ void __llpool_free_slow(struct llpool *pool, struct llpool_cpu *c,
 	local_inc(&c->stat[LLPOOL_SPILLED]);
 	llpool_kick(c);
 }
-EXPORT_SYMBOL_NS_GPL(__llpool_free_slow, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(__llpool_free_slow, LLPOOL_NS);
 
 /*
  * CONFIG_DEBUG_VM: refuse a page of the wrong order, from another pool or
@@ -653,7 +653,7 @@ bool __llpool_free_check(struct llpool *pool, struct page *page)
 	llpool_tag(pool, page, true);
 	return true;
 }
-EXPORT_SYMBOL_NS_GPL(__llpool_free_check, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(__llpool_free_check, LLPOOL_NS);
 
 /* ==== Kick =============================================================== */
 
@@ -1279,7 +1279,7 @@ void llpool_run_cpu_work(struct llpool *pool, unsigned int cpu)
 	queue_delayed_work_on(cpu, llpool_wq, &c->work, 0);
 	flush_delayed_work(&c->work);
 }
-EXPORT_SYMBOL_NS_GPL(llpool_run_cpu_work, LLPOOL_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(llpool_run_cpu_work, LLPOOL_INTERNAL_NS);
 
 /* ==== Reaper and shrinker =============================================== */
 
@@ -1397,7 +1397,7 @@ void llpool_reap_now(struct llpool *pool)
 	mod_delayed_work(llpool_wq, &pool->reap, 0);
 	flush_delayed_work(&pool->reap);
 }
-EXPORT_SYMBOL_NS_GPL(llpool_reap_now, LLPOOL_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(llpool_reap_now, LLPOOL_INTERNAL_NS);
 
 /* The shrinker, see "Idle pools and memory pressure". */
 static unsigned long llpool_shrink_count(struct shrinker *shrinker,
@@ -1834,7 +1834,7 @@ err_free:
 	kfree(pool);
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_NS_GPL(llpool_create, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(llpool_create, LLPOOL_NS);
 
 /* ==== Teardown =========================================================== */
 
@@ -1932,7 +1932,7 @@ void llpool_destroy(struct llpool *pool)
 	llpool_free_cpus(pool);
 	kfree(pool);
 }
-EXPORT_SYMBOL_NS_GPL(llpool_destroy, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(llpool_destroy, LLPOOL_NS);
 
 /* ==== Stats ============================================================== */
 
@@ -1968,7 +1968,7 @@ const char *llpool_counter_name(enum llpool_counter counter)
 		return "?";
 	return llpool_counter_names[counter];
 }
-EXPORT_SYMBOL_NS_GPL(llpool_counter_name, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(llpool_counter_name, LLPOOL_NS);
 
 /**
  * llpool_cpu_reserved() - pages on one CPU's reserve
@@ -1985,7 +1985,7 @@ unsigned int llpool_cpu_reserved(struct llpool *pool, unsigned int cpu)
 		return 0;
 	return llpool_reserved(per_cpu_ptr(pool->pcpu, cpu));
 }
-EXPORT_SYMBOL_NS_GPL(llpool_cpu_reserved, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(llpool_cpu_reserved, LLPOOL_NS);
 
 /**
  * llpool_get_stats() - snapshot a pool's counters and levels
@@ -2012,7 +2012,7 @@ void llpool_get_stats(struct llpool *pool, struct llpool_stats *stats)
 		stats->depot += max(atomic_read(&pool->depot[node]->pages), 0);
 	stats->reserved += stats->depot;
 }
-EXPORT_SYMBOL_NS_GPL(llpool_get_stats, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(llpool_get_stats, LLPOOL_NS);
 
 static int llpool_stats_show(struct seq_file *m, void *v)
 {

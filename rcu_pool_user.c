@@ -32,6 +32,7 @@
 #include <linux/workqueue.h>
 #include <asm/local.h>
 
+#include "compat.h"
 #include "llpool_internal.h"
 #include "llpool_param.h"
 #include "pool.h"
@@ -226,7 +227,7 @@ out:
 	local_irq_restore(flags);
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(llpool_rcu_free, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(llpool_rcu_free, LLPOOL_NS);
 
 /* ==== Kick =============================================================== */
 
@@ -503,7 +504,7 @@ void llpool_rcu_barrier(struct llpool_rcu *r)
 	} while (!llpool_rcu_idle(r));
 	atomic_dec(&r->flushing);
 }
-EXPORT_SYMBOL_NS_GPL(llpool_rcu_barrier, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(llpool_rcu_barrier, LLPOOL_NS);
 
 static int llpool_rcu_stats_show(struct seq_file *m, void *v);
 DEFINE_SHOW_ATTRIBUTE(llpool_rcu_stats);
@@ -572,7 +573,7 @@ err_free:
 	kfree(r);
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_NS_GPL(llpool_rcu_create, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(llpool_rcu_create, LLPOOL_NS);
 
 /**
  * llpool_rcu_destroy() - free everything queued and destroy the instance
@@ -633,7 +634,7 @@ void llpool_rcu_destroy(struct llpool_rcu *r)
 	free_percpu(r->pcpu);
 	kfree(r);
 }
-EXPORT_SYMBOL_NS_GPL(llpool_rcu_destroy, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(llpool_rcu_destroy, LLPOOL_NS);
 
 /* ==== Stats and the default instance ===================================== */
 
@@ -671,7 +672,7 @@ void llpool_rcu_get_stats(struct llpool_rcu *r,
 	stats[LLPOOL_RCU_GPS] = atomic_long_read(&r->gps);
 	stats[LLPOOL_RCU_EARLY] = atomic_long_read(&r->early);
 }
-EXPORT_SYMBOL_NS_GPL(llpool_rcu_get_stats, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(llpool_rcu_get_stats, LLPOOL_NS);
 
 static int llpool_rcu_stats_show(struct seq_file *m, void *v)
 {
@@ -705,7 +706,7 @@ int llpool_kfree_rcu(void *ptr)
 {
 	return llpool_rcu_free(llpool_rcu_default, ptr);
 }
-EXPORT_SYMBOL_NS_GPL(llpool_kfree_rcu, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(llpool_kfree_rcu, LLPOOL_NS);
 
 /**
  * llpool_kfree_rcu_barrier() - llpool_rcu_barrier() on the default instance
@@ -718,7 +719,7 @@ void llpool_kfree_rcu_barrier(void)
 {
 	llpool_rcu_barrier(llpool_rcu_default);
 }
-EXPORT_SYMBOL_NS_GPL(llpool_kfree_rcu_barrier, LLPOOL);
+EXPORT_SYMBOL_NS_GPL(llpool_kfree_rcu_barrier, LLPOOL_NS);
 
 /* Write 1: llpool_kfree_rcu_barrier().  Anything else is refused. */
 static ssize_t llpool_rcu_barrier_write(struct file *file, const char __user *ubuf,
@@ -795,5 +796,5 @@ module_init(llpool_rcu_init);
 module_exit(llpool_rcu_exit);
 MODULE_DESCRIPTION("rcu_pool_user: deferred free after a grace period, from any context, on llpool");
 MODULE_VERSION(LLPOOL_VERSION);
-MODULE_IMPORT_NS(LLPOOL);
+MODULE_IMPORT_NS(LLPOOL_NS);
 MODULE_LICENSE("GPL");

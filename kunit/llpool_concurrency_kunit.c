@@ -703,4 +703,4 @@ static struct kunit_case llpool_concurrency_cases[] = {
 
 LLPOOL_KUNIT_SUITE(llpool_concurrency, NULL, NULL,
 		   "concurrency and re-entry");
-MODULE_IMPORT_NS(LLPOOL_INTERNAL);
+MODULE_IMPORT_NS(LLPOOL_INTERNAL_NS);

@@ -15,6 +15,7 @@
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 
+#include "../compat.h"
 #include "../pool.h"
 #include "llpool_test.h"
 
@@ -124,7 +125,7 @@ struct llpool_ctx_softirq {
 
 static void llpool_softirq_fn(struct timer_list *tl)
 {
-	struct llpool_ctx_softirq *t = from_timer(t, tl, tl);
+	struct llpool_ctx_softirq *t = timer_container_of(t, tl, tl);
 
 	t->in_softirq = in_serving_softirq();
 	llpool_ctx_burst(t->x);
@@ -140,8 +141,8 @@ static void llpool_in_softirq(struct kunit *test)
 	timer_setup_on_stack(&t.tl, llpool_softirq_fn, 0);
 	mod_timer(&t.tl, jiffies + 1);
 	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&t.done, 10 * HZ));
-	del_timer_sync(&t.tl);
-	destroy_timer_on_stack(&t.tl);
+	timer_delete_sync(&t.tl);
+	timer_destroy_on_stack(&t.tl);
 	KUNIT_EXPECT_TRUE(test, t.in_softirq);
 	KUNIT_EXPECT_EQ(test, x->got, LLPOOL_CTX_PAGES);
 }

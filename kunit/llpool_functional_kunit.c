@@ -438,4 +438,4 @@ static struct kunit_case llpool_functional_cases[] = {
 
 LLPOOL_KUNIT_SUITE(llpool_functional, NULL, NULL,
 		   "create, parameters, orders, refill, trim, page accounting");
-MODULE_IMPORT_NS(LLPOOL_INTERNAL);
+MODULE_IMPORT_NS(LLPOOL_INTERNAL_NS);

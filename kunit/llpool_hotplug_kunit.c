@@ -1119,4 +1119,4 @@ static struct kunit_case llpool_hotplug_cases[] = {
 
 LLPOOL_KUNIT_SUITE(llpool_hotplug, NULL, NULL,
 		   "CPU hotplug and re-entry");
-MODULE_IMPORT_NS(LLPOOL_INTERNAL);
+MODULE_IMPORT_NS(LLPOOL_INTERNAL_NS);

@@ -26,6 +26,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 
+#include "../compat.h"
 #include "../pool.h"
 
 /* ==== The suite ========================================================= */
@@ -48,7 +49,7 @@
 	};								\
 	kunit_test_suite(_name##_suite);				\
 	MODULE_DESCRIPTION("KUnit suite for llpool: " _what);		\
-	MODULE_IMPORT_NS(LLPOOL);					\
+	MODULE_IMPORT_NS(LLPOOL_NS);					\
 	MODULE_LICENSE("GPL")
 
 /* How long the worker gets to refill or trim before a test gives up. */
@@ -235,8 +236,8 @@ static inline void llpool_test_in_hardirq(struct kunit *test,
 	struct llpool_test_hardirq h = { .fn = fn, .arg = arg };
 
 	init_completion(&h.done);
-	hrtimer_init_on_stack(&h.hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	h.hrt.function = llpool_test_hardirq_fn;
+	llpool_hrtimer_setup_on_stack(&h.hrt, llpool_test_hardirq_fn, CLOCK_MONOTONIC,
+				      HRTIMER_MODE_REL_HARD);
 	hrtimer_start(&h.hrt, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
 	KUNIT_EXPECT_TRUE_MSG(test,
 			      wait_for_completion_timeout(&h.done,

@@ -20,7 +20,6 @@ patchdir=$LLPOOL_REPO/patches/$variant
 src_pkg=$(cat "$frag" | sed -n 's/^# llpool-source: *//p' | head -1)
 src_pkg=${src_pkg:-$LLPOOL_SRC_PKG}
 
-ensure_packages "$src_pkg:/usr/src/$src_pkg.tar.xz"
 src=$(kernel_source "$src_pkg")
 
 patches=()

@@ -39,12 +39,110 @@ ensure_packages() {
 		die "apt-get install ${missing[*]} failed"
 }
 
+# Kernel source packages the host's own apt suites (bookworm) do not
+# carry, and the suite of the same Debian archive that does.  They are
+# fetched with apt's own tools through a private configuration under the
+# cache (fetch_source_pkg), never installed on the host.
+declare -A LLPOOL_PRIVATE_SUITE=(
+	[linux-source-7.3]=trixie-backports
+	[linux-source-7.2]=sid
+)
+LLPOOL_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# apt_archive_uri: the Debian archive address the host's apt already uses
+# for its main suite (not -security, not a third-party repository whose
+# key is not Debian's), from /etc/apt/sources.list.d/*.sources (deb822)
+# or /etc/apt/sources.list (one-line).  Read only.
+apt_archive_uri() {
+	local uri
+	# One stanza at a time (a blank line ends it); the first that serves
+	# binary packages ("Types: deb"), is signed by Debian's archive
+	# keyring and names a suite that is not -security.
+	uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '
+		function judge() {
+			if (deb && key && ok && u != "") { print u; found = 1; exit }
+			deb = key = ok = 0; u = ""
+		}
+		/^[ \t]*$/ { judge(); next }
+		/^Types:/ { for (j = 2; j <= NF; j++) if ($j == "deb") deb = 1 }
+		/^URIs:/ { u = $2 }
+		/^Suites:/ { for (j = 2; j <= NF; j++) if ($j !~ /-security$/) ok = 1 }
+		/^Signed-By:.*debian-archive-keyring/ { key = 1 }
+		END { if (!found) judge() }')
+	if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+		uri=$(awk '$1 == "deb" {
+			i = 2; if ($2 ~ /^\[/) while (i <= NF && $i !~ /\]$/) i++
+			if ($2 ~ /^\[/) i++
+			if ($(i + 1) !~ /-security$/) { print $i; exit }
+		}' /etc/apt/sources.list)
+	fi
+	[ -n "$uri" ] || return 1
+	echo "$uri"
+}
+
+# fetch_source_pkg PKG: download PKG from its suite (LLPOOL_PRIVATE_SUITE)
+# with apt-get through a private configuration under $LLPOOL_CACHE/apt
+# (its own sources list, package lists and cache; signatures checked
+# against Debian's archive keyring) and unpack the .deb with dpkg-deb into
+# $LLPOOL_CACHE/pkg/PKG.  Nothing under /etc/apt, /var/lib/apt or
+# /var/cache/apt is written and nothing is installed.  Done once; print
+# the source tarball's path.
+fetch_source_pkg() {
+	local pkg=$1 suite=${LLPOOL_PRIVATE_SUITE[$1]:-} d=$LLPOOL_CACHE/apt
+	local dest=$LLPOOL_CACHE/pkg/$1 uri deb
+	[ -n "$suite" ] || die "fetch_source_pkg: no suite known for $pkg"
+	if [ -f "$dest/usr/src/$pkg.tar.xz" ]; then
+		echo "$dest/usr/src/$pkg.tar.xz"
+		return
+	fi
+	uri=$(apt_archive_uri) ||
+		die "no Debian archive address in the host's apt sources (/etc/apt): cannot fetch $pkg"
+	[ -f "$LLPOOL_KEYRING" ] || ensure_packages "debian-archive-keyring:$LLPOOL_KEYRING"
+	command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
+		die "apt-get and dpkg-deb are needed to fetch $pkg"
+	rm -rf "$d"
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/debs"
+	echo "deb [signed-by=$LLPOOL_KEYRING] $uri $suite main" > "$d/sources.list"
+	# The download runs as root, not apt's sandbox user: the directory is
+	# root's (apt would warn and do the same).
+	local o=(-o "Dir::Etc::sourcelist=$d/sources.list" -o Dir::Etc::sourceparts=/dev/null
+		 -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache"
+		 -o APT::Sandbox::User=root -q)
+	log "fetching $pkg from suite $suite with a private apt configuration ($d)"
+	apt-get "${o[@]}" update >"$d/update.log" 2>&1 ||
+		die "apt-get update for suite $suite failed: $(tail -3 "$d/update.log")"
+	(cd "$d/debs" && apt-get "${o[@]}" download "$pkg") >"$d/download.log" 2>&1 ||
+		die "apt-get download $pkg failed: $(tail -3 "$d/download.log")"
+	deb=$(ls "$d/debs/${pkg}_"*.deb 2>/dev/null | head -1)
+	[ -n "$deb" ] || die "apt-get download $pkg left no .deb in $d/debs"
+	rm -rf "$dest" "$dest.tmp"
+	mkdir -p "$LLPOOL_CACHE/pkg"
+	dpkg-deb -x "$deb" "$dest.tmp" || die "dpkg-deb -x $deb failed"
+	[ -f "$dest.tmp/usr/src/$pkg.tar.xz" ] || die "$deb holds no usr/src/$pkg.tar.xz"
+	basename "$deb" > "$dest.tmp/.llpool-deb"
+	mv "$dest.tmp" "$dest"
+	rm -f "$deb"
+	log "$pkg: $(cat "$dest/.llpool-deb")"
+	echo "$dest/usr/src/$pkg.tar.xz"
+}
+
+# source_tarball PKG: the tarball of a linux-source package, installing
+# it from the host's suites or fetching it privately as the table says.
+source_tarball() {
+	local pkg=$1
+	if [ -n "${LLPOOL_PRIVATE_SUITE[$pkg]:-}" ]; then
+		fetch_source_pkg "$pkg"
+	else
+		ensure_packages "$pkg:/usr/src/$pkg.tar.xz"
+		echo "/usr/src/$pkg.tar.xz"
+	fi
+}
+
 # Unpack a linux-source package once; print the source directory.
 # The tree stays pristine: every build uses O=.
 kernel_source() {
 	local pkg=${1:-$LLPOOL_SRC_PKG} tarball dir
-	tarball=/usr/src/$pkg.tar.xz
-	[ -f "$tarball" ] || die "$tarball missing (apt-get install $pkg)"
+	tarball=$(source_tarball "$pkg") || exit 1
 	dir=$LLPOOL_CACHE/src/$pkg
 	local stamp=$dir/.llpool-unpacked
 	local tarsum

@@ -47,7 +47,7 @@ SPLATS = [
 ]
 SPLAT_RE = re.compile("|".join("(?:%s)" % s for s in SPLATS))
 TS_RE = re.compile(r"^\[\s*\d+\.\d+\]\s?")
-MARK_RE = re.compile(r"llpool-mark: (.*)")
+MARK_RE = re.compile(r"llpool-mark: (.*?)(?: \[t=[0-9.]+\])?$")
 
 # KCSAN's report: "BUG: KCSAN: <kind> in <f> [/ <g>]" up to its closing
 # line of "=" (kernel/kcsan/report.c).

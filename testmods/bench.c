@@ -588,19 +588,7 @@ void bench_hammer_stop(void)
 
 static unsigned long bench_irqs(void)
 {
-	unsigned long n = this_cpu_read(kstat.irqs_sum) + this_cpu_read(irq_stat.__nmi_count);
-
-#ifdef CONFIG_X86_LOCAL_APIC
-	n += this_cpu_read(irq_stat.apic_timer_irqs) +
-	     this_cpu_read(irq_stat.apic_irq_work_irqs) +
-	     this_cpu_read(irq_stat.apic_perf_irqs) +
-	     this_cpu_read(irq_stat.irq_spurious_count);
-#endif
-#ifdef CONFIG_SMP
-	n += this_cpu_read(irq_stat.irq_resched_count) +
-	     this_cpu_read(irq_stat.irq_call_count);
-#endif
-	return n;
+	return this_cpu_read(kstat.irqs_sum) + llpool_test_x86_irqs();
 }
 #else
 static unsigned long bench_irqs(void) { return 0; }
@@ -935,8 +923,8 @@ static void bench_churn(const char *label)
  * which frees it.  The CPUs run at different speeds, so some free more
  * than they allocate and others the reverse: what one CPU's frees leave
  * over has to reach another CPU's allocations through the depots, not
- * the page allocator.  Counted on every online CPU, @allocs allocations a
- * CPU, each CPU holding at most BENCH_RESERVE / 2 pages in flight.  Run
+ * the page allocator.  Counted on every online CPU, @per_cpu allocations
+ * a CPU, each CPU holding at most BENCH_RESERVE / 2 pages in flight.  Run
  * twice on the same pool, as the producer/consumer churn is.
  */
 struct bench_ring_cpu {
@@ -1016,7 +1004,7 @@ static u64 bench_ring_count(enum llpool_counter i)
 	return sum;
 }
 
-static void bench_churn_ring(const char *label, unsigned int allocs)
+static void bench_churn_ring(const char *label, unsigned int per_cpu)
 {
 	struct bench_ring_cpu *ring, *r;
 	struct bench_ring_cpu *(*args)[2];
@@ -1038,7 +1026,7 @@ static void bench_churn_ring(const char *label, unsigned int allocs)
 		goto out;
 	for_each_online_cpu(cpu) {
 		r = &ring[n];
-		r->allocs = allocs;
+		r->allocs = per_cpu;
 		init_llist_head(&r->inbox);
 		atomic_set(&r->inflight, 0);
 		init_completion(&r->done);
@@ -1247,5 +1235,5 @@ static void __exit bench_exit(void)
 module_init(bench_init);
 module_exit(bench_exit);
 MODULE_DESCRIPTION("llpool against a bare per-CPU array, GFP_NOWAIT, GFP_ATOMIC, __GFP_NO_LOCKS, alloc_pages_nolock(), objpool and mempool");
-MODULE_IMPORT_NS(LLPOOL);
+MODULE_IMPORT_NS(LLPOOL_NS);
 MODULE_LICENSE("GPL");

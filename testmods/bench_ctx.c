@@ -271,8 +271,7 @@ static void bench_ctx_one(struct bench_contender *c, enum bench_ctx_kind kind,
 		return;
 #endif
 	}
-	hrtimer_init(&r->timer, CLOCK_MONOTONIC, bench_ctx_mode(r));
-	r->timer.function = bench_ctx_timer_fn;
+	llpool_hrtimer_setup(&r->timer, bench_ctx_timer_fn, CLOCK_MONOTONIC, bench_ctx_mode(r));
 	t = kthread_create_on_cpu(bench_ctx_local_fn, r, cpu, "llpool_ctx/%u");
 	if (IS_ERR(t)) {
 		pr_info("ctx: %s: no thread on CPU %u: %ld\n", c->name, cpu, PTR_ERR(t));

@@ -55,6 +55,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
+#include "../compat.h"
 #include "../llpool_internal.h"
 #include "../pool.h"
 
@@ -315,7 +316,7 @@ static void __exit control_exit(void)
 
 module_init(control_init);
 module_exit(control_exit);
-MODULE_IMPORT_NS(LLPOOL_INTERNAL);
+MODULE_IMPORT_NS(LLPOOL_INTERNAL_NS);
 MODULE_DESCRIPTION("llpool negative controls: deliberate lock mistakes");
-MODULE_IMPORT_NS(LLPOOL);
+MODULE_IMPORT_NS(LLPOOL_NS);
 MODULE_LICENSE("GPL");

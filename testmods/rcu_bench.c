@@ -220,5 +220,5 @@ static void __exit bench_exit(void)
 module_init(bench_init);
 module_exit(bench_exit);
 MODULE_DESCRIPTION("rcu_pool_user measured against kvfree_rcu");
-MODULE_IMPORT_NS(LLPOOL);
+MODULE_IMPORT_NS(LLPOOL_NS);
 MODULE_LICENSE("GPL");

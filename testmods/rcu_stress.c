@@ -26,6 +26,7 @@
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 
+#include "../compat.h"
 #include "../llpool_param.h"
 #include "../rcu_pool_user.h"
 
@@ -75,7 +76,7 @@ static void stress_irq_consume(struct stress_thread *t, struct llist_head *list)
 
 static void stress_timer_fn(struct timer_list *tl)
 {
-	struct stress_thread *t = from_timer(t, tl, timer);
+	struct stress_thread *t = timer_container_of(t, tl, timer);
 
 	stress_irq_consume(t, &t->to_softirq);
 	if (!READ_ONCE(t->stop))
@@ -141,8 +142,7 @@ static int stress_fn(void *arg)
 	void *obj;
 
 	timer_setup(&t->timer, stress_timer_fn, 0);
-	hrtimer_init(&t->hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	t->hrt.function = stress_hrt_fn;
+	llpool_hrtimer_setup(&t->hrt, stress_hrt_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	if (ctx & STRESS_SOFTIRQ)
 		mod_timer(&t->timer, jiffies + 1);
 	if (ctx & STRESS_HARDIRQ)
@@ -169,7 +169,7 @@ static int stress_fn(void *arg)
 		cond_resched();
 	}
 	WRITE_ONCE(t->stop, true);
-	del_timer_sync(&t->timer);
+	timer_delete_sync(&t->timer);
 	hrtimer_cancel(&t->hrt);
 	/* Whatever the timers did not take is deferred from here. */
 	stress_defer_list(&t->to_softirq);
@@ -254,5 +254,5 @@ static void __exit rcu_stress_exit(void)
 module_init(rcu_stress_init);
 module_exit(rcu_stress_exit);
 MODULE_DESCRIPTION("llpool test: rcu_pool_user load from every context");
-MODULE_IMPORT_NS(LLPOOL);
+MODULE_IMPORT_NS(LLPOOL_NS);
 MODULE_LICENSE("GPL");

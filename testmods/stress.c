@@ -30,6 +30,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
+#include "../compat.h"
 #include "../llpool_param.h"
 #include "../pool.h"
 
@@ -244,8 +245,8 @@ static int __init stress_init(void)
 		s->cpu = cpu;
 		init_llist_head(&s->inbox);
 		s->next = &stress_cpus[i % stress_n];
-		hrtimer_init(&s->hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
-		s->hrt.function = stress_hrt_fn;
+		llpool_hrtimer_setup(&s->hrt, stress_hrt_fn, CLOCK_MONOTONIC,
+				     HRTIMER_MODE_REL_PINNED_HARD);
 		if (hoard)
 			break;
 		s->task = kthread_create_on_cpu(stress_fn, s, cpu, "llpool_stress/%u");
@@ -279,5 +280,5 @@ static void __exit stress_exit(void)
 module_init(stress_init);
 module_exit(stress_exit);
 MODULE_DESCRIPTION("llpool load generator for make run");
-MODULE_IMPORT_NS(LLPOOL);
+MODULE_IMPORT_NS(LLPOOL_NS);
 MODULE_LICENSE("GPL");

@@ -11,8 +11,8 @@ MODDIR=/lib/llpool
 result_raw() { echo "$*" > "$LLPOOL_OUT"; }
 result() { result_raw "@@ RESULT $1 $2 ${3:-}"; }
 # Mark a point in the kernel log, so that the host can tell which step a
-# splat came from.
-mark() { echo "llpool-mark: $*" > /dev/kmsg; }
+# splat came from; with the guest's uptime, where a boot's time goes.
+mark() { echo "llpool-mark: $* [t=$(cut -d" " -f1 /proc/uptime)]" > /dev/kmsg; }
 
 # load NAME [params]: insmod a module from MODDIR, recording a result.
 load() {
