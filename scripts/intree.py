@@ -123,7 +123,7 @@ def refuse_out_of_tree(path, text):
 
 def drop_test_hook(c, name):
     """A test hook: its kernel-doc, body and LLPOOL_INTERNAL export."""
-    pat = (r"\n/\*\*\n \* %s\(\) - .*?\nEXPORT_SYMBOL_NS_GPL\(%s, LLPOOL_INTERNAL\);\n"
+    pat = (r"\n/\*\*\n \* %s\(\) - .*?\nEXPORT_SYMBOL_NS_GPL\(%s, LLPOOL_INTERNAL_NS\);\n"
            % (name, name))
     c, n = re.subn(pat, "", c, flags=re.S)
     if n != 1:
@@ -143,7 +143,8 @@ def llpool_c():
     c = sub(c, " * pool.h.  This file", " * include/linux/llpool.h.  This file", "pool.c header")
     for hook in ("llpool_run_cpu_work", "llpool_reap_now"):
         c = drop_test_hook(c, hook)
-    # compat.h's shrinker wrappers, as 6.12 spells them.
+    # compat.h's namespace and shrinker wrappers, as 6.12 spells them.
+    c = re.sub(r"EXPORT_SYMBOL_NS_GPL\((\w+), LLPOOL_NS\)", r"EXPORT_SYMBOL_NS_GPL(\1, LLPOOL)", c)
     c = re.sub(r"llpool_shrinker_private\((\w+)\)", r"\1->private_data", c)
     c = sub(c, "\tllpool_shrinker_destroy(pool->shrinker);",
             "\tshrinker_free(pool->shrinker);", "pool.c shrinker free")
