@@ -8,6 +8,7 @@
 #ifndef _LLPOOL_COMPAT_H
 #define _LLPOOL_COMPAT_H
 
+#include <linux/delay.h>
 #include <linux/rcupdate.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
@@ -120,17 +121,6 @@ static inline void llpool_shrinker_destroy(struct shrinker *s)
 #endif
 
 /*
- * kvfree_rcu_barrier() (6.12) waits for every kvfree_rcu() queued so far.
- * Before it, rcu_barrier() plus a wait longer than kvfree_rcu's 5 s batch
- * timeout is the best a module can do.
- */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-#define llpool_kvfree_rcu_barrier()	kvfree_rcu_barrier()
-#else
-#define llpool_kvfree_rcu_barrier()	({ rcu_barrier(); ssleep(6); rcu_barrier(); })
-#endif
-
-/*
  * Tests only: send an NMI to one CPU.  The APIC IPI callbacks became static
  * calls (with exported trampolines) in 6.6; before, through the exported
  * struct apic.
@@ -237,6 +227,46 @@ static inline unsigned long llpool_test_x86_irqs(void)
 	return n;
 }
 #endif
+#endif
+
+/*
+ * Bench only: wait for every kvfree_rcu() queued so far.  6.12 has
+ * kvfree_rcu_barrier(), exported from kernel/rcu/tree.c.  Since 6.14
+ * kvfree_rcu lives in mm/slab_common.c, where 7.3 does not export it; but
+ * kmem_cache_destroy() runs the same barrier first (6.12 on), so destroying
+ * an empty cache of our own waits as long.  Before 6.12, rcu_barrier()
+ * plus a wait longer than kvfree_rcu's 5 s batch timeout is the best a
+ * module can do, and it is the fallback when no cache can be made.
+ * Process context.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
+static inline void llpool_kvfree_rcu_barrier(void)
+{
+	struct kmem_cache *s = llpool_cache_create_unmerged("llpool_kvfree_barrier", 8);
+
+	if (s) {
+		kmem_cache_destroy(s);
+	} else {
+		rcu_barrier();
+		ssleep(6);
+		rcu_barrier();
+	}
+}
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define llpool_kvfree_rcu_barrier()	kvfree_rcu_barrier()
+#else
+#define llpool_kvfree_rcu_barrier()	({ rcu_barrier(); ssleep(6); rcu_barrier(); })
+#endif
+
+/*
+ * Bench only: alloc_pages_nolock() (6.15; modelled on 6.12 by the bench
+ * kernels' patch) is a contender where its pages can go back from any
+ * context, through free_pages_nolock().  7.3 does not export that one:
+ * testmods/Kbuild reads the kernel's Module.symvers and says whether it
+ * is exported (LLPOOL_KERNEL_EXPORTS_FREE_PAGES_NOLOCK).
+ */
+#if defined(alloc_pages_nolock) && defined(LLPOOL_KERNEL_EXPORTS_FREE_PAGES_NOLOCK)
+#define LLPOOL_HAVE_ALLOC_PAGES_NOLOCK	1
 #endif
 
 /* KUnit's speed attribute (KUNIT_CASE_SLOW) arrived in 6.6. */

@@ -29,6 +29,14 @@ t0=$(date +%s)
 
 record() { echo "$*" | tee -a "$summary"; }
 
+# The host's apt configuration, before anything runs: kernel sources that
+# bookworm does not carry (7.3) come through a private apt configuration
+# under the cache (scripts/lib.sh, fetch_source_pkg), and /etc/apt must
+# be as it was at the end (gate:host-untouched-apt; the detector is
+# dkms_check.sh's, with its positive control).
+apt_state() { find /etc/apt -xdev -printf '%p %s %T@\n' 2>/dev/null | sort; }
+apt_state > "$outroot/etc-apt-before"
+
 # Negative controls: case -> the report that must appear in the kernel log.
 declare -A controls=(
 	[raw_alloc]='Invalid wait context.*&zone->lock'
@@ -92,6 +100,7 @@ kcsan_boots() {
 		"$outroot/$v-control-kcsan_race" "$v/control-kcsan_race" | tee -a "$summary"
 }
 
+first=${variants%% *}
 ensure_packages
 src=$(kernel_source)
 kunit_py=$src/tools/testing/kunit/kunit.py
@@ -125,8 +134,8 @@ for v in $variants; do
 		"$outroot/$v-check" "$v/check" | tee -a "$summary"
 
 	# The controls prove the detectors, and the CPU shapes vary the guest,
-	# not the kernel: they need run on one kernel only.
-	[ "$v" = debug ] || continue
+	# not the kernel: they need run on one kernel only, the first.
+	[ "$v" = "$first" ] || continue
 	for t in $topos; do
 		topo_boot "$v" "$t"
 	done
@@ -143,8 +152,8 @@ for v in $variants; do
 	done
 done
 
-# Hygiene gates (checkpatch, kernel-doc, sparse, docs) on the first variant.
-first=${variants%% *}
+# Hygiene gates (checkpatch, kernel-doc, sparse, docs), the DKMS guest
+# and the host's own headers, on the first variant.
 if [ -d "$LLPOOL_CACHE/mod/$first/src" ]; then
 	"$LLPOOL_REPO/scripts/gates.sh" "$first" | tee -a "$summary"
 	"$LLPOOL_REPO/scripts/dkms_check.sh" "$first" "$outroot/$first-dkms" | tee -a "$summary"
@@ -156,6 +165,13 @@ fi
 # The in-tree series (patches/intree/): in step with the sources, applies
 # to a pristine tree, and its kernel builds.
 "$LLPOOL_REPO/scripts/intree.sh" check | tee -a "$summary"
+
+apt_state > "$outroot/etc-apt-after"
+if cmp -s "$outroot/etc-apt-before" "$outroot/etc-apt-after"; then
+	record "PASS gate:host-untouched-apt -- /etc/apt: $(wc -l < "$outroot/etc-apt-after") entries unchanged"
+else
+	record "FAIL gate:host-untouched-apt -- $(diff "$outroot/etc-apt-before" "$outroot/etc-apt-after" | grep '^[<>]' | head -3 | tr '\n' ' ')"
+fi
 
 passed=$(grep -c '^PASS ' "$summary")
 failed=$(grep -c '^FAIL ' "$summary")

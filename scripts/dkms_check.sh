@@ -17,8 +17,9 @@
 #                        installed tree (the kernel's modules_install, then
 #                        dkms install): `modprobe rcu_pool_user` pulls in
 #                        llpool, the stats files exist, `modprobe -r` unloads
-#                        both; the installed kselftest passes twice under
-#                        run_kselftest.sh and skips without rcutorture;
+#                        both; the installed kselftest passes under
+#                        run_kselftest.sh (all, then rcu_stress.sh again)
+#                        and skips without rcutorture;
 #                        lockdep and the kernel log stay clean
 #
 # dkms gets its own source tree, DKMS tree and install tree under OUTDIR
@@ -131,14 +132,35 @@ bad=""
 for r in "$LLPOOL_CACHE"/build/*/include/config/kernel.release; do
 	echo "$(cat "$r")" | grep -qE "$excl" || bad="$bad $(cat "$r")"
 done
-for r in 5.15.0-1-amd64 6.6.30 6.13.0; do
+for r in 5.15.0-1-amd64 6.6.30 6.13.0 7.2.13 7.4.0 7.30.1; do
 	echo "$r" | grep -qE "$excl" && bad="$bad $r(untested)"
 done
 if [ -n "$excl" ] && [ -z "$bad" ]; then
-	echo "PASS gate:dkms-kernels -- BUILD_EXCLUSIVE_KERNEL $excl: every tested release matches, 5.15, 6.6, 6.13 do not"
+	echo "PASS gate:dkms-kernels -- BUILD_EXCLUSIVE_KERNEL $excl: every tested release matches, 5.15, 6.6, 6.13, 7.2, 7.4, 7.30 do not"
 else
 	echo "FAIL gate:dkms-kernels -- BUILD_EXCLUSIVE_KERNEL '$excl' wrong for:$bad"
 fi
+
+# A kernel outside 6.1 to 7.3: Kbuild stops before any compiler runs, with
+# a message naming the supported releases.  The kernel tree stands in for
+# an older and a newer one through its Makefile's VERSION and PATCHLEVEL,
+# given on the command line; nothing may be built.
+for vp in "5 15" "7 4"; do
+	set -- $vp
+	u=$priv/unsupported-$1.$2
+	rm -rf "$u"
+	mkdir -p "$u"
+	copy_module_sources "$u"
+	if make -C "$kdir" M="$u" VERSION="$1" PATCHLEVEL="$2" modules >"$u.log" 2>&1; then
+		echo "FAIL gate:unsupported-kernel-$1.$2 -- the build went through"
+	elif ! grep -q 'llpool supports Linux 6.1, 6.12 and 7.3' "$u.log"; then
+		echo "FAIL gate:unsupported-kernel-$1.$2 -- no message naming the releases: $(grep -m1 -i error "$u.log")"
+	elif [ -n "$(find "$u" -name '*.o' -print -quit)" ]; then
+		echo "FAIL gate:unsupported-kernel-$1.$2 -- objects were built: $(find "$u" -name '*.o' | head -3 | tr '\n' ' ')"
+	else
+		echo "PASS gate:unsupported-kernel-$1.$2 -- $(grep -o 'llpool supports.*' "$u.log" | head -1)"
+	fi
+done
 
 # The guest gets the installed tree alone: only what dkms put there.
 LLPOOL_GUEST_MODULES=$moddir LLPOOL_BOOT_TIMEOUT=1500 "$LLPOOL_REPO/scripts/boot.sh" "$variant" dkms "$outdir" >&2

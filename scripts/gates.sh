@@ -16,7 +16,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-debug}
-src=$(kernel_source)
+src=$(cat "$LLPOOL_CACHE/build/$variant/.llpool-src" 2>/dev/null) || src=$(kernel_source)
 cd "$LLPOOL_REPO"
 mapfile -t files < <(git ls-files -co --exclude-standard -- '*.c' '*.h' 2>/dev/null ||
 	find . -name '*.[ch]' -not -path './out/*')

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install llpool's kselftest the kernel's way, for a harness kernel:
 #   scripts/kselftest.sh VARIANT
-# selftests/llpool is copied into the 6.12 source tree's
+# selftests/llpool is copied into the variant's own source tree's
 # tools/testing/selftests (our own unpacked copy in the cache, never
-# /usr/src) and installed with the kernel's own target:
+# /usr/src) and installed with that kernel's own target.  6.1's
+# selftests have no kselftest/ktap_helpers.sh (it arrived in 6.9), which
+# llpool's scripts use: 6.1's variants take 6.12's tree instead.
 #   make -C tools/testing/selftests TARGETS=llpool KDIR=... LLPOOL_SRC=... \
 #        INSTALL_PATH=... install
 # into $LLPOOL_CACHE/mod/VARIANT/kselftest: run_kselftest.sh, kselftest/
@@ -19,7 +21,12 @@ kdir=$LLPOOL_CACHE/build/$variant
 mod=$LLPOOL_CACHE/mod/$variant
 [ -d "$mod/src" ] || die "no module tree for $variant (scripts/modules.sh $variant)"
 ensure_packages "rsync:/usr/bin/rsync" >&2
-src=$(kernel_source)
+src=$(cat "$kdir/.llpool-src" 2>/dev/null) ||
+	die "kernel $variant has no recorded source tree (scripts/kernel.sh $variant)"
+if [ ! -f "$src/tools/testing/selftests/kselftest/ktap_helpers.sh" ]; then
+	src=$(kernel_source)
+fi
+log "kselftest for $variant from $(basename "$src")'s tools/testing/selftests"
 dest=$mod/kselftest
 
 rm -rf "$dest"

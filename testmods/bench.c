@@ -142,7 +142,7 @@ static struct page *c_nolocks_alloc(void) { return NULL; }
 #define BENCH_HAVE_NO_LOCKS	false
 #endif
 
-#ifdef alloc_pages_nolock
+#ifdef LLPOOL_HAVE_ALLOC_PAGES_NOLOCK
 static struct page *c_nolock_alloc(void)
 {
 	return alloc_pages_nolock(0, NUMA_NO_NODE, 0);
@@ -311,7 +311,7 @@ static struct bench_contender bench_contenders[] = {
 #else
 	{ "gfp_no_locks", c_absent_init },
 #endif
-#ifdef alloc_pages_nolock
+#ifdef LLPOOL_HAVE_ALLOC_PAGES_NOLOCK
 	{ "alloc_pages_nolock", NULL, NULL, c_nolock_alloc, c_nolock_free,
 	  .buddy = true, .any_context = true },
 #else

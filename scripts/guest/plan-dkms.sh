@@ -33,9 +33,10 @@ else
 	result modprobe-r:both-gone fail "$out; $(grep -E '^(llpool|rcu_pool_user) ' /proc/modules)"
 fi
 
-# run_kselftest.sh, twice: each run passes on its own log lines.  Then once
-# more with rcutorture gone from /lib/modules: rcu_stress.sh must report a
-# skip, not a failure.  Shorter loads than the main boot's: this boot is
+# run_kselftest.sh over the whole collection, then once more on
+# rcu_stress.sh alone (a second run passes on its own log lines, not the
+# first run's), then with rcutorture gone from /lib/modules: rcu_stress.sh
+# must report a skip, not a failure.  Shorter loads than the main boot's: this boot is
 # about the install, the main boot about the load; the memory hog (a minute
 # here) runs in every main boot and is left out (LLPOOL_HOG=0).
 if [ ! -r /kselftest/llpool/llpool_lib.sh ]; then
@@ -69,9 +70,15 @@ ksft() {
 }
 # Deadlines: a run takes about 3 minutes here; the three add up to less
 # than the boot's timeout (dkms_check.sh), so a hang fails its case.
-want=$(sed -n 's/^llpool://p' /kselftest/kselftest-list.txt | wc -l)
 for run in 1 2; do
-	if ! ksft run$run 420 -c llpool; then
+	if [ $run = 1 ]; then
+		want=$(sed -n 's/^llpool://p' /kselftest/kselftest-list.txt | wc -l)
+		set -- -c llpool
+	else
+		want=1
+		set -- -t llpool:rcu_stress.sh
+	fi
+	if ! ksft run$run 420 "$@"; then
 		result "run_kselftest:run$run" fail "no end within 420 s: $(tail -3 /tmp/ksft.run$run | tr '\n' ' ')"
 		lockdep_verdict
 		exit 0
