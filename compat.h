@@ -102,6 +102,18 @@ static inline void llpool_shrinker_destroy(struct shrinker *s)
 }
 #endif
 
+/*
+ * Workqueues: WQ_PERCPU (6.17) says what having neither it nor WQ_UNBOUND
+ * used to mean, a workqueue whose work runs on the CPU it is queued on;
+ * 7.3 warns at alloc_workqueue() about one that says neither.  llpool's
+ * and rcu_pool_user's work is per-CPU by design.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+#define LLPOOL_WQ_PERCPU	WQ_PERCPU
+#else
+#define LLPOOL_WQ_PERCPU	0
+#endif
+
 /* objpool, the bench's lock-free ring contender, arrived in 6.7. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
 #define LLPOOL_HAVE_OBJPOOL	1

@@ -2058,7 +2058,7 @@ static int __init llpool_init(void)
 	unsigned int cpu;
 	int ret;
 
-	llpool_wq = alloc_workqueue("llpool", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+	llpool_wq = alloc_workqueue("llpool", WQ_MEM_RECLAIM | WQ_HIGHPRI | LLPOOL_WQ_PERCPU, 0);
 	if (!llpool_wq)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)

@@ -748,7 +748,7 @@ static int __init llpool_rcu_init(void)
 {
 	int ret;
 
-	llpool_rcu_wq = alloc_workqueue("llpool_rcu", WQ_MEM_RECLAIM, 0);
+	llpool_rcu_wq = alloc_workqueue("llpool_rcu", WQ_MEM_RECLAIM | LLPOOL_WQ_PERCPU, 0);
 	if (!llpool_rcu_wq)
 		return -ENOMEM;
 	ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "llpool_rcu:dead",

@@ -33,7 +33,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # checkpatch exceptions, each with its reason:
 # - compat.h: LINUX_VERSION_CODE and CONSTANT_COMPARISON.  An out-of-tree
-#   module that builds for 6.1 to 6.12 has to test the kernel version, and
+#   module that builds for 6.1 to 7.3 has to test the kernel version, and
 #   it does so in this one header, in the form every compat header uses
 #   (LINUX_VERSION_CODE >= KERNEL_VERSION(...)).  No other file may.
 # - llpool_param.h: MACRO_ARG_REUSE.  LLPOOL_PARAM_UINT() declares a

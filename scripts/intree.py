@@ -145,6 +145,8 @@ def llpool_c():
         c = drop_test_hook(c, hook)
     # compat.h's namespace and shrinker wrappers, as 6.12 spells them.
     c = re.sub(r"EXPORT_SYMBOL_NS_GPL\((\w+), LLPOOL_NS\)", r"EXPORT_SYMBOL_NS_GPL(\1, LLPOOL)", c)
+    c = sub(c, "WQ_MEM_RECLAIM | WQ_HIGHPRI | LLPOOL_WQ_PERCPU", "WQ_MEM_RECLAIM | WQ_HIGHPRI",
+            "pool.c workqueue flags")
     c = re.sub(r"llpool_shrinker_private\((\w+)\)", r"\1->private_data", c)
     c = sub(c, "\tllpool_shrinker_destroy(pool->shrinker);",
             "\tshrinker_free(pool->shrinker);", "pool.c shrinker free")
