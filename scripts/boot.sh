@@ -37,16 +37,26 @@ nr_cpus=$(sed -n 's/^CONFIG_NR_CPUS=//p' "$kdir/.config" 2>/dev/null || true)
 # A guest with more vCPUs than NR_CPUS would boot fewer, silently.
 [ -z "$nr_cpus" ] || [ "$smp" -le "$nr_cpus" ] ||
 	die "LLPOOL_SMP=$smp: kernel $variant has NR_CPUS=$nr_cpus"
+# Guest memory, MiB (LLPOOL_MEM, default 1024), split evenly between the
+# two nodes.  1 GiB holds every test (KASAN's shadow, rcutorture, the
+# memory hog, which fills what is free); twice that made each main boot
+# slower (more memory to initialise, hog and scan for leaks) and tested
+# nothing more.
+mem=${LLPOOL_MEM:-1024}
+case $mem in
+''|*[!0-9]*) die "LLPOOL_MEM=$mem: want MiB, a number" ;;
+esac
+[ "$mem" -ge 512 ] && [ $((mem % 2)) -eq 0 ] || die "LLPOOL_MEM=$mem: want an even number of MiB, 512 or more"
 if [ "$smp" -eq 1 ]; then
 	smp_arg=1
-	numa=(-object memory-backend-ram,id=m0,size=2G -numa node,nodeid=0,cpus=0,memdev=m0)
+	numa=(-object "memory-backend-ram,id=m0,size=${mem}M" -numa node,nodeid=0,cpus=0,memdev=m0)
 elif [ "$smp" -ge 2 ] && [ $((smp % 2)) -eq 0 ]; then
 	half=$((smp / 2))
 	cpus0=0 cpus1=$half
 	[ "$half" -gt 1 ] && cpus0=0-$((half - 1)) cpus1=$half-$((smp - 1))
 	smp_arg=$smp,sockets=2,cores=$half,threads=1
-	numa=(-object memory-backend-ram,id=m0,size=1G -numa "node,nodeid=0,cpus=$cpus0,memdev=m0"
-		-object memory-backend-ram,id=m1,size=1G -numa "node,nodeid=1,cpus=$cpus1,memdev=m1")
+	numa=(-object "memory-backend-ram,id=m0,size=$((mem / 2))M" -numa "node,nodeid=0,cpus=$cpus0,memdev=m0"
+		-object "memory-backend-ram,id=m1,size=$((mem / 2))M" -numa "node,nodeid=1,cpus=$cpus1,memdev=m1")
 else
 	die "LLPOOL_SMP=$smp: want 1 or an even number of vCPUs (two NUMA nodes)"
 fi
@@ -146,7 +156,7 @@ set_accel "$accel"
 # One guest run.  -vga none: the serial ports are the only I/O we use.
 run_qemu() {
 	timeout --foreground -k 10 "${LLPOOL_BOOT_TIMEOUT:-900}" \
-		qemu-system-x86_64 -machine q35 "${accel_args[@]}" -smp "$smp_arg" -m 2G "${numa[@]}" \
+		qemu-system-x86_64 -machine q35 "${accel_args[@]}" -smp "$smp_arg" -m "${mem}M" "${numa[@]}" \
 		-display none -vga none -monitor none -no-reboot ${LLPOOL_QEMU_EXTRA:-} \
 		-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$outdir/initramfs.cpio.gz" \
 		-append "$cmdline" \

@@ -2,24 +2,30 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make check`: every test, ending with "N passed, N failed, N skipped".
 #
-# For each kernel variant in LLPOOL_VARIANTS (default: debug rt debug61
-# kcsan):
+# For each kernel variant in LLPOOL_VARIANTS (default: debug73 rt73 debug
+# debug61 kcsan: the debug and PREEMPT_RT kernels on 7.3, the debug
+# kernels on 6.12 and 6.1, and 6.12's debug kernel with KCSAN):
 #   build the kernel (cached) and the modules (W=1, no warning allowed);
-#   boot the main test plan: KUnit suites, the stress load, lockdep's and
-#   kmemleak's verdicts, and a scan of the whole kernel log for splats;
-#   boot each negative control and require its report (debug only);
-#   boot the other CPU shapes in LLPOOL_TOPOS (debug only; default
+#   install the kselftest with the kernel's own target;
+#   boot the main test plan: KUnit suites, the stress load, the kselftest,
+#   lockdep's and kmemleak's verdicts, and a scan of the whole kernel log
+#   for splats;
+#   on the first variant only: boot each negative control and require its
+#   report, and boot the other CPU shapes in LLPOOL_TOPOS (default
 #   "maxcpus 1cpu 16cpu", see topo_boot below);
 #   on kcsan (the debug kernel with KCSAN for KASAN), boot the KCSAN plan
 #   and its control instead (kcsan_boots below);
-# then the hygiene gates (scripts/gates.sh) and the in-tree series' gates
-# (scripts/intree.sh check).
+# then, on the first variant, the hygiene gates (scripts/gates.sh), the
+# DKMS guest (scripts/dkms_check.sh) and the host's own headers
+# (scripts/headers_check.sh); and the in-tree series' gates
+# (scripts/intree.sh check).  6.12's PREEMPT_RT kernel ("rt") is not in
+# the default set (PREEMPT_RT is proven on 7.3): LLPOOL_VARIANTS=rt runs it.
 # LLPOOL_INJECT=raw_alloc adds a deliberate mistake to the main boot, to see
 # `make check` fail on it.  Logs: $LLPOOL_OUT (default ./out/check).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-variants=${LLPOOL_VARIANTS:-debug rt debug61 kcsan}
+variants=${LLPOOL_VARIANTS:-debug73 rt73 debug debug61 kcsan}
 outroot=${LLPOOL_OUT:-$LLPOOL_REPO/out/check}
 rm -rf "$outroot"
 mkdir -p "$outroot"
