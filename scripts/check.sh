@@ -42,6 +42,12 @@ record() { echo "$*" | tee -a "$summary"; }
 # dkms_check.sh's, with its positive control).
 apt_state() { find /etc/apt -xdev -printf '%p %s %T@\n' 2>/dev/null | sort; }
 apt_state > "$outroot/etc-apt-before"
+# And the host's package list: the only packages that may change are the
+# ones the harness installs itself (ensure_packages: those the README
+# names, with their dependencies), which it logs in LLPOOL_PKGLOG.
+export LLPOOL_PKGLOG=$outroot/packages-installed
+: > "$LLPOOL_PKGLOG"
+package_state > "$outroot/packages-before"
 
 # Negative controls: case -> the report that must appear in the kernel log.
 declare -A controls=(
@@ -177,6 +183,30 @@ if cmp -s "$outroot/etc-apt-before" "$outroot/etc-apt-after"; then
 	record "PASS gate:host-untouched-apt -- /etc/apt: $(wc -l < "$outroot/etc-apt-after") entries unchanged"
 else
 	record "FAIL gate:host-untouched-apt -- $(diff "$outroot/etc-apt-before" "$outroot/etc-apt-after" | grep '^[<>]' | head -3 | tr '\n' ' ')"
+fi
+
+package_state > "$outroot/packages-after"
+# unexpected_packages BEFORE AFTER: the names of the packages whose line
+# changed, less those ensure_packages installed.
+unexpected_packages() {
+	diff "$1" "$2" | sed -n 's/^[<>] \([^ ]*\) .*/\1/p' | sort -u |
+		grep -vxF -f <(cut -d' ' -f1 "$LLPOOL_PKGLOG" | sort -u; echo '#none') || true
+}
+unexpected=$(unexpected_packages "$outroot/packages-before" "$outroot/packages-after")
+if [ -z "$unexpected" ]; then
+	record "PASS gate:host-untouched-packages -- $(wc -l < "$outroot/packages-after") packages unchanged but those the harness installed: $(cut -d' ' -f1 "$LLPOOL_PKGLOG" | sort -u | tr '\n' ' ' | grep . || echo none)"
+else
+	record "FAIL gate:host-untouched-packages -- changed, not by the harness: $(echo "$unexpected" | head -5 | tr '\n' ' ')"
+fi
+# Its positive control: the same list with the version of one package the
+# harness did not install changed must show that package, and only it.
+ctl=$(cut -d' ' -f1 "$outroot/packages-after" |
+	grep -vxF -f <(cut -d' ' -f1 "$LLPOOL_PKGLOG"; echo '#none') | head -1)
+awk -v p="$ctl" '$1 == p { $2 = "0:changed" } { print }' "$outroot/packages-after" > "$outroot/packages-control"
+if [ -n "$ctl" ] && [ "$(unexpected_packages "$outroot/packages-after" "$outroot/packages-control")" = "$ctl" ]; then
+	record "PASS gate:host-untouched-packages-control -- a changed version of $ctl is seen"
+else
+	record "FAIL gate:host-untouched-packages-control -- a changed version of '$ctl' went unseen"
 fi
 
 passed=$(grep -c '^PASS ' "$summary")

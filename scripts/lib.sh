@@ -34,9 +34,21 @@ ensure_packages() {
 	log "installing Debian packages: ${missing[*]}"
 	[ "$(id -u)" -eq 0 ] || die "need root to install: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
+	local before
+	before=$(package_state)
 	apt-get update -qq >&2 || die "apt-get update failed"
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 ||
 		die "apt-get install ${missing[*]} failed"
+	# What this install changed (the packages and their dependencies),
+	# for make check's gate:host-untouched-packages: nothing else may.
+	[ -n "${LLPOOL_PKGLOG:-}" ] &&
+		diff <(echo "$before") <(package_state) | sed -n 's/^> //p' >> "$LLPOOL_PKGLOG"
+	return 0
+}
+
+# The host's installed packages, one "name version status" a line.
+package_state() {
+	dpkg-query -W -f '${Package}:${Architecture} ${Version} ${db:Status-Abbrev}\n' 2>/dev/null | sort
 }
 
 # Kernel source packages the host's own apt suites (bookworm) do not
