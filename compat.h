@@ -9,9 +9,11 @@
 #define _LLPOOL_COMPAT_H
 
 #include <linux/delay.h>
+#include <linux/hrtimer.h>
 #include <linux/rcupdate.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
+#include <linux/timer.h>
 #include <linux/version.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
@@ -179,16 +181,29 @@ llpool_cache_create_unmerged(const char *name, unsigned int size)
  * Tests only: hrtimer_setup() and hrtimer_setup_on_stack() (6.13) set the
  * callback with the rest; hrtimer_init*() were removed after.
  */
+typedef enum hrtimer_restart (*llpool_hrtimer_fn)(struct hrtimer *);
+
+static inline void llpool_hrtimer_setup(struct hrtimer *t, llpool_hrtimer_fn fn,
+					clockid_t clock, enum hrtimer_mode mode)
+{
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
-#define llpool_hrtimer_setup(t, fn, clock, mode)	hrtimer_setup(t, fn, clock, mode)
-#define llpool_hrtimer_setup_on_stack(t, fn, clock, mode) \
-	hrtimer_setup_on_stack(t, fn, clock, mode)
+	hrtimer_setup(t, fn, clock, mode);
 #else
-#define llpool_hrtimer_setup(t, fn, clock, mode) \
-	do { hrtimer_init(t, clock, mode); (t)->function = (fn); } while (0)
-#define llpool_hrtimer_setup_on_stack(t, fn, clock, mode) \
-	do { hrtimer_init_on_stack(t, clock, mode); (t)->function = (fn); } while (0)
+	hrtimer_init(t, clock, mode);
+	t->function = fn;
 #endif
+}
+
+static inline void llpool_hrtimer_setup_on_stack(struct hrtimer *t, llpool_hrtimer_fn fn,
+						 clockid_t clock, enum hrtimer_mode mode)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	hrtimer_setup_on_stack(t, fn, clock, mode);
+#else
+	hrtimer_init_on_stack(t, clock, mode);
+	t->function = fn;
+#endif
+}
 
 /*
  * Tests only: 6.16 renamed from_timer() timer_container_of() (a macro, so
@@ -204,7 +219,9 @@ llpool_cache_create_unmerged(const char *name, unsigned int size)
 /*
  * Bench only: the x86 system vectors a guest takes (local timer, irq_work,
  * perf, spurious, rescheduling and call-function IPIs) and NMIs, on this
- * CPU so far.  irq_cpustat_t had a field per vector; by 7.2 it is an array
+ * CPU so far; the same ones on every release (not the ICR read retries
+ * or TLB shootdowns 7.2's array also counts).  irq_cpustat_t had a field
+ * per vector; by 7.2 it is an array
  * indexed by enum irq_stat_counts (7.2 is the oldest release with it in
  * Debian's archive; the change may be older, and the releases between
  * 6.12 and 7.2 are not built here).
@@ -214,11 +231,18 @@ llpool_cache_create_unmerged(const char *name, unsigned int size)
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 2, 0)
 static inline unsigned long llpool_test_x86_irqs(void)
 {
-	unsigned long n = 0;
-	unsigned int i;
+	unsigned long n = this_cpu_read(irq_stat.counts[IRQ_COUNT_NMI]);
 
-	for (i = 0; i < IRQ_COUNT_MAX; i++)
-		n += this_cpu_read(irq_stat.counts[i]);
+#ifdef CONFIG_X86_LOCAL_APIC
+	n += this_cpu_read(irq_stat.counts[IRQ_COUNT_APIC_TIMER]) +
+	     this_cpu_read(irq_stat.counts[IRQ_COUNT_IRQ_WORK]) +
+	     this_cpu_read(irq_stat.counts[IRQ_COUNT_APIC_PERF]) +
+	     this_cpu_read(irq_stat.counts[IRQ_COUNT_SPURIOUS]);
+#endif
+#ifdef CONFIG_SMP
+	n += this_cpu_read(irq_stat.counts[IRQ_COUNT_RESCHEDULE]) +
+	     this_cpu_read(irq_stat.counts[IRQ_COUNT_CALL_FUNCTION]);
+#endif
 	return n;
 }
 #else
@@ -242,27 +266,33 @@ static inline unsigned long llpool_test_x86_irqs(void)
 #endif
 
 /*
- * Bench only: wait for every kvfree_rcu() queued so far.  6.12 has
- * kvfree_rcu_barrier(), exported from kernel/rcu/tree.c.  Since 6.14
- * kvfree_rcu lives in mm/slab_common.c, where 7.3 does not export it; but
- * kmem_cache_destroy() runs the same barrier first (6.12 on), so destroying
- * an empty cache of our own waits as long.  Before 6.12, rcu_barrier()
- * plus a wait longer than kvfree_rcu's 5 s batch timeout is the best a
- * module can do, and it is the fallback when no cache can be made.
- * Process context.
+ * Bench only: wait for the kvfree_rcu() calls queued so far.  6.12 has
+ * kvfree_rcu_barrier(), exported from kernel/rcu/tree.c, and from 6.12
+ * on kmem_cache_destroy() runs kvfree_rcu's barrier for the cache first
+ * (LLPOOL_DESTROY_IS_KVFREE_BARRIER).  Since 6.14 kvfree_rcu lives in
+ * mm/slab_common.c, where 7.3 does not export the barrier: destroying an
+ * empty cache of our own waits for every batch queued so far, though not
+ * for objects still in another cache's RCU sheaves (7.3 frees those when
+ * that cache is flushed or destroyed).  Before 6.12, rcu_barrier() plus
+ * a wait longer than kvfree_rcu's 5 s batch timeout is the best a module
+ * can do, and it is the fallback when no cache can be made.  Process
+ * context.
  */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define LLPOOL_DESTROY_IS_KVFREE_BARRIER	1
+#endif
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
 static inline void llpool_kvfree_rcu_barrier(void)
 {
 	struct kmem_cache *s = llpool_cache_create_unmerged("llpool_kvfree_barrier", 8);
 
-	if (s) {
-		kmem_cache_destroy(s);
-	} else {
+	if (!s) {
 		rcu_barrier();
 		ssleep(6);
 		rcu_barrier();
+		return;
 	}
+	kmem_cache_destroy(s);
 }
 #elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #define llpool_kvfree_rcu_barrier()	kvfree_rcu_barrier()

@@ -7,8 +7,9 @@
 # kernel keeps its own parameters, maxcpus=2 say, to itself).
 # LLPOOL_ACCEL=kvm|tcg|auto (default auto: KVM when a probe shows it works).
 # LLPOOL_SMP=N sets the guest's CPU shape: N vCPUs (default 4) in 2 sockets
-# of N/2 cores, one NUMA node (1 GiB) each; LLPOOL_SMP=1 is one vCPU in one
-# node (2 GiB).  N must be 1 or even, and at most the kernel's NR_CPUS.
+# of N/2 cores, one NUMA node each (half of LLPOOL_MEM); LLPOOL_SMP=1 is
+# one vCPU in one node.  N must be 1 or even, and at most the kernel's
+# NR_CPUS.
 # OUTDIR gets console.log (the whole kernel log), results.log (the guest's
 # result channel) and qemu.log.  The guest has LLPOOL_BOOT_TIMEOUT seconds
 # (default 900) before it is killed; a killed guest has no "@@ END" line,

@@ -36,14 +36,17 @@ trap 'rm -rf "$tmp"' EXIT
 #   module that builds for 6.1 to 7.3 has to test the kernel version, and
 #   it does so in this one header, in the form every compat header uses
 #   (LINUX_VERSION_CODE >= KERNEL_VERSION(...)).  No other file may.
+# - every file: ALLOC_WITH_SIZEOF (7.3's checkpatch: "Prefer kzalloc_obj
+#   over kzalloc with sizeof").  kzalloc_obj() and its kin arrived after
+#   6.12; the code builds for 6.1 and 6.12 too, with kzalloc(sizeof(*p)).
 # - llpool_param.h: MACRO_ARG_REUSE.  LLPOOL_PARAM_UINT() declares a
 #   parameter: its arguments are that parameter's name and constants, which
 #   a declaration names more than once (variable, ops, modinfo); none can
 #   have a side effect.
 for f in "${files[@]}"; do
-	ignore=()
-	[ "$f" = compat.h ] && ignore=(--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON)
-	[ "$f" = llpool_param.h ] && ignore=(--ignore MACRO_ARG_REUSE)
+	ignore=(--ignore ALLOC_WITH_SIZEOF)
+	[ "$f" = compat.h ] && ignore=(--ignore ALLOC_WITH_SIZEOF,LINUX_VERSION_CODE,CONSTANT_COMPARISON)
+	[ "$f" = llpool_param.h ] && ignore=(--ignore ALLOC_WITH_SIZEOF,MACRO_ARG_REUSE)
 	perl "$src/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
 		--no-summary "${ignore[@]}" -f "$f" >> "$tmp/checkpatch" 2>&1
 done

@@ -103,7 +103,8 @@ def sub(text, old, new, what):
 # mention them.
 OUT_OF_TREE = [r"rcu_pool_user", r"compat\.h", r"LLPOOL_INTERNAL", r"llpool_internal",
                r"testmods", r"kunit/", r"\bMODULE_", r"module_(init|exit)",
-               r"LINUX_VERSION_CODE", r"\bpool\.[ch]\b", r"llpool_shrinker_"]
+               r"LINUX_VERSION_CODE", r"\bpool\.[ch]\b", r"llpool_shrinker_",
+               r"\bLLPOOL_NS\b", r"LLPOOL_WQ_PERCPU"]
 
 
 def intree_names(text):

@@ -57,7 +57,6 @@ package_state() {
 # cache (fetch_source_pkg), never installed on the host.
 declare -A LLPOOL_PRIVATE_SUITE=(
 	[linux-source-7.3]=trixie-backports
-	[linux-source-7.2]=sid
 )
 LLPOOL_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
@@ -70,61 +69,93 @@ apt_archive_uri() {
 	# One stanza at a time (a blank line ends it); the first that serves
 	# binary packages ("Types: deb"), is signed by Debian's archive
 	# keyring and names a suite that is not -security.
-	uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '
+	uri=$(awk '
 		function judge() {
 			if (deb && key && ok && u != "") { print u; found = 1; exit }
 			deb = key = ok = 0; u = ""
 		}
+		FNR == 1 { judge() }
 		/^[ \t]*$/ { judge(); next }
 		/^Types:/ { for (j = 2; j <= NF; j++) if ($j == "deb") deb = 1 }
 		/^URIs:/ { u = $2 }
 		/^Suites:/ { for (j = 2; j <= NF; j++) if ($j !~ /-security$/) ok = 1 }
 		/^Signed-By:.*debian-archive-keyring/ { key = 1 }
-		END { if (!found) judge() }')
+		END { if (!found) judge() }' /etc/apt/sources.list.d/*.sources 2>/dev/null)
+	# One-line sources carry no keyring as a rule: there, the first "deb"
+	# line for the host's own release (VERSION_CODENAME), a suite a
+	# third-party repository does not use.
 	if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
-		uri=$(awk '$1 == "deb" {
+		local codename
+		codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+		uri=$(awk -v rel="$codename" '$1 == "deb" {
 			i = 2; if ($2 ~ /^\[/) while (i <= NF && $i !~ /\]$/) i++
 			if ($2 ~ /^\[/) i++
-			if ($(i + 1) !~ /-security$/) { print $i; exit }
+			if (rel != "" && $(i + 1) == rel) { print $i; exit }
 		}' /etc/apt/sources.list)
 	fi
 	[ -n "$uri" ] || return 1
 	echo "$uri"
 }
 
+# private_apt DIR SUITE APT-GET-ARGS...: apt-get with a configuration of
+# its own in DIR: a sources list naming only SUITE of the Debian archive
+# the host uses (signed by Debian's archive keyring), its own package
+# lists and cache, and none of the host's configuration files
+# (APT_CONFIG: no /etc/apt/apt.conf, no apt.conf.d, so none of the host's
+# hooks, such as an update's Post-Invoke, runs) but for the host's
+# Acquire:: settings a download may need (proxy, Check-Valid-Until),
+# taken from `apt-config dump`.  Runs in DIR/debs; output in
+# DIR/apt.log.  The host's /etc/apt, /var/lib/apt and /var/cache/apt are
+# left as they were (gate:private-apt proves it).
+private_apt() {
+	local d=$1 suite=$2 uri
+	shift 2
+	uri=$(apt_archive_uri) ||
+		die "no Debian archive address in the host's apt sources (/etc/apt)"
+	[ -f "$LLPOOL_KEYRING" ] || ensure_packages "debian-archive-keyring:$LLPOOL_KEYRING"
+	command -v apt-get >/dev/null && command -v apt-config >/dev/null ||
+		die "apt-get is needed to fetch from suite $suite"
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/debs" "$d/empty"
+	echo "deb [signed-by=$LLPOOL_KEYRING] $uri $suite main" > "$d/sources.list"
+	{
+		apt-config dump 2>/dev/null |
+			grep -E '^Acquire::(https?::Proxy|ftp::Proxy|Check-Valid-Until|Check-Date|Retries|ForceIPv4|ForceIPv6) '
+		# The download runs as root, not apt's sandbox user: the
+		# directory is root's (apt would warn and do the same).
+		cat <<-CONF
+		Dir::Etc::Main "/dev/null";
+		Dir::Etc::Parts "$d/empty";
+		Dir::Etc::sourcelist "$d/sources.list";
+		Dir::Etc::sourceparts "$d/empty";
+		Dir::Etc::preferences "/dev/null";
+		Dir::Etc::preferencesparts "$d/empty";
+		Dir::State::Lists "$d/lists";
+		Dir::Cache "$d/cache";
+		APT::Sandbox::User "root";
+		CONF
+	} > "$d/apt.conf"
+	(cd "$d/debs" && APT_CONFIG=$d/apt.conf apt-get -q "$@") >"$d/apt.log" 2>&1
+}
+
 # fetch_source_pkg PKG: download PKG from its suite (LLPOOL_PRIVATE_SUITE)
-# with apt-get through a private configuration under $LLPOOL_CACHE/apt
-# (its own sources list, package lists and cache; signatures checked
-# against Debian's archive keyring) and unpack the .deb with dpkg-deb into
-# $LLPOOL_CACHE/pkg/PKG.  Nothing under /etc/apt, /var/lib/apt or
-# /var/cache/apt is written and nothing is installed.  Done once; print
-# the source tarball's path.
+# with private_apt under $LLPOOL_CACHE/apt and unpack the .deb with
+# dpkg-deb into $LLPOOL_CACHE/pkg/PKG.  Nothing is installed.  Done once;
+# print the source tarball's path.
 fetch_source_pkg() {
 	local pkg=$1 suite=${LLPOOL_PRIVATE_SUITE[$1]:-} d=$LLPOOL_CACHE/apt
-	local dest=$LLPOOL_CACHE/pkg/$1 uri deb
+	local dest=$LLPOOL_CACHE/pkg/$1 deb
 	[ -n "$suite" ] || die "fetch_source_pkg: no suite known for $pkg"
 	if [ -f "$dest/usr/src/$pkg.tar.xz" ]; then
 		echo "$dest/usr/src/$pkg.tar.xz"
 		return
 	fi
-	uri=$(apt_archive_uri) ||
-		die "no Debian archive address in the host's apt sources (/etc/apt): cannot fetch $pkg"
-	[ -f "$LLPOOL_KEYRING" ] || ensure_packages "debian-archive-keyring:$LLPOOL_KEYRING"
-	command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
-		die "apt-get and dpkg-deb are needed to fetch $pkg"
+	command -v dpkg-deb >/dev/null || die "dpkg-deb is needed to unpack $pkg"
 	rm -rf "$d"
-	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/debs"
-	echo "deb [signed-by=$LLPOOL_KEYRING] $uri $suite main" > "$d/sources.list"
-	# The download runs as root, not apt's sandbox user: the directory is
-	# root's (apt would warn and do the same).
-	local o=(-o "Dir::Etc::sourcelist=$d/sources.list" -o Dir::Etc::sourceparts=/dev/null
-		 -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache"
-		 -o APT::Sandbox::User=root -q)
 	log "fetching $pkg from suite $suite with a private apt configuration ($d)"
-	apt-get "${o[@]}" update >"$d/update.log" 2>&1 ||
-		die "apt-get update for suite $suite failed: $(tail -3 "$d/update.log")"
-	(cd "$d/debs" && apt-get "${o[@]}" download "$pkg") >"$d/download.log" 2>&1 ||
-		die "apt-get download $pkg failed: $(tail -3 "$d/download.log")"
+	private_apt "$d" "$suite" update ||
+		die "apt-get update for suite $suite failed: $(tail -3 "$d/apt.log")"
+	private_apt "$d" "$suite" download "$pkg" ||
+		die "apt-get download $pkg failed: $(tail -3 "$d/apt.log")"
 	deb=$(ls "$d/debs/${pkg}_"*.deb 2>/dev/null | head -1)
 	[ -n "$deb" ] || die "apt-get download $pkg left no .deb in $d/debs"
 	rm -rf "$dest" "$dest.tmp"
