@@ -19,7 +19,15 @@ else
 	load llpool_control case="$CONTROL_CASE"
 fi
 lockdep_verdict
-[ "$CONTROL_CASE" = leak ] && kmemleak_check
+if [ "$CONTROL_CASE" = leak ]; then
+	kmemleak_check
+	# The report is of the planted objects, not of something else.
+	if grep -q 'control_make_leak' /sys/kernel/debug/kmemleak; then
+		result leak:ours pass "$(grep -c 'control_make_leak' /sys/kernel/debug/kmemleak) backtraces in control_make_leak"
+	else
+		result leak:ours fail "no reported object was allocated in control_make_leak"
+	fi
+fi
 if [ "$CONTROL_CASE" = bad_free ]; then
 	if dmesg | grep -q 'bad_free: refused 3, reserve intact'; then
 		result bad_free:reserve-intact pass
