@@ -31,7 +31,13 @@ rm -rf "$outroot"
 mkdir -p "$outroot"
 summary=$outroot/summary.txt
 : > "$summary"
+# The harness's progress lines (stderr: every step's log()) are kept in
+# check.log too: CHECK_RECORD reads the time of each step from it.
+exec 2> >(tee -a "$outroot/check.log" >&2)
 t0=$(date +%s)
+# Whether the cache held any kernel build at the start: a cold run builds
+# every kernel, a warm one none (CHECK_RECORD below names which).
+built_at_start=$(ls "$LLPOOL_CACHE"/build/*/.llpool-stamp 2>/dev/null | wc -l)
 
 record() { echo "$*" | tee -a "$summary"; }
 
@@ -168,7 +174,19 @@ for v in $variants; do
 
 	inject=()
 	[ -n "${LLPOOL_INJECT:-}" ] && inject=("LLPOOL_INJECT=$LLPOOL_INJECT")
-	"$LLPOOL_REPO/scripts/boot.sh" "$v" check "$outroot/$v-check" "${inject[@]}"
+	# What runs where, for the time budget (testing.rst, "Which release
+	# proves what"): the first kernel runs the whole plan; the others
+	# leave out the memory hog, and those in LLPOOL_SHORT (default: the
+	# 6.12 and 6.1 debug kernels) the bench smokes and the hotplug storm
+	# too (plan-check.sh, CHECK_SCOPE).
+	scope=()
+	if [ "$v" != "$first" ]; then
+		scope=(LLPOOL_HOG=0)
+		case " ${LLPOOL_SHORT-debug debug61} " in
+		*" $v "*) scope+=(CHECK_SCOPE=short) ;;
+		esac
+	fi
+	"$LLPOOL_REPO/scripts/boot.sh" "$v" check "$outroot/$v-check" "${scope[@]}" "${inject[@]}"
 	"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
 		"$outroot/$v-check" "$v/check" | tee -a "$summary"
 
@@ -178,16 +196,27 @@ for v in $variants; do
 	for t in $topos; do
 		topo_boot "$v" "$t"
 	done
-	for c in "${!controls[@]}"; do
-		"$LLPOOL_REPO/scripts/boot.sh" "$v" control "$outroot/$v-control-$c" \
-			"CONTROL_CASE=$c"
-		"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
-			--expect "${controls[$c]}" \
-			"$outroot/$v-control-$c" "$v/control-$c" |
-			# A control's own lockdep, kmemleak or bench smoke verdict is
-			# expected to fail.
-			sed -E 's/^FAIL (.*:(lockdep:debug_locks|kmemleak|bench:smoke)) -- /PASS \1 -- (expected) /' |
-			tee -a "$summary"
+	# The control boots, two at a time: each is a short boot with one
+	# mistake and nothing timed, and two of them keep both host cores
+	# busy where one leaves one idle through most of its kernel's boot.
+	# Their verdicts are printed in order once both are done.
+	mapfile -t cases < <(printf '%s\n' "${!controls[@]}" | sort)
+	for ((i = 0; i < ${#cases[@]}; i += 2)); do
+		pair=("${cases[@]:i:2}")
+		for c in "${pair[@]}"; do
+			"$LLPOOL_REPO/scripts/boot.sh" "$v" control "$outroot/$v-control-$c" \
+				"CONTROL_CASE=$c" &
+		done
+		wait
+		for c in "${pair[@]}"; do
+			"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
+				--expect "${controls[$c]}" \
+				"$outroot/$v-control-$c" "$v/control-$c" |
+				# A control's own lockdep, kmemleak or bench smoke
+				# verdict is expected to fail.
+				sed -E 's/^FAIL (.*:(lockdep:debug_locks|kmemleak|bench:smoke)) -- /PASS \1 -- (expected) /' |
+				tee -a "$summary"
+		done
 	done
 done
 
@@ -251,6 +280,41 @@ if grep -q '^INFO ' "$summary"; then
 	grep '^INFO ' "$summary" | sed 's/^/  /'
 	echo
 fi
-log "check took $(( $(date +%s) - t0 )) s; logs in $outroot"
+took=$(( $(date +%s) - t0 ))
+log "check took $took s; logs in $outroot"
+# CHECK_RECORD=1 keeps this run's time under results/: make_check_cold.md
+# when the cache held no kernel build at the start, make_check_warm.md
+# otherwise, with what it was measured on and where the time went.
+if [ "${CHECK_RECORD:-0}" = 1 ]; then
+	kind=warm
+	[ "$built_at_start" -eq 0 ] && kind=cold
+	rec=$LLPOOL_REPO/results/make_check_$kind.md
+	# Named before the record is written: writing it dirties the tree.
+	commit=$(git -C "$LLPOOL_REPO" describe --always --dirty 2>/dev/null || echo unknown)
+	mkdir -p "$LLPOOL_REPO/results"
+	{
+		echo "# make check, $kind cache: measured time"
+		echo
+		echo "Command: \`CHECK_RECORD=1 make check\`.  Date: $(date -u +%Y-%m-%d)."
+		echo "llpool $commit;" \
+			"variants: $variants; cache $LLPOOL_CACHE with $built_at_start kernel builds at the start."
+		echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%d GiB", $2 / 1048576}' /proc/meminfo);" \
+			"guests 4 vCPUs in 2 NUMA nodes (the CPU shapes 1, 4 with 2 online, 16)," \
+			"QEMU $(qemu-system-x86_64 --version | sed -n 's/.*version \([0-9.]*\).*/\1/p')," \
+			"accelerator $(grep -o 'vCPUs, [a-z]*' "$outroot/check.log" 2>/dev/null | sort -u | sed 's/vCPUs, //' | tr '\n' ' ')(wall clock)."
+		echo
+		echo "| wall time | result |"
+		echo "| --- | --- |"
+		echo "| $took s ($((took / 60)) min $((took % 60)) s) | $passed passed, $failed failed, $skipped skipped |"
+		echo
+		echo "Where the time went: each boot, from its start to the next step's."
+		echo
+		echo '```'
+		grep -hE '^\[llpool [0-9:]+\] (booting|configuring kernel|kernel .* built in|check took|making a patched)' "$outroot/check.log" 2>/dev/null |
+			sed 's/ (\/.*//' | cut -c1-120
+		echo '```'
+	} > "$rec"
+	log "recorded in $rec"
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

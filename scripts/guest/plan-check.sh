@@ -18,9 +18,14 @@ tp_check $LLPOOL_TPS
 load llpool_control case=plain_spinlock && unload llpool_control
 # A short load from every CPU and context.
 stress_run 3
+# CHECK_SCOPE=short (scripts/check.sh: the kernels besides the first and
+# the PREEMPT_RT one, for make check's time budget) leaves out the bench
+# smokes and the hotplug storm; the first kernel runs them, and every
+# kernel runs the KUnit suites (the hotplug suite among them), the stress
+# load, rcu_stress and pool_stress.
 # Smoke of llpool_bench: every available contender reports every section,
 # and llpool served every attempt in every context (no speed is asserted).
-bench_smoke
+[ "${CHECK_SCOPE:-full}" = short ] || bench_smoke
 if [ -n "$LLPOOL_INJECT" ]; then
 	load llpool_control case="$LLPOOL_INJECT" && unload llpool_control
 fi
@@ -31,7 +36,7 @@ load rcu_pool_user && tp_arm rcu_pool_user/llpool_rcu_fallback &&
 tp_check rcu_pool_user/llpool_rcu_fallback
 # Smoke of the kvfree_rcu comparison: it runs and prints every row (no
 # speed is asserted).
-if load llpool_rcu_bench threads=2 objects=200; then
+if [ "${CHECK_SCOPE:-full}" != short ] && load llpool_rcu_bench threads=2 objects=200; then
 	rows=$(dmesg | grep -c 'llpool_rcu_bench: | [kl]')
 	if [ "$rows" -eq 4 ]; then
 		result rcu_bench:rows pass
@@ -49,6 +54,6 @@ unload llpool
 # kcsan kernel in it; the DKMS guest runs them shorter still.)
 selftest llpool/rcu_stress.sh STRESS_SECONDS=7
 selftest llpool/pool_stress.sh
-selftest llpool/hotplug_storm.sh STORM_SECONDS=15
+[ "${CHECK_SCOPE:-full}" = short ] || selftest llpool/hotplug_storm.sh STORM_SECONDS=15
 lockdep_verdict
 kmemleak_check

@@ -38,7 +38,7 @@ fi
 # first run's), then with rcutorture gone from /lib/modules: rcu_stress.sh
 # must report a skip, not a failure.  Shorter loads than the main boot's: this boot is
 # about the install, the main boot about the load; the memory hog (a minute
-# here) runs in every main boot and is left out (LLPOOL_HOG=0).
+# here) runs in the first kernel's main boot and is left out (LLPOOL_HOG=0).
 if [ ! -r /kselftest/llpool/llpool_lib.sh ]; then
 	result run_kselftest:installed fail "no /kselftest/llpool (scripts/kselftest.sh did not run)"
 	lockdep_verdict
