@@ -239,7 +239,12 @@ fragments_landed() {
 		log "merge_config.sh failed: see $scratch.log"
 		return 2
 	fi
-	awk '/^Value requested for / { opt = $4; next }
+	# The report's first line: "Value requested for CONFIG_X not in final
+	# .config" (6.1, 6.12), with "WARNING: " before it (7.3), or
+	# "WARNING: CONFIG_X differs:" (7.3: a value other than the one asked).
+	awk '{ sub(/^WARNING: /, "") }
+	     /^Value requested for / { opt = $4; next }
+	     /^CONFIG_[A-Za-z0-9_]+ differs:$/ { opt = $1; next }
 	     opt && /^Requested value:/ { req = $0; sub(/^Requested value: */, "", req); next }
 	     opt && /^Actual value:/ {
 		act = $0; sub(/^Actual value: */, "", act)
