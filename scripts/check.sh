@@ -203,11 +203,14 @@ for v in $variants; do
 	mapfile -t cases < <(printf '%s\n' "${!controls[@]}" | sort)
 	for ((i = 0; i < ${#cases[@]}; i += 2)); do
 		pair=("${cases[@]:i:2}")
+		pids=()
 		for c in "${pair[@]}"; do
 			"$LLPOOL_REPO/scripts/boot.sh" "$v" control "$outroot/$v-control-$c" \
 				"CONTROL_CASE=$c" &
+			pids+=($!)
 		done
-		wait
+		# These two only: a bare wait would also wait for check.log's tee.
+		wait "${pids[@]}"
 		for c in "${pair[@]}"; do
 			"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
 				--expect "${controls[$c]}" \
