@@ -45,9 +45,8 @@ record() { echo "$*" | tee -a "$summary"; }
 # bookworm does not carry (7.3) come through a private apt configuration
 # under the cache (scripts/lib.sh, fetch_source_pkg), and /etc/apt must
 # be as it was at the end (gate:host-untouched-apt; the detector,
-# host_apt_state, has its positive control below).
-host_apt_state() { find "$@" -xdev -printf '%p %s %T@\n' 2>/dev/null | sort; }
-host_apt_state /etc/apt > "$outroot/etc-apt-before"
+# tree_state from lib.sh, has its positive control below).
+tree_state /etc/apt > "$outroot/etc-apt-before"
 # And the host's package list: the only packages that may change are the
 # ones the harness installs itself (ensure_packages: those the README
 # names, with their dependencies), which it logs in LLPOOL_PKGLOG.
@@ -60,11 +59,11 @@ package_state > "$outroot/packages-before"
 # download's URI, with the host's /etc/apt, /var/lib/apt and
 # /var/cache/apt compared before and after (gate:private-apt).  The
 # detector's positive control: a write to a scratch tree must show.
-host_apt_state /etc/apt /var/lib/apt /var/cache/apt > "$outroot/host-apt-before"
+tree_state /etc/apt /var/lib/apt /var/cache/apt > "$outroot/host-apt-before"
 if (private_apt "$outroot/private-apt" trixie-backports update &&
     private_apt "$outroot/private-apt" trixie-backports download --print-uris linux-source-7.3 &&
     grep -q "linux-source-7.3_.*\.deb" "$outroot/private-apt/apt.log"); then
-	host_apt_state /etc/apt /var/lib/apt /var/cache/apt > "$outroot/host-apt-after"
+	tree_state /etc/apt /var/lib/apt /var/cache/apt > "$outroot/host-apt-after"
 	if cmp -s "$outroot/host-apt-before" "$outroot/host-apt-after"; then
 		record "PASS gate:private-apt -- trixie-backports lists and linux-source-7.3's URI through $outroot/private-apt; /etc/apt /var/lib/apt /var/cache/apt: $(wc -l < "$outroot/host-apt-after") entries unchanged"
 	else
@@ -74,9 +73,9 @@ else
 	record "FAIL gate:private-apt -- $(tail -2 "$outroot/private-apt/apt.log" 2>/dev/null | tr '\n' ' ')"
 fi
 mkdir -p "$outroot/apt-control/lists"
-host_apt_state "$outroot/apt-control" > "$outroot/apt-control.before"
+tree_state "$outroot/apt-control" > "$outroot/apt-control.before"
 echo x > "$outroot/apt-control/lists/changed"
-if cmp -s "$outroot/apt-control.before" <(host_apt_state "$outroot/apt-control"); then
+if cmp -s "$outroot/apt-control.before" <(tree_state "$outroot/apt-control"); then
 	record "FAIL gate:private-apt-control -- a write to the scratch tree went unseen"
 else
 	record "PASS gate:private-apt-control -- a write to the scratch tree is seen"
@@ -237,7 +236,7 @@ fi
 # to a pristine tree, and its kernel builds.
 "$LLPOOL_REPO/scripts/intree.sh" check | tee -a "$summary"
 
-host_apt_state /etc/apt > "$outroot/etc-apt-after"
+tree_state /etc/apt > "$outroot/etc-apt-after"
 if cmp -s "$outroot/etc-apt-before" "$outroot/etc-apt-after"; then
 	record "PASS gate:host-untouched-apt -- /etc/apt: $(wc -l < "$outroot/etc-apt-after") entries unchanged"
 else

@@ -50,9 +50,6 @@ dkms_priv() {
 # What the host holds where DKMS and module installs live, before and
 # after: paths, sizes and mtimes.
 HOST_DIRS=(/usr/src /var/lib/dkms /lib/modules /etc/dkms)
-tree_state() {
-	find "$@" -xdev -printf '%p %s %T@\n' 2>/dev/null | sort
-}
 host_state() { tree_state "${HOST_DIRS[@]}"; }
 host_state > "$priv/host-before"
 

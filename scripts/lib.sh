@@ -46,6 +46,12 @@ ensure_packages() {
 	return 0
 }
 
+# tree_state DIR...: every path under the DIRs with its size and
+# modification time, sorted: two calls compared show any write.
+tree_state() {
+	find "$@" -xdev -printf '%p %s %T@\n' 2>/dev/null | sort
+}
+
 # The host's installed packages, one "name version status" a line.
 package_state() {
 	dpkg-query -W -f '${Package}:${Architecture} ${Version} ${db:Status-Abbrev}\n' 2>/dev/null | sort
