@@ -37,6 +37,8 @@
 #define RCU_TEST_MAGIC		0x72637570756c6c21ULL	/* "rcupull!" */
 #define RCU_TEST_SLOTS		64
 #define RCU_TEST_MS		2000
+/* How long a run may go on to see both ways out of a block (see below). */
+#define RCU_TEST_MAX_MS		10000
 
 struct rcu_test_obj {
 	u64 magic;
@@ -144,9 +146,13 @@ static bool rcu_test_barrier_timed(struct kunit *test, struct llpool_rcu *r,
 
 /* ==== no early free ====================================================== */
 
+/*
+ * @stop: written by the writer when its run ends, read by the readers (a
+ * flag, not a deadline: the writer may run on past its first deadline).
+ */
 struct rcu_test_shared {
 	struct rcu_test_obj __rcu *slot[RCU_TEST_SLOTS];
-	unsigned long deadline;
+	bool stop;
 	atomic_long_t reads, bad;
 };
 
@@ -156,7 +162,7 @@ static int rcu_test_reader(void *arg)
 	struct rcu_test_obj *p;
 	unsigned int i = 0, spin;
 
-	while (time_before(jiffies, sh->deadline)) {
+	while (!READ_ONCE(sh->stop)) {
 		rcu_read_lock();
 		p = rcu_dereference(sh->slot[i++ % RCU_TEST_SLOTS]);
 		if (p) {
@@ -206,6 +212,17 @@ static void rcu_test_write(void *arg)
 }
 
 /*
+ * Both ways out of a block taken by some: freed by its batch's grace
+ * period, and freed on its own grace-period cookie when a batch ended.
+ */
+static bool rcu_test_both_ways(struct llpool_rcu *r)
+{
+	s64 early = rcu_test_stat(r, LLPOOL_RCU_EARLY);
+
+	return early > 0 && early < rcu_test_stat(r, LLPOOL_RCU_BLOCKS);
+}
+
+/*
  * Readers on every online CPU but @flip check objects under
  * rcu_read_lock() while this task replaces them and defer-frees the old
  * ones for RCU_TEST_MS.  With @flip a CPU (not nr_cpu_ids), a kthread takes
@@ -221,14 +238,15 @@ static void rcu_test_no_early_free(struct kunit *test, const char *name,
 	struct llpool_test_flip *f = NULL;
 	struct task_struct *readers[8];
 	unsigned int nr = 0, i, cpu, cycles = 0;
-	unsigned long writes = 0, fallbacks = 0, remote = 0;
+	unsigned long writes = 0, fallbacks = 0, remote = 0, start, deadline;
 	struct rcu_test_shared *sh;
 	int ret;
 
 	sh = kunit_kzalloc(test, sizeof(*sh), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, sh);
 	w.sh = sh;
-	sh->deadline = jiffies + msecs_to_jiffies(RCU_TEST_MS);
+	start = jiffies;
+	deadline = start + msecs_to_jiffies(RCU_TEST_MS);
 	for_each_online_cpu(cpu) {
 		if (nr == ARRAY_SIZE(readers))
 			break;
@@ -244,7 +262,17 @@ static void rcu_test_no_early_free(struct kunit *test, const char *name,
 	if (flip < nr_cpu_ids)
 		f = llpool_test_flip_start(test, flip, RCU_TEST_MS, NULL, NULL);
 
-	while (time_before(jiffies, sh->deadline)) {
+	for (;;) {
+		/*
+		 * Without @flip the run must also cover both ways out (below):
+		 * past RCU_TEST_MS it goes on until it has, not for a window
+		 * that happens to fit one clock, up to RCU_TEST_MAX_MS in all.
+		 * The readers read on until it ends.
+		 */
+		if (!time_before(jiffies, deadline) &&
+		    (f || rcu_test_both_ways(r) ||
+		     !time_before(jiffies, start + msecs_to_jiffies(RCU_TEST_MAX_MS))))
+			break;
 		w.p = kmalloc(sizeof(*w.p), GFP_KERNEL);
 		if (!w.p)
 			continue;
@@ -265,6 +293,7 @@ static void rcu_test_no_early_free(struct kunit *test, const char *name,
 		if (!(++w.i % 64))
 			cond_resched();
 	}
+	WRITE_ONCE(sh->stop, true);
 	if (f)
 		ret = llpool_test_flip_wait(test, f, &cycles);
 	for (i = 0; i < nr; i++)
@@ -296,13 +325,17 @@ static void rcu_test_no_early_free(struct kunit *test, const char *name,
 		/*
 		 * The readers must have covered both ways out: blocks freed
 		 * by their batch's grace period and blocks freed on their own
-		 * cookie when a batch ended (10 to 31 of about 55 in the runs
-		 * here: blocks time out every 20 ms, faster than a grace
-		 * period and its work under TCG).
+		 * cookie when a batch ended.  Which way a block takes depends
+		 * on how a grace period's length compares with the blocks'
+		 * 20 ms timeout, which differs between clocks (TCG, KVM, real
+		 * hardware): the writes went on until both were seen, within
+		 * RCU_TEST_MAX_MS.
 		 */
-		KUNIT_EXPECT_GT(test, rcu_test_stat(r, LLPOOL_RCU_EARLY), 0LL);
-		KUNIT_EXPECT_LT(test, rcu_test_stat(r, LLPOOL_RCU_EARLY),
-				rcu_test_stat(r, LLPOOL_RCU_BLOCKS));
+		KUNIT_EXPECT_TRUE_MSG(test, rcu_test_both_ways(r),
+				      "%lld of %lld blocks freed on their own cookie in %u ms: want some, not all",
+				      rcu_test_stat(r, LLPOOL_RCU_EARLY),
+				      rcu_test_stat(r, LLPOOL_RCU_BLOCKS),
+				      jiffies_to_msecs(jiffies - start));
 	}
 	KUNIT_EXPECT_GT(test, writes, 0UL);
 	KUNIT_EXPECT_EQ(test, rcu_test_stat(r, LLPOOL_RCU_FALLBACKS), (s64)fallbacks);
@@ -343,6 +376,138 @@ static void llpool_rcu_no_early_free_under_hotplug(struct kunit *test)
 	unsigned int x = llpool_test_cycled_cpu(test);
 
 	rcu_test_no_early_free(test, "kunit-rcu-hp", x);
+}
+
+/* ==== a reader pinned across a block's grace period ====================== */
+
+/* The longest a pinned reader stays in its read-side section. */
+#define RCU_TEST_PIN_MAX_MS	5000
+
+/*
+ * A reader that holds one object inside rcu_read_lock() while the writer
+ * defer-frees it.  kzalloc()ed: a reader that outlives the test keeps it.
+ * @release: written by the writer (release), read by the reader (acquire):
+ *	leave the read-side section.
+ * @blocks, @freed, @magic_ok: read by the reader inside the section, at
+ *	its end; the writer reads them after @done.
+ */
+struct rcu_test_pin {
+	struct llpool_rcu *r;
+	struct rcu_test_obj __rcu *slot;
+	struct completion pinned, done;
+	bool release, magic_ok;
+	s64 blocks, freed;
+};
+
+static int rcu_test_pin_reader(void *arg)
+{
+	struct rcu_test_pin *pin = arg;
+	unsigned long deadline = jiffies + msecs_to_jiffies(RCU_TEST_PIN_MAX_MS);
+	struct rcu_test_obj *p;
+
+	rcu_read_lock();
+	p = rcu_dereference(pin->slot);
+	complete(&pin->pinned);
+	/*
+	 * No grace period can end while this CPU spins in here.  The acquire
+	 * pairs with the writer's release: its waits are done before the
+	 * stats are read below.
+	 */
+	while (!smp_load_acquire(&pin->release) && time_before(jiffies, deadline))
+		cpu_relax();
+	pin->blocks = rcu_test_stat(pin->r, LLPOOL_RCU_BLOCKS);
+	pin->freed = rcu_test_stat(pin->r, LLPOOL_RCU_FREED);
+	pin->magic_ok = p && READ_ONCE(p->magic) == RCU_TEST_MAGIC;
+	rcu_read_unlock();
+	kthread_complete_and_exit(&pin->done, 0);
+}
+
+/**
+ * llpool_rcu_reader_pins_block() - nothing is freed under a pinned reader
+ * @test: the test
+ *
+ * The early-free detector that does not depend on timing: a reader on
+ * another CPU enters rcu_read_lock() holding an object; the writer replaces
+ * it, defer-frees it and waits until its block has timed out and gone to a
+ * grace period, and three block timeouts more.  No grace period can end
+ * while the reader is inside, so the instance must have freed nothing when
+ * the reader looks, still inside, and the object must be intact.  A
+ * rcu_pool_user that frees without a grace period fails here every time
+ * (the skip_gp control); the readers of llpool_rcu_no_early_free catch it
+ * only when one happens to hold an object when its block is freed.
+ */
+static void llpool_rcu_reader_pins_block(struct kunit *test)
+{
+	struct llpool_rcu *r = rcu_test_create(test, "kunit-rcu-pin", 4, 16);
+	struct rcu_test_obj *obj, *old;
+	struct task_struct *reader;
+	struct rcu_test_pin *pin;
+	unsigned int me, other, i;
+
+	obj = kmalloc(sizeof(*obj), GFP_KERNEL);
+	pin = kzalloc(sizeof(*pin), GFP_KERNEL);
+	if (!obj || !pin) {
+		kfree(obj);
+		kfree(pin);
+		llpool_rcu_destroy(r);
+		KUNIT_FAIL(test, "out of memory");
+		return;
+	}
+	obj->magic = RCU_TEST_MAGIC;
+	pin->r = r;
+	RCU_INIT_POINTER(pin->slot, obj);
+	init_completion(&pin->pinned);
+	init_completion(&pin->done);
+
+	/* The block is this CPU's; the reader spins on another one. */
+	migrate_disable();
+	me = smp_processor_id();
+	other = cpumask_any_but(cpu_online_mask, me);
+	if (other >= nr_cpu_ids) {
+		migrate_enable();
+		kfree(obj);
+		kfree(pin);
+		llpool_rcu_destroy(r);
+		kunit_skip(test, "needs two online CPUs");
+	}
+	reader = kthread_run_on_cpu(rcu_test_pin_reader, pin, other, "rcu_test_pin/%u");
+	if (IS_ERR(reader)) {
+		migrate_enable();
+		kfree(obj);
+		kfree(pin);
+		llpool_rcu_destroy(r);
+		KUNIT_FAIL(test, "reader kthread: %ld", PTR_ERR(reader));
+		return;
+	}
+	if (!wait_for_completion_timeout(&pin->pinned, 10 * HZ)) {
+		migrate_enable();
+		KUNIT_FAIL(test, "the reader on cpu%u did not start in 10 s", other);
+		return;		/* it keeps @pin and the instance */
+	}
+	old = rcu_replace_pointer(pin->slot, NULL, true);
+	KUNIT_EXPECT_EQ(test, llpool_rcu_free(r, old), 0);
+	/* Its block times out (LLPOOL_RCU_TIMEOUT, 20 ms) and is handed on. */
+	for (i = 0; i < 100 && rcu_test_stat(r, LLPOOL_RCU_BLOCKS) < 1; i++)
+		msleep(20);
+	msleep(3 * 20);
+	/* Pairs with the reader's acquire: it reads the stats after this. */
+	smp_store_release(&pin->release, true);
+	migrate_enable();
+	if (!wait_for_completion_timeout(&pin->done, 10 * HZ)) {
+		KUNIT_FAIL(test, "the reader on cpu%u did not finish in 10 s", other);
+		return;
+	}
+	kunit_info(test, "cpu%u pinned, cpu%u wrote: %lld blocks handed on, %lld objects freed while pinned",
+		   other, me, pin->blocks, pin->freed);
+	KUNIT_EXPECT_GE_MSG(test, pin->blocks, 1LL,
+			    "the block did not go to a grace period while the reader held it");
+	KUNIT_EXPECT_EQ_MSG(test, pin->freed, 0LL,
+			    "objects freed while a reader that held one was still inside rcu_read_lock()");
+	KUNIT_EXPECT_TRUE(test, pin->magic_ok);
+	if (rcu_test_barrier_timed(test, r, "pin"))
+		KUNIT_EXPECT_EQ(test, rcu_test_stat(r, LLPOOL_RCU_FREED), 1LL);
+	kfree(pin);
+	llpool_rcu_destroy(r);
 }
 
 /* ==== fallback, barrier, contexts, bad input ============================= */
@@ -853,6 +1018,7 @@ static void llpool_rcu_concurrent_barriers(struct kunit *test)
 
 static struct kunit_case llpool_rcu_cases[] = {
 	KUNIT_CASE_SLOW(llpool_rcu_no_early_free),
+	KUNIT_CASE(llpool_rcu_reader_pins_block),
 	KUNIT_CASE(llpool_rcu_fallback_when_pool_empty),
 	KUNIT_CASE(llpool_rcu_barrier_frees_all),
 	KUNIT_CASE(llpool_rcu_frees_every_kind),

@@ -15,6 +15,8 @@
 # (default 900) before it is killed; a killed guest has no "@@ END" line,
 # which the verdict reports as a failure.  LLPOOL_GUEST_MODULES=DIR puts
 # DIR (a /lib/modules/RELEASE tree) into the guest's /lib/modules.
+# LLPOOL_KO=DIR takes llpool's modules from DIR instead of the variant's
+# build (a control build, scripts/control_build.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -24,7 +26,7 @@ outdir=${3:?outdir}
 shift 3
 [ -f "$plan" ] || die "no plan $plan"
 kdir=$LLPOOL_CACHE/build/$variant
-ko=$LLPOOL_CACHE/mod/$variant/ko
+ko=${LLPOOL_KO:-$LLPOOL_CACHE/mod/$variant/ko}
 [ -f "$kdir/arch/x86/boot/bzImage" ] || die "kernel $variant is not built"
 
 # The CPU and NUMA shape.  Two nodes whenever there are two CPUs to split,

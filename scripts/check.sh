@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make check`: every test, ending with "N passed, N failed, N skipped".
 #
-# For each kernel variant in LLPOOL_VARIANTS (default: debug73 rt73 debug
-# debug61 kcsan: the debug and PREEMPT_RT kernels on 7.3, the debug
-# kernels on 6.12 and 6.1, and 6.12's debug kernel with KCSAN):
+# For each kernel variant in LLPOOL_VARIANTS (default: debug73 rt73
+# debug61 kcsan: the debug and PREEMPT_RT kernels on 7.3, the debug kernel
+# on 6.1, and 6.12's debug kernel with KCSAN in place of KASAN; 6.12's
+# KASAN debug kernel, "debug", with LLPOOL_VARIANTS):
 #   build the kernel (cached) and the modules (W=1, no warning allowed);
 #   install the kselftest with the kernel's own target;
 #   boot the main test plan: KUnit suites, the stress load, the kselftest,
@@ -18,14 +19,16 @@
 # then, on the first variant, the hygiene gates (scripts/gates.sh), the
 # DKMS guest (scripts/dkms_check.sh) and the host's own headers
 # (scripts/headers_check.sh); and the in-tree series' gates
-# (scripts/intree.sh check).  6.12's PREEMPT_RT kernel ("rt") is not in
-# the default set (PREEMPT_RT is proven on 7.3): LLPOOL_VARIANTS=rt runs it.
+# (scripts/intree.sh check).  6.12's PREEMPT_RT kernel ("rt") and its KASAN
+# debug kernel ("debug") are not in the default set, for the cold budget
+# (PREEMPT_RT is proven on 7.3, KASAN and kmemleak on 7.3 and 6.1; 6.12
+# boots its KCSAN kernel): LLPOOL_VARIANTS="debug rt" runs them.
 # LLPOOL_INJECT=raw_alloc adds a deliberate mistake to the main boot, to see
 # `make check` fail on it.  Logs: $LLPOOL_OUT (default ./out/check).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-variants=${LLPOOL_VARIANTS:-debug73 rt73 debug debug61 kcsan}
+variants=${LLPOOL_VARIANTS:-debug73 rt73 debug61 kcsan}
 outroot=${LLPOOL_OUT:-$LLPOOL_REPO/out/check}
 rm -rf "$outroot"
 mkdir -p "$outroot"
@@ -81,16 +84,71 @@ else
 	record "PASS gate:private-apt-control -- a write to the scratch tree is seen"
 fi
 
-# Negative controls: case -> the report that must appear in the kernel log.
+# Negative controls: case -> the reports that must appear, one regex a line
+# (each a splat in the kernel log, or a failed check of the guest's), and
+# the only ones that may: verdict.py --expect gives each control one
+# verdict, which fails on any other splat or failed result.  bad_free
+# makes three bad frees (a double free, a foreign page, a page of the
+# wrong order), and each must draw its own WARN; leak's
+# report is kmemleak's, in the log and in its file (leak:ours checks that
+# every reported object is the control's).
 declare -A controls=(
 	[raw_alloc]='Invalid wait context.*&zone->lock'
 	[fast_spinlock]='Invalid wait context.*control_lock'
 	[early_free]='KASAN: slab-use-after-free.*llpool_control'
-	[leak]='kmemleak -- [0-9]+ unreferenced objects'
-	[bad_free]='llpool: ctl-bad: double free'
+	[leak]='kmemleak(: | -- )[0-9]+ (new suspected memory leaks|unreferenced objects)'
+	[bad_free]=$'llpool: ctl-bad: double free of page\nllpool: ctl-bad: free of page .* not from this pool\nllpool: ctl-bad: free of an order-1 page'
 	[destroy_held]='llpool: ctl-held destroyed with 3 pages still allocated'
 	[bench_ctx_fail]=':bench:smoke -- rows missing or short: ctx-nmi:0/[1-9][0-9]*\s*$'
 )
+# case -> the results its mistake may fail besides the report itself, and
+# only those: lockdep turns itself off at its first report (debug_locks=0),
+# and so does a KASAN report (it taints the kernel LOCKDEP_NOW_UNRELIABLE),
+# which fails what checks debug_locks afterwards (llpool_rcu_in_hardirq).
+declare -A control_allow=(
+	[raw_alloc]=lockdep:debug_locks
+	[fast_spinlock]=lockdep:debug_locks
+	[early_free]=lockdep:debug_locks
+	[skip_gp]="kunit:llpool_rcu.llpool_rcu_no_early_free,kunit:llpool_rcu.llpool_rcu_no_early_free_under_hotplug,kunit:llpool_rcu.llpool_rcu_in_hardirq,lockdep:debug_locks"
+)
+# case -> other splats its mistake explains: objects freed early are
+# KASAN's reports wherever they are touched next.
+declare -A control_splats=(
+	[skip_gp]='KASAN: (slab-)?use-after-free in rcu_test_(pin_)?reader'
+)
+# Two controls boot a control build, the mistake patched into llpool's
+# own sources (patches/controls/CASE.patch, scripts/control_build.sh):
+# empty_pool, a pool that never gets a page, against the kselftest that
+# puts llpool under pressure; skip_gp, rcu_pool_user without grace
+# periods, against its KUnit suite.
+# empty_pool's reports: the kselftest's two checks that the pool serves,
+# under fault injection and after it, must both fail; any of its other
+# cases may (an empty pool explains them), nothing else.
+controls[empty_pool]=$':selftest:pool_stress\\.fault_injection_counted_pool_serves -- \n:selftest:pool_stress\\.recovers_after_injection -- '
+control_allow[empty_pool]=$(sed -n 's/^selftest:\(pool_stress\.[a-z_]*\) .*if=empty_pool.*/selftest:\1/p' \
+	"$LLPOOL_REPO/scripts/expect/control.cases" | tr '\n' ,)selftest:pool_stress:exit
+# skip_gp's report is its detector's: llpool_rcu_reader_pins_block finds
+# objects freed while a reader that holds one is still in its read-side
+# section.  The readers of the no-early-free cases may catch it too (a bad
+# read, or KASAN's report of a reader touching a freed object), or not.
+controls[skip_gp]=':kunit:llpool_rcu\.llpool_rcu_reader_pins_block -- .*Expected pin->freed == 0'
+# The order the control boots run in, two at a time (the longest, the
+# control builds' and leak's kmemleak scan, each beside a short one).
+control_order="empty_pool bad_free leak skip_gp bench_ctx_fail destroy_held early_free fast_spinlock raw_alloc"
+
+# boot_tags VARIANT [TAG...]: the tags a boot's case list is read with
+# (scripts/expect/check.cases): the variant, its release (v6.1, v6.12,
+# v7.3, from the kernel it built), rt for a PREEMPT_RT kernel, then TAGs.
+boot_tags() {
+	local b=$LLPOOL_CACHE/build/$1 rel tags=$1
+	rel=$(cat "$b/include/config/kernel.release" 2>/dev/null)
+	[ -n "$rel" ] && tags="$tags,v$(echo "$rel" | cut -d. -f1-2)"
+	grep -q '^CONFIG_PREEMPT_RT=y' "$b/.config" 2>/dev/null && tags="$tags,rt"
+	shift
+	for t in "$@"; do tags="$tags,$t"; done
+	echo "$tags"
+}
+expect_dir=$LLPOOL_REPO/scripts/expect
 
 # The CPU shapes users run besides the main boot's 4 online vCPUs in 2 NUMA
 # nodes, each booted with scripts/guest/plan-topo.sh: load llpool,
@@ -119,6 +177,7 @@ topo_boot() {
 	LLPOOL_SMP=$smp LLPOOL_BOOT_TIMEOUT=$tmo "$LLPOOL_REPO/scripts/boot.sh" \
 		"$v" topo "$outroot/$v-topo-$t" "${args[@]}"
 	"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
+		--cases "$expect_dir/topo.cases" --tags "$(boot_tags "$v" "$t")" \
 		"$outroot/$v-topo-$t" "$v/topo-$t" | tee -a "$summary"
 }
 
@@ -126,20 +185,22 @@ topo_boot() {
 # KUnit suites and stress load under KCSAN; a report naming our code
 # fails, one about the core kernel alone is an INFO line), then its
 # control: llpool_control case=kcsan_race must draw a KCSAN report in
-# its own function, one that fails a normal boot (--counted).  KCSAN
-# titles a race between two known accesses "in f [mod] / g [mod]" and
-# one whose other side it did not catch ("race at unknown origin")
-# "in f+0x2e/0x3c [mod]": the planted race gives either, often both.
-# Nothing else is expected of the control: its other verdicts stay as
-# they are.
+# its own function, one that fails a normal boot (counted, not an INFO
+# line).  KCSAN titles a race between two known accesses "in f [mod] /
+# g [mod]" and one whose other side it did not catch ("race at unknown
+# origin") "in f+0x2e/0x3c [mod]": the planted race gives either, often
+# both.
+# Nothing else may fail in the control.
 kcsan_boots() {
 	local v=$1
 	LLPOOL_BOOT_TIMEOUT=600 "$LLPOOL_REPO/scripts/boot.sh" "$v" kcsan "$outroot/$v-check"
 	"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
+		--cases "$expect_dir/kcsan.cases" --tags "$(boot_tags "$v")" \
 		"$outroot/$v-check" "$v/check" | tee -a "$summary"
 	LLPOOL_BOOT_TIMEOUT=300 "$LLPOOL_REPO/scripts/boot.sh" "$v" control \
 		"$outroot/$v-control-kcsan_race" CONTROL_CASE=kcsan_race
-	"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" --counted \
+	"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
+		--cases "$expect_dir/control.cases" --tags "$(boot_tags "$v" kcsan_race)" \
 		--expect 'BUG: KCSAN: data-race in control_race_inc(\+0x[0-9a-f]+/0x[0-9a-f]+)? \[llpool_control\]' \
 		"$outroot/$v-control-kcsan_race" "$v/control-kcsan_race" | tee -a "$summary"
 }
@@ -154,7 +215,7 @@ for v in $variants; do
 		record "FAIL $v:kernel-build -- see the log above"
 		continue
 	fi
-	record "PASS $v:kernel-build"
+	record "STEP $v:kernel-build"
 	if ! "$LLPOOL_REPO/scripts/modules.sh" "$v"; then
 		record "FAIL $v:modules-W=1 -- warnings or errors above"
 		continue
@@ -166,7 +227,7 @@ for v in $variants; do
 	fi
 	# Without it the boots still run; their selftest cases fail.
 	if "$LLPOOL_REPO/scripts/kselftest.sh" "$v"; then
-		record "PASS $v:kselftest-install -- make -C tools/testing/selftests TARGETS=llpool install"
+		record "STEP $v:kselftest-install -- make -C tools/testing/selftests TARGETS=llpool install"
 	else
 		record "FAIL $v:kselftest-install -- see the log above"
 	fi
@@ -176,8 +237,8 @@ for v in $variants; do
 	# What runs where, for the time budget (testing.rst, "Which release
 	# proves what"): the first kernel runs the whole plan; the others
 	# leave out the memory hog, and those in LLPOOL_SHORT (default: the
-	# 6.12 and 6.1 debug kernels) the bench smokes and the hotplug storm
-	# too (plan-check.sh, CHECK_SCOPE).
+	# 6.1 debug kernel, and 6.12's when asked for) the bench smokes and the
+	# hotplug storm too (plan-check.sh, CHECK_SCOPE).
 	scope=()
 	if [ "$v" != "$first" ]; then
 		scope=(LLPOOL_HOG=0)
@@ -186,7 +247,15 @@ for v in $variants; do
 		esac
 	fi
 	"$LLPOOL_REPO/scripts/boot.sh" "$v" check "$outroot/$v-check" "${scope[@]}" "${inject[@]}"
+	tags=()
+	for x in "${scope[@]}"; do
+		case $x in
+		LLPOOL_HOG=0) tags+=(nohog) ;;
+		CHECK_SCOPE=short) tags+=(short) ;;
+		esac
+	done
 	"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
+		--cases "$expect_dir/check.cases" --tags "$(boot_tags "$v" "${tags[@]}")" \
 		"$outroot/$v-check" "$v/check" | tee -a "$summary"
 
 	# The controls prove the detectors, and the CPU shapes vary the guest,
@@ -198,28 +267,59 @@ for v in $variants; do
 	# The control boots, two at a time: each is a short boot with one
 	# mistake and nothing timed, and two of them keep both host cores
 	# busy where one leaves one idle through most of its kernel's boot.
-	# Their verdicts are printed in order once both are done.
-	mapfile -t cases < <(printf '%s\n' "${!controls[@]}" | sort)
+	# Their verdicts are printed in order once both are done.  Longest
+	# first, each paired with a short one (control_order); a control not
+	# in that list runs after them.
+	mapfile -t cases < <(printf '%s\n' $control_order
+		printf '%s\n' "${!controls[@]}" | sort | grep -vxF -f <(printf '%s\n' $control_order))
+	declare -A nobuild=()
 	for ((i = 0; i < ${#cases[@]}; i += 2)); do
 		pair=("${cases[@]:i:2}")
 		pids=()
 		for c in "${pair[@]}"; do
-			"$LLPOOL_REPO/scripts/boot.sh" "$v" control "$outroot/$v-control-$c" \
-				"CONTROL_CASE=$c" &
+			ko=()
+			if [ -f "$LLPOOL_REPO/patches/controls/$c.patch" ]; then
+				mkdir -p "$outroot/$v-control-$c"
+				if k=$("$LLPOOL_REPO/scripts/control_build.sh" "$v" "$c"); then
+					ko=("LLPOOL_KO=$k")
+				else
+					# No build, no boot: the control fails.
+					nobuild[$c]=1
+					continue
+				fi
+			fi
+			env "${ko[@]}" "$LLPOOL_REPO/scripts/boot.sh" "$v" control \
+				"$outroot/$v-control-$c" "CONTROL_CASE=$c" &
 			pids+=($!)
 		done
 		# These two only: a bare wait would also wait for check.log's tee.
-		wait "${pids[@]}"
+		[ ${#pids[@]} -eq 0 ] || wait "${pids[@]}"
 		for c in "${pair[@]}"; do
+			if [ -n "${nobuild[$c]:-}" ]; then
+				record "FAIL $v/control-$c:control -- its control build failed (scripts/control_build.sh $v $c; see the log above)"
+				continue
+			fi
+			expect=()
+			while IFS= read -r x; do
+				expect+=(--expect "$x")
+			done <<< "${controls[$c]}"
 			"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
-				--expect "${controls[$c]}" \
-				"$outroot/$v-control-$c" "$v/control-$c" |
-				# A control's own lockdep, kmemleak or bench smoke
-				# verdict is expected to fail.
-				sed -E 's/^FAIL (.*:(lockdep:debug_locks|kmemleak|bench:smoke)) -- /PASS \1 -- (expected) /' |
-				tee -a "$summary"
+				--cases "$expect_dir/control.cases" --tags "$(boot_tags "$v" "$c")" \
+				"${expect[@]}" --allow "${control_allow[$c]:-}" \
+				--allow-splat "${control_splats[$c]:-}" \
+				"$outroot/$v-control-$c" "$v/control-$c" | tee -a "$summary"
 		done
 	done
+	# The verdicts' own positive controls, on copies of this kernel's
+	# boots (scripts/verdict_controls.py): a lockdep report planted in a
+	# control boot fails it, a KUnit case removed from the check boot fails
+	# as missing, a case its list does not name fails.
+	"$LLPOOL_REPO/scripts/verdict_controls.py" --kunit-py "$kunit_py" \
+		--cases "$expect_dir" --workdir "$outroot/verdict-controls" \
+		--check "$outroot/$v-check" "$v/check" "$(boot_tags "$v")" \
+		--control "$outroot/$v-control-destroy_held" "$v/control-destroy_held" \
+		"$(boot_tags "$v" destroy_held)" "${controls[destroy_held]}" "" |
+		tee -a "$summary"
 done
 
 # Hygiene gates (checkpatch, kernel-doc, sparse, docs), the DKMS guest
@@ -270,6 +370,10 @@ fi
 passed=$(grep -c '^PASS ' "$summary")
 failed=$(grep -c '^FAIL ' "$summary")
 skipped=$(grep -c '^SKIP ' "$summary")
+# Setup steps (kernel builds, module loads and unloads, a boot's end, a
+# kselftest script's exit): not tests, and not in the count; one that
+# failed is among the failures.
+steps=$(grep -c '^STEP ' "$summary")
 echo
 if [ "$failed" -gt 0 ]; then
 	echo "Failures:"
@@ -307,7 +411,7 @@ if [ "${CHECK_RECORD:-0}" = 1 ]; then
 		echo
 		echo "| wall time | result |"
 		echo "| --- | --- |"
-		echo "| $took s ($((took / 60)) min $((took % 60)) s) | $passed passed, $failed failed, $skipped skipped |"
+		echo "| $took s ($((took / 60)) min $((took % 60)) s) | $passed passed, $failed failed, $skipped skipped ($steps setup steps, not counted) |"
 		echo
 		echo "Where the time went: each boot, from its start to the next step's."
 		echo
@@ -318,5 +422,6 @@ if [ "${CHECK_RECORD:-0}" = 1 ]; then
 	} > "$rec"
 	log "recorded in $rec"
 fi
+echo "Setup steps done, not counted as tests: $steps"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

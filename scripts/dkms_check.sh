@@ -162,4 +162,5 @@ done
 # The guest gets the installed tree alone: only what dkms put there.
 LLPOOL_GUEST_MODULES=$moddir LLPOOL_BOOT_TIMEOUT=1500 "$LLPOOL_REPO/scripts/boot.sh" "$variant" dkms "$outdir" >&2
 "$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$(kernel_source)/tools/testing/kunit/kunit.py" \
+	--cases "$LLPOOL_REPO/scripts/expect/dkms.cases" --tags "$variant" \
 	"$outdir" "$variant/dkms"

@@ -11,6 +11,9 @@
 #   gate:config-report merge_config.sh's report, as kernel.sh reads it
 #                     (fragments_landed): VARIANT's fragment is in its
 #                     .config, and an option x86 cannot have is reported
+#   gate:case-lists   the KUnit cases of kunit/*.c are the ones the boots'
+#                     case lists (scripts/expect/) name (scripts/case_lists.py;
+#                     with its control, gate:case-lists-control)
 # (W=1 is modules.sh's test "VARIANT:modules-W=1".)  Prints PASS/FAIL lines.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -105,3 +108,7 @@ if "$LLPOOL_REPO/scripts/docs.sh" > "$tmp/docs" 2>&1; then
 else
 	echo "FAIL gate:docs -- $(grep -v '^\[llpool' "$tmp/docs" | head -c 600 | tr '\n' ' ')"
 fi
+
+# The boots' case lists name every KUnit case of the sources, and only
+# those (scripts/case_lists.py, with its positive control).
+python3 "$LLPOOL_REPO/scripts/case_lists.py" "$LLPOOL_REPO"

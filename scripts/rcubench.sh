@@ -22,6 +22,8 @@ rm -rf "$out"
 LLPOOL_ACCEL=tcg "$LLPOOL_REPO/scripts/boot.sh" "$variant" rcubench "$out" \
 	"BENCH_THREADS=$threads" "BENCH_OBJECTS=$objs" "BENCH_ROUNDS=$rounds"
 mkdir -p "$LLPOOL_REPO/results"
+# Named before anything is written under results/ (which would dirty it).
+commit=$(git -C "$LLPOOL_REPO" describe --always --dirty 2>/dev/null || echo unknown)
 hdr=$(mktemp)
 trap 'rm -f "$hdr"' EXIT
 {
@@ -29,7 +31,7 @@ trap 'rm -f "$hdr"' EXIT
 	echo
 	echo "Command: \`BENCH_ROUNDS=$rounds BENCH_THREADS=$threads BENCH_OBJECTS=$objs LLPOOL_VARIANT=$variant make rcu-bench\`"
 	echo "Date: $(date -u +%Y-%m-%d). Kernel: $variant variant of $(sed -n 's/^VERSION = //p;s/^PATCHLEVEL = //p;s/^SUBLEVEL = //p' "$(kernel_source)/Makefile" | paste -sd.),"
-	echo "tinyconfig + configs/$variant.config."
+	echo "tinyconfig + configs/$variant.config.  llpool $commit (\"-dirty\": not a clean tree)."
 	[ "$variant" != bench ] || echo "No lockdep, KASAN or other debug options; its __GFP_NO_LOCKS patch is not used here."
 	echo "4 vCPUs under QEMU TCG (no KVM): absolute times are emulated time, compare"
 	echo "rows with each other only. Peak KiB is the lowest free memory (pcplists"

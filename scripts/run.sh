@@ -9,6 +9,10 @@ set -euo pipefail
 variant=${LLPOOL_VARIANT:-debug}
 out=${LLPOOL_OUT:-$LLPOOL_REPO/out/run}
 rm -rf "$out"
+t0=$(date +%s)
+# Cold (the kernel still to build) or warm, for RUN_RECORD below.
+kind=warm
+[ -f "$LLPOOL_CACHE/build/$variant/.llpool-stamp" ] || kind=cold
 "$LLPOOL_REPO/scripts/kernel.sh" "$variant"
 "$LLPOOL_REPO/scripts/modules.sh" "$variant"
 mkdir -p "$out"
@@ -34,13 +38,17 @@ churn=$(echo "$stats" | awk -F': ' '$1 == "allocs" {a = $2} $1 == "refilled" {r 
 echo
 echo "== verdicts"
 src=$(kernel_source)
-"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$src/tools/testing/kunit/kunit.py" "$out" "$variant/run" |
+"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$src/tools/testing/kunit/kunit.py" \
+	--cases "$LLPOOL_REPO/scripts/expect/run.cases" "$out" "$variant/run" |
 	tee "$out/verdict.txt"
+took=$(( $(date +%s) - t0 ))
+log "make run took $took s ($kind: the $variant kernel $([ $kind = cold ] && echo built || echo cached))"
 ! grep -q '^FAIL ' "$out/verdict.txt" || exit 1
 
 # RUN_RECORD=1 keeps this run under results/ with what it was measured on.
 if [ "${RUN_RECORD:-0}" = 1 ]; then
 	rec=$LLPOOL_REPO/results/run.md
+	[ "$kind" = cold ] && rec=$LLPOOL_REPO/results/run_cold.md
 	# Before the record is written: writing it dirties the tree.
 	commit=$(git -C "$LLPOOL_REPO" describe --always --dirty)
 	{
@@ -53,6 +61,9 @@ if [ "${RUN_RECORD:-0}" = 1 ]; then
 			"kernel $(sed -n 's/^Linux version \([^ ]*\).*/\1/p' "$out/console.log" | head -1) ($variant)," \
 			"${LLPOOL_SMP:-4} vCPUs in 2 NUMA nodes, QEMU $(sed -n 's/.*booting .* vCPUs, \([a-z]*\).*/\1/p' "$out/boot.txt" | tail -1) (wall clock)," \
 			"llpool_stress's load (every CPU allocating bursts and handing them to the next CPU, which frees them; an hrtimer a CPU allocating and freeing in hardirq)."
+		echo
+		echo
+		echo "Wall time: $took s ($kind cache: the $variant kernel $([ $kind = cold ] && echo "built in this run" || echo "already built"))."
 		echo
 		echo '```'
 		cat "$out/report.txt"

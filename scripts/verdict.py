@@ -1,20 +1,31 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Judge one guest boot: verdict.py OUTDIR NAME [--expect REGEX] [--kunit-py PATH]
+"""Judge one guest boot.
+
+verdict.py OUTDIR NAME --kunit-py PATH [--cases FILE --tags T,...]
+           [--expect REGEX [--allow RESULT,...] [--allow-splat REGEX]]
 
 Reads OUTDIR/results.log (the guest's result channel) and OUTDIR/console.log
 (the whole kernel log) and prints one line per test:
     PASS <name>
     FAIL <name> -- <why>
     SKIP <name> -- <why>
+and one STEP line per setup step that went well (a module loaded or
+unloaded, a kselftest script's exit, the boot's end): those are not tests
+and are not counted; a setup step that fails is a FAIL.
 KUnit suites are parsed with the kernel's own tools/testing/kunit/kunit.py.
+With --cases, the boot must report every case the list names for its tags,
+skip one only where the list allows it, and report none it does not name.
 The kernel log is scanned for splats: in a normal boot any splat is a
-failure; with --expect, the boot is a negative control and passes only if
-a splat matching REGEX is there.  A KCSAN report fails only when it names
-llpool's code (see kcsan_ours); one about the core kernel alone is printed
-as an INFO line, listed and not counted.  With --expect and --counted, the
-control's report must be one that fails a normal boot, and the rest of the
-boot is judged as a normal boot is (any other splat fails it).
+failure.  A KCSAN report fails only when it names llpool's code (see
+kcsan_ours); one about the core kernel alone is printed as an INFO line,
+listed and not counted.
+With --expect, the boot is a negative control and gets one verdict: the
+report REGEX must be there (a counted splat, or a failed check of the
+guest's), and nothing else may fail: no other splat, no failed result but
+those --allow names (a detector that turns itself off after its first
+report, as lockdep does), no other splat but those --allow-splat
+matches, no case of the list missing.
 """
 import argparse
 import json
@@ -61,12 +72,22 @@ OUR_FUNC_RE = re.compile(r"(?<![\w.])(?:__)?(?:llpool|rcu_pool)_\w*")
 FRAME_RE = re.compile(r"(\S+)\+0x[0-9a-f]+/0x[0-9a-f]+")
 
 
-RESULT_FAILS = []
+# Every result line, in order: (status, name, why).  main() prints them
+# once the boot is judged.
+RESULTS = []
+
+# Setup steps, not tests: loading and unloading a module, a kselftest
+# script's exit code (its cases are the tests), the boot reaching its end.
+# They are printed as STEP lines and not counted; one that fails is a
+# FAIL, since the tests behind it did not run.
+SETUP_RE = re.compile(r"(?:^|:)(?:insmod|rmmod):|:exit$|^finished$")
 
 
 def out(status, name, why=""):
-    if status == "FAIL":
-        RESULT_FAILS.append("%s -- %s" % (name, why))
+    RESULTS.append((status, name, why))
+
+
+def emit(status, name, why=""):
     line = "%s %s" % (status, name)
     if why:
         line += " -- " + why.replace("\n", " | ")
@@ -96,12 +117,22 @@ def kcsan_ours(title, block):
     return None
 
 
+# Where a report ends: a WARN's or an Oops' "---[ end trace ... ]---", a
+# KASAN report's closing line of "=".  Lockdep's and most others' reports
+# have no closing line.
+END_RE = re.compile(r"---\[ end trace|^={20,}\s*$")
+
+
 def find_splats(console):
-    """Return (first line, context, counted) of each splat, with the step
-    it was in.  counted is False for a KCSAN report that does not name our
-    code: such a report is listed, not counted.  A KCSAN report is judged
-    whole, up to its closing line, and one such race reported again (KCSAN
-    repeats a race after KCSAN_REPORT_ONCE_IN_MS) is one splat."""
+    """Return (first line, context, counted, text) of each splat, with the
+    step it was in.  counted is False for a KCSAN report that does not name
+    our code: such a report is listed, not counted.  text is the report's
+    own lines (to its closing line, END_RE, or 12 lines, never into the next
+    report), joined with " / ", for a control's --expect to match.  A
+    report counts once: its first three lines are one report (a WARN's "cut
+    here", message and "WARNING:").  A KCSAN report is judged whole, up to its
+    closing line, and one such race reported again (KCSAN repeats a race
+    after KCSAN_REPORT_ONCE_IN_MS) is one splat."""
     splats = []
     kcsan = {}
     mark = "boot"
@@ -135,12 +166,24 @@ def find_splats(console):
                 frames += ["...", ours]
             kcsan[title] = [len(splats), 1]
             splats.append([title, "during '%s': %s | %s" % (mark, title, " / ".join(frames)),
-                           ours is not None])
+                           ours is not None, " / ".join([title] + block)])
             continue
+        end = next((j for j in range(i + 1, min(len(lines), i + 400))
+                    if END_RE.search(lines[j])), None)
+        # A report's first line and the two after it are one report (a
+        # WARN's "cut here", its message, "WARNING:"); a report's body
+        # matches no SPLAT pattern, so any match past them is a report of
+        # its own, even one printed inside another's lines.
+        skip_until = i + 2
+        # The report's text: up to its end, or 12 lines, and never into the
+        # next report.
+        stop = end + 1 if end is not None else i + 12
+        nxt = next((j for j in range(i + 3, min(stop, len(lines)))
+                    if SPLAT_RE.search(lines[j])), stop)
+        text = [l.strip() for l in lines[i:min(stop, nxt)] if l.strip()]
         ctx = [l for l in lines[i:i + 12] if l.strip()][:6]
-        splats.append((line.strip(), "during '%s': %s" % (mark, " / ".join(ctx)), True))
-        # One report spans many lines; count it once.
-        skip_until = i + 40
+        splats.append([line.strip(), "during '%s': %s" % (mark, " / ".join(ctx)), True,
+                       " / ".join(text)])
     for idx, times in kcsan.values():
         if times > 1:
             splats[idx][1] += " (reported %d times)" % times
@@ -175,17 +218,94 @@ def kunit_cases(suite_text, kunit_py):
     yield from got
 
 
-def main():
+def console_suite(console, suite):
+    """A KUnit suite's KTAP as the kernel printed it, from the kernel log:
+    the last "# Subtest: SUITE" up to the suite's own ok line, under a
+    KTAP header.  None if it is not there."""
+    lines = [TS_RE.sub("", l) for l in console.splitlines()]
+    head = re.compile(r"^\s*# Subtest: %s\s*$" % re.escape(suite))
+    tail = re.compile(r"^\s*(?:not )?ok \d+ %s\s*$" % re.escape(suite))
+    starts = [i for i, l in enumerate(lines) if head.match(l)]
+    if not starts:
+        return None
+    for j in range(starts[-1], len(lines)):
+        if tail.match(lines[j]):
+            body = lines[starts[-1]:j + 1]
+            indent = re.match(r"^\s*", body[0]).group(0)
+            return "\n".join(["KTAP version 1", "1..1", indent + "KTAP version 1"] + body) + "\n"
+    return None
+
+
+def lossy_params(ktap):
+    """Whether a suite's debugfs KTAP lost its parameterised cases' lines.
+    Before 6.2 each parameter's run starts the case's log afresh, so the
+    debugfs file keeps only the last parameter's result line, without its
+    "# Subtest:" header (the kernel log has them all): a case's parameter
+    summary ("# case: pass:N ...") with no "# Subtest: case" before it."""
+    for m in re.finditer(r"^\s+# (\w+): pass:\d+ fail:\d+ skip:\d+ total:\d+$", ktap, re.M):
+        if not re.search(r"^\s+# Subtest: %s$" % re.escape(m.group(1)), ktap, re.M):
+            return True
+    return False
+
+
+def kunit_failures(ktap, case):
+    """What a failed KUnit case said: its first failed expectations or
+    assertions ("file:line: Expected ..."), from the KTAP's diagnostics."""
+    name = case.split(".")[1] if "." in case else case
+    got = re.findall(r"# %s: (?:EXPECTATION|ASSERTION) FAILED at (\S+)\n\s*#?\s*(.*)"
+                     % re.escape(name), ktap)
+    if got:
+        return "; ".join("%s: %s" % (where, what.strip()) for where, what in got[:3])
+    # A kselftest's case says why on its "# case: ..." line (llpool_result).
+    said = re.findall(r"^\s*# %s: (.*)$" % re.escape(case), ktap, re.M)
+    return said[-1].strip()[:300] if said else ""
+
+
+def read_cases(path, tags):
+    """The cases a boot must report, from a case list (scripts/expect/,
+    whose header gives the format): {name: skip_ok} for the lines whose
+    if= holds under TAGS."""
+    def holds(cond):
+        return cond[1:] not in tags if cond.startswith("!") else cond in tags
+
+    want = {}
+    with open(path) as f:
+        for no, raw in enumerate(f, 1):
+            line = raw.split("#", 1)[0].split()
+            if not line:
+                continue
+            name, opts = line[0], {}
+            for o in line[1:]:
+                key, eq, val = o.partition("=")
+                if not eq or key not in ("if", "skip") or key in opts or not val:
+                    raise ValueError("%s:%d: %r: want NAME [if=TAG,...] [skip=TAG,...]"
+                                     % (path, no, raw.strip()))
+                opts[key] = val
+            if name in want:
+                raise ValueError("%s:%d: %s is listed twice" % (path, no, name))
+            if all(holds(c) for c in opts.get("if", "").split(",") if c):
+                want[name] = any(holds(c) for c in opts.get("skip", "").split(",") if c)
+    return want
+
+
+def parse_args():
     ap = argparse.ArgumentParser()
     ap.add_argument("outdir")
     ap.add_argument("name")
-    ap.add_argument("--expect", help="negative control: regex of the report that must appear")
-    ap.add_argument("--counted", action="store_true",
-                    help="with --expect: the report must be one that fails a normal boot, "
-                    "and every other splat fails as in a normal boot")
+    ap.add_argument("--expect", action="append", default=[],
+                    help="negative control: regex of a report that must appear (each one given)")
+    ap.add_argument("--allow", default="",
+                    help="with --expect: comma-separated results the control's mistake "
+                    "may fail (its detector turning off after the report)")
+    ap.add_argument("--allow-splat", default="",
+                    help="with --expect: regex of other splats the control's mistake explains")
+    ap.add_argument("--cases", help="the case list the boot must report in full")
+    ap.add_argument("--tags", default="", help="comma-separated tags for the case list's if= and skip=")
     ap.add_argument("--kunit-py", required=True)
-    a = ap.parse_args()
+    return ap.parse_args()
 
+
+def main(a):
     results = read(os.path.join(a.outdir, "results.log"))
     console = read(os.path.join(a.outdir, "console.log"))
     n = a.name
@@ -224,12 +344,15 @@ def main():
             while i < len(lines) and not lines[i].startswith("@@ KTAP-END"):
                 body.append(lines[i])
                 i += 1
-            for case, status in kunit_cases("\n".join(body) + "\n", a.kunit_py):
+            ktap = "\n".join(body) + "\n"
+            if not suite.startswith("selftest:") and lossy_params(ktap):
+                ktap = console_suite(console, suite) or ktap
+            for case, status in kunit_cases(ktap, a.kunit_py):
                 why = ""
                 if status.startswith("FAIL:"):
                     status, why = "FAIL", status[5:]
                 elif status not in ("PASS", "SKIP"):
-                    why = "kunit status " + status
+                    why = kunit_failures(ktap, case) or "kunit status " + status
                     status = "FAIL"
                 # kunit.py names KUnit cases "suite.case[.param]"; a
                 # kselftest's KTAP has no suite line, so prefix its name.
@@ -245,48 +368,126 @@ def main():
                 i += 1
         i += 1
 
+    # The case list: each case it names for these tags must be reported,
+    # and a SKIP only where it allows one; a reported case it does not
+    # name is a FAIL too, so that the list stays the whole plan.  These
+    # failures are the plan's, never a control's report nor a failure its
+    # mistake explains (STRUCTURAL).
+    structural = set()
+    if a.cases:
+        want = read_cases(a.cases, set(t for t in a.tags.split(",") if t))
+        seen = {}
+        for k, (status, name, why) in enumerate(RESULTS):
+            short = name[len(n) + 1:]
+            if SETUP_RE.search(short) or short in ("qemu", "boot"):
+                continue
+            seen[short] = status
+            if short not in want:
+                RESULTS[k] = ("FAIL", name, "reported, but not in %s for tags %s (%s %s)"
+                              % (a.cases, a.tags, status, why))
+                structural.add(k)
+            elif status == "SKIP" and not want[short]:
+                RESULTS[k] = ("FAIL", name, "skipped, and %s allows no skip here: %s"
+                              % (a.cases, why))
+                structural.add(k)
+        for case in want:
+            if case not in seen:
+                structural.add(len(RESULTS))
+                out("FAIL", "%s:%s" % (n, case),
+                    "missing: %s names it for tags %s and the boot did not report it"
+                    % (a.cases, a.tags))
+
     splats = find_splats(console)
     # KCSAN reports about the core kernel alone: listed, never counted.
-    for first, ctx, counted in splats:
+    for first, ctx, counted, _ in splats:
         if not counted:
             out("INFO", n + ":kcsan-core", ctx)
     counted = [s for s in splats if s[2]]
-    if a.expect and a.counted:
-        # The control's report must be there and must be counted; the rest
-        # of the boot is judged as a normal boot.
-        want = re.compile(a.expect)
-        hit = [s for s in counted if want.search(s[1])]
-        listed = [s for s in splats if not s[2] and want.search(s[1])]
-        if hit:
-            out("PASS", n + ":control-detected", hit[0][0] + " (fails a normal boot)")
-        elif listed:
-            out("FAIL", n + ":control-detected",
-                "%r was reported but only listed, not counted: %s" % (a.expect, listed[0][0]))
-        else:
-            out("FAIL", n + ":control-detected",
-                "expected a report matching %r; found %s" % (a.expect, [s[0] for s in splats] or "none"))
-        rest = [s for s in counted if not want.search(s[1])]
-        for first, ctx, _ in rest:
-            out("FAIL", n + ":kernel-log-clean", ctx)
-        if not rest:
-            out("PASS", n + ":kernel-log-clean", "no other splat")
-    elif a.expect:
-        # The expected report: a splat in the kernel log, or a failed
-        # check in the guest (kmemleak reports through a file).
-        want = re.compile(a.expect)
-        hit = [s for s in splats if want.search(s[1])]
-        hit += [(f, f) for f in RESULT_FAILS if want.search(f)]
-        if hit:
-            out("PASS", n + ":control-detected", hit[0][0])
-        else:
-            out("FAIL", n + ":control-detected",
-                "expected a report matching %r; found %s" % (a.expect, [s[0] for s in splats] or "none"))
-    elif counted:
-        for first, ctx, _ in counted:
-            out("FAIL", n + ":kernel-log-clean", ctx)
+
+    if a.expect:
+        control(a, n, splats, counted, structural)
+        return
+
+    for status, name, why in RESULTS:
+        if status != "FAIL" and SETUP_RE.search(name[len(n) + 1:]):
+            status = "STEP"
+        emit(status, name, why)
+    if counted:
+        for first, ctx, _, _ in counted:
+            emit("FAIL", n + ":kernel-log-clean", ctx)
     else:
-        out("PASS", n + ":kernel-log-clean")
+        emit("PASS", n + ":kernel-log-clean")
+
+
+def control(a, n, splats, counted, structural):
+    """A negative control's one verdict.  Each --expect must be met by a
+    report: a counted splat's own lines, or a failed check of the guest's
+    (kmemleak reports through a file).  Any other counted splat but those
+    --allow-splat names, any other failed result but those --allow names,
+    and any failure of the plan itself (a case missing, unlisted, skipped)
+    fails it."""
+    wants = [re.compile(x) for x in a.expect]
+    allow = set(x for x in a.allow.split(",") if x)
+    also = re.compile(a.allow_splat) if a.allow_splat else None
+    hits = {w.pattern: [] for w in wants}
+    allowed, wrong = [], []
+    for k, (status, name, why) in enumerate(RESULTS):
+        short = name[len(n) + 1:]
+        if status != "FAIL":
+            continue
+        if k in structural:
+            wrong.append("%s: %s" % (short, why))
+            continue
+        met = [w for w in wants if w.search("%s -- %s" % (name, why))]
+        for w in met:
+            hits[w.pattern].append("%s -- %s" % (short, why))
+        if met:
+            continue
+        if short in allow:
+            allowed.append(short)
+        else:
+            wrong.append("%s: %s" % (short, why))
+    for first, ctx, _, text in counted:
+        met = [w for w in wants if w.search(text)]
+        for w in met:
+            hits[w.pattern].append(w.search(text).group(0)[:160])
+        if met:
+            continue
+        if also and also.search(text):
+            allowed.append("a splat: " + first[:120])
+        else:
+            wrong.append("splat not explained by the mistake: " + ctx)
+    for status, name, why in RESULTS:
+        if status == "INFO" or (status != "FAIL" and SETUP_RE.search(name[len(n) + 1:])):
+            emit("STEP" if status != "INFO" else status, name, why)
+    unmet = [p for p, h in hits.items() if not h]
+    if unmet:
+        listed = [s[0] for s in splats if not s[2] and any(re.search(p, s[3]) for p in unmet)]
+        emit("FAIL", n + ":control",
+             "expected a report matching %s; found %s%s" %
+             (" and ".join(repr(p) for p in unmet), [s[0] for s in counted] or "no splat",
+              " (matching, but only listed, not counted: %s)" % listed[0] if listed else ""))
+    elif wrong:
+        emit("FAIL", n + ":control", "detected (%s), but also: %s" %
+             ("; ".join(h[0] for h in hits.values()), " || ".join(wrong)))
+    else:
+        emit("PASS", n + ":control", "detected: %s; failed as the mistake explains: %s; "
+             "no other splat or failure" % ("; ".join(h[0] for h in hits.values()),
+                                            ", ".join(allowed) or "nothing else"))
+
+
+def guarded():
+    """main(), and a FAIL line instead of nothing if the verdict itself
+    breaks: a boot whose verdict crashed must not drop out of the count."""
+    a = parse_args()
+    try:
+        main(a)
+    except Exception:
+        import traceback
+        print("FAIL %s:verdict -- verdict.py failed: %s" % (
+            a.name, traceback.format_exc().strip().splitlines()[-1]), flush=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
-    main()
+    guarded()

@@ -73,10 +73,26 @@ kunit_suites() {
 }
 
 # stress_run SECONDS: llpool_stress from every CPU and context for SECONDS
-# (a 60 s deadline for its "done" past them), its stats shipped.
+# (a 60 s deadline for its "done" past them), its stats shipped, and one
+# result: it finished, every online CPU allocated, and every page it took
+# went back (allocs == frees).
 stress_run() {
-	load llpool_stress seconds="$1" && wait_log 'llpool_stress: done' $(($1 + 60)) &&
-		data stats:stress /sys/kernel/debug/llpool/stress/stats && unload llpool_stress
+	local st=/sys/kernel/debug/llpool/stress/stats a f idle
+	load llpool_stress seconds="$1" || return
+	if wait_log 'llpool_stress: done' $(($1 + 60)); then
+		data stats:stress $st
+		a=$(sed -n 's/^allocs: //p' $st)
+		f=$(sed -n 's/^frees: //p' $st)
+		idle=$(grep -E '^cpu[0-9]+: .* allocs=0 ' $st | cut -d: -f1 | tr '\n' ' ')
+		if [ "${a:-0}" -gt 0 ] && [ "$a" = "$f" ] && [ -z "$idle" ]; then
+			result stress:load pass "allocs $a, frees $f, on every online CPU"
+		else
+			result stress:load fail "allocs ${a:-?}, frees ${f:-?}; CPUs that allocated nothing: ${idle:-none}"
+		fi
+	else
+		result stress:load fail "no 'llpool_stress: done' within $(($1 + 60)) s"
+	fi
+	unload llpool_stress
 }
 
 # data NAME FILE: ship a file for the host to show.

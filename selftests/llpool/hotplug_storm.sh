@@ -102,7 +102,7 @@ cpus_back() {
 trap cpus_back EXIT
 trap 'cpus_back; exit 1' INT TERM
 
-llpool_begin hotplug_storm 10
+llpool_begin hotplug_storm 9
 llpool_load rcu_pool_user || ktap_exit_fail_msg "modprobe rcu_pool_user: $lout"
 set -- $(memsnap); mem0=$1; shift; md0="$*"
 n=$(grep -c '^processor' /proc/cpuinfo)
@@ -126,8 +126,13 @@ bounded $DEADLINE sh -c "LLPOOL_DIR=$LLPOOL_DIR; . $LLPOOL_DIR/llpool_lib.sh
 	llpool_load llpool_rcu_stress seconds=$LOAD_SECS; r=\$?
 	echo \$lout
 	wait \$p && exit \$r" || err="$err $bout"
-[ -z "$err" ]
-llpool_result "load_on_every_cpu" $? "${err:-$n CPUs, loaded in $btook s; storm on cpus$cpus}"
+# Setup, not a test: a load that did not start fails loads_finished (and
+# rcutorture_success) below.
+if [ -n "$err" ]; then
+	ktap_print_msg "setup: the loads did not all start:$err"
+else
+	ktap_print_msg "loads on $n CPUs, started in $btook s; storm on cpus$cpus"
+fi
 storm_end=$(( $(date +%s) + SECS ))
 [ $storm_end -le $load_end ] || storm_end=$load_end
 

@@ -194,7 +194,9 @@ llpool_rcu_barrier_check() {
 
 # llpool_books STATS: one read of a pool's debugfs stats file; prints its
 # books and is true if they close: allocs == frees and refilled - trimmed
-# == reserved + spill.  One read, because a pool is never quite still (its
+# == reserved + spill, with pages through the pool (allocs and refilled
+# above 0: books of a pool that served nothing close trivially, and the
+# empty_pool control showed such a pool passing).  One read, because a pool is never quite still (its
 # reaper trims idle CPUs, its workers refill): several reads could each
 # catch another moment.
 llpool_books() {
@@ -203,7 +205,7 @@ llpool_books() {
 	     END {printf "allocs=%s frees=%s refilled=%s trimmed=%s reserved=%s spill=%s\n",
 			 a, f, r, t, res, s
 		  exit !(a != "" && f != "" && r != "" && t != "" && res != "" &&
-			 s != "" && a == f && r - t == res + s)}' "$1"
+			 s != "" && a + 0 > 0 && r + 0 > 0 && a == f && r - t == res + s)}' "$1"
 }
 
 # llpool_books_settled STATS: llpool_books until they close twice in a row

@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Positive controls of scripts/verdict.py itself, on copies of real boots.
+
+verdict_controls.py --kunit-py PATH --cases DIR --workdir DIR
+    --check OUTDIR NAME TAGS
+    --control OUTDIR NAME TAGS EXPECT ALLOW
+
+Each plants one mistake in a copy of a boot's logs that verdict.py passed,
+judges the copy with the same arguments, and passes only if the verdict
+changed in exactly the way the mistake explains:
+  verdict:planted-splat    a lockdep report added to a control boot's
+                           kernel log fails the control, naming it;
+  verdict:planted-inside   so does a report printed inside the lines of
+                           the control's own expected report (a WARN);
+  verdict:missing-case     a KUnit case removed from the check boot's
+                           results (as a case compiled out is absent:
+                           gone from the suite's plan and numbering) fails
+                           that case, and nothing else;
+  verdict:unlisted-case    a case the list does not name, reported, fails.
+Prints PASS/FAIL verdict:<name> lines, as the other gates do.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# A report of the kind lockdep prints (kernel/locking/lockdep.c,
+# print_lock_invalid_wait_context), with a lock of nobody's.
+PLANTED_SPLAT = """
+=============================
+[ BUG: Invalid wait context ]
+7.3.4 #1 Not tainted
+-----------------------------
+planted/1 is trying to lock:
+ffffffff00000000 (planted_lock){....}-{3:3}, at: planted_function+0x0/0x10
+other info that might help us debug this:
+context-{2:2}
+no locks held by planted/1.
+stack backtrace:
+"""
+
+
+def verdict(a, outdir, name, extra):
+    r = subprocess.run([sys.executable, os.path.join(HERE, "verdict.py"),
+                        "--kunit-py", a.kunit_py, outdir, name] + extra,
+                       capture_output=True, text=True)
+    return [l for l in r.stdout.splitlines() if l.startswith(("PASS ", "FAIL ", "SKIP "))]
+
+
+def fails(lines):
+    return {l.split(" -- ")[0][5:]: l for l in lines if l.startswith("FAIL ")}
+
+
+def copy(src, dst):
+    shutil.rmtree(dst, ignore_errors=True)
+    os.makedirs(dst)
+    for f in ("results.log", "console.log"):
+        shutil.copy(os.path.join(src, f), dst)
+
+
+def report(name, ok, why):
+    print("%s verdict:%s -- %s" % ("PASS" if ok else "FAIL", name, why), flush=True)
+
+
+def planted_splat(a):
+    outdir, name, tags, expect, allow = a.control
+    extra = ["--cases", os.path.join(a.cases, "control.cases"), "--tags", tags,
+             "--expect", expect, "--allow", allow]
+    base = verdict(a, outdir, name, extra)
+    if fails(base) or not base:
+        return report("planted-splat", False, "the control boot it starts from did not pass: %s"
+                      % (base or "no verdict"))
+    d = os.path.join(a.workdir, "planted-splat")
+    copy(outdir, d)
+    with open(os.path.join(d, "console.log"), "a") as f:
+        f.write(PLANTED_SPLAT)
+    got = fails(verdict(a, d, name, extra))
+    line = got.get(name + ":control", "")
+    ok = (list(got) == [name + ":control"] and "splat not explained" in line
+          and "planted_lock" in line and line.count(" || ") == 0)
+    report("planted-splat", ok, "a lockdep report planted in %s: %s" %
+           (name, line[:300] if line else "no FAIL: %s" % sorted(got)))
+
+
+def planted_inside(a):
+    """A second report printed inside the expected one's lines (between a
+    WARN's "cut here" and its end) is a report of its own."""
+    outdir, name, tags, expect, allow = a.control
+    extra = ["--cases", os.path.join(a.cases, "control.cases"), "--tags", tags,
+             "--expect", expect, "--allow", allow]
+    d = os.path.join(a.workdir, "planted-inside")
+    copy(outdir, d)
+    path = os.path.join(d, "console.log")
+    with open(path, errors="replace") as f:
+        lines = f.read().split("\n")
+    at = next((i for i, l in enumerate(lines) if "cut here" in l), None)
+    if at is None:
+        return report("planted-inside", False, "no WARN in %s to plant into" % name)
+    lines[at + 25:at + 25] = ["BUG: sleeping function called from invalid context at planted.c:1",
+                              "in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: 1, name: planted"]
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+    got = fails(verdict(a, d, name, extra))
+    line = got.get(name + ":control", "")
+    ok = (list(got) == [name + ":control"] and "planted.c" in line
+          and line.count(" || ") == 0)
+    report("planted-inside", ok, "a report planted 25 lines into %s's WARN: %s" %
+           (name, line[:300] if line else "no FAIL: %s" % sorted(got)))
+
+
+def remove_case(ktap, case):
+    """KTAP with CASE gone from its suite as a case compiled out is: its
+    lines and diagnostics removed, the suite's plan one smaller, the cases
+    after it renumbered."""
+    out, plan_at, removed = [], None, False
+    lines = ktap.split("\n")
+    i = 0
+    while i < len(lines):
+        l = lines[i]
+        m = re.match(r"^(\s+)1\.\.(\d+)$", l)
+        if m and plan_at is None and len(m.group(1)) == 4:
+            plan_at = len(out)
+        if re.match(r"^\s+# %s: " % re.escape(case), l):
+            i += 1
+            continue
+        m = re.match(r"^(    )(ok|not ok) (\d+) (\S+)$", l)
+        if m and m.group(4) == case:
+            removed = True
+            i += 1
+            continue
+        if m and removed:
+            l = "%s%s %d %s" % (m.group(1), m.group(2), int(m.group(3)) - 1, m.group(4))
+        out.append(l)
+        i += 1
+    if not removed or plan_at is None:
+        return None
+    m = re.match(r"^(\s+)1\.\.(\d+)$", out[plan_at])
+    out[plan_at] = "%s1..%d" % (m.group(1), int(m.group(2)) - 1)
+    return "\n".join(out)
+
+
+def missing_case(a):
+    outdir, name, tags = a.check
+    extra = ["--cases", os.path.join(a.cases, "check.cases"), "--tags", tags]
+    base = fails(verdict(a, outdir, name, extra))
+    suite, case = "llpool_functional", "llpool_round_trip"
+    with open(os.path.join(outdir, "results.log"), errors="replace") as f:
+        results = f.read()
+    m = re.search(r"(@@ KTAP-BEGIN %s\n)(.*?)(\n@@ KTAP-END)" % suite, results, re.S)
+    cut = remove_case(m.group(2), case) if m else None
+    if cut is None:
+        return report("missing-case", False, "no %s.%s in %s to remove" % (suite, case, outdir))
+    d = os.path.join(a.workdir, "missing-case")
+    copy(outdir, d)
+    with open(os.path.join(d, "results.log"), "w") as f:
+        f.write(results[:m.start(2)] + cut + results[m.end(2):])
+    got = fails(verdict(a, d, name, extra))
+    new = sorted(set(got) - set(base))
+    want = "%s:kunit:%s.%s" % (name, suite, case)
+    ok = new == [want] and "missing" in got[want] and set(base) <= set(got)
+    report("missing-case", ok, "%s removed from the check boot's KTAP: new failures %s"
+           % (case, [got[k][:200] for k in new] or "none"))
+
+
+def unlisted_case(a):
+    outdir, name, tags = a.check
+    extra = ["--cases", os.path.join(a.cases, "check.cases"), "--tags", tags]
+    base = fails(verdict(a, outdir, name, extra))
+    d = os.path.join(a.workdir, "unlisted-case")
+    copy(outdir, d)
+    with open(os.path.join(d, "results.log"), "r+") as f:
+        text = f.read()
+        f.seek(0)
+        f.write(text.replace("@@ END", "@@ RESULT planted:unlisted pass\n@@ END", 1))
+    got = fails(verdict(a, d, name, extra))
+    new = sorted(set(got) - set(base))
+    ok = new == [name + ":planted:unlisted"] and "not in" in got.get(new[0] if new else "", "")
+    report("unlisted-case", ok, "a passing case the list does not name: new failures %s"
+           % ([got[k][:200] for k in new] or "none"))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kunit-py", required=True)
+    ap.add_argument("--cases", required=True)
+    ap.add_argument("--workdir", required=True)
+    ap.add_argument("--check", nargs=3, required=True)
+    ap.add_argument("--control", nargs=5, required=True)
+    a = ap.parse_args()
+    planted_splat(a)
+    planted_inside(a)
+    missing_case(a)
+    unlisted_case(a)
+
+
+if __name__ == "__main__":
+    main()
