@@ -52,6 +52,19 @@ def verdict(a, outdir, name, extra):
     return [l for l in r.stdout.splitlines() if l.startswith(("PASS ", "FAIL ", "SKIP "))]
 
 
+def control_args(a):
+    """The control boot's directory, name and verdict.py arguments."""
+    outdir, name, tags, expect, allow = a.control
+    return outdir, name, ["--cases", os.path.join(a.cases, "control.cases"), "--tags", tags,
+                          "--expect", expect, "--allow", allow]
+
+
+def check_args(a):
+    """The check boot's directory, name and verdict.py arguments."""
+    outdir, name, tags = a.check
+    return outdir, name, ["--cases", os.path.join(a.cases, "check.cases"), "--tags", tags]
+
+
 def fails(lines):
     return {l.split(" -- ")[0][5:]: l for l in lines if l.startswith("FAIL ")}
 
@@ -68,9 +81,7 @@ def report(name, ok, why):
 
 
 def planted_splat(a):
-    outdir, name, tags, expect, allow = a.control
-    extra = ["--cases", os.path.join(a.cases, "control.cases"), "--tags", tags,
-             "--expect", expect, "--allow", allow]
+    outdir, name, extra = control_args(a)
     base = verdict(a, outdir, name, extra)
     if fails(base) or not base:
         return report("planted-splat", False, "the control boot it starts from did not pass: %s"
@@ -90,9 +101,7 @@ def planted_splat(a):
 def planted_inside(a):
     """A second report printed inside the expected one's lines (between a
     WARN's "cut here" and its end) is a report of its own."""
-    outdir, name, tags, expect, allow = a.control
-    extra = ["--cases", os.path.join(a.cases, "control.cases"), "--tags", tags,
-             "--expect", expect, "--allow", allow]
+    outdir, name, extra = control_args(a)
     d = os.path.join(a.workdir, "planted-inside")
     copy(outdir, d)
     path = os.path.join(d, "console.log")
@@ -145,8 +154,7 @@ def remove_case(ktap, case):
 
 
 def missing_case(a):
-    outdir, name, tags = a.check
-    extra = ["--cases", os.path.join(a.cases, "check.cases"), "--tags", tags]
+    outdir, name, extra = check_args(a)
     base = fails(verdict(a, outdir, name, extra))
     suite, case = "llpool_functional", "llpool_round_trip"
     with open(os.path.join(outdir, "results.log"), errors="replace") as f:
@@ -168,8 +176,7 @@ def missing_case(a):
 
 
 def unlisted_case(a):
-    outdir, name, tags = a.check
-    extra = ["--cases", os.path.join(a.cases, "check.cases"), "--tags", tags]
+    outdir, name, extra = check_args(a)
     base = fails(verdict(a, outdir, name, extra))
     d = os.path.join(a.workdir, "unlisted-case")
     copy(outdir, d)
