@@ -313,7 +313,8 @@ for v in $variants; do
 	# The verdicts' own positive controls, on copies of this kernel's
 	# boots (scripts/verdict_controls.py): a lockdep report planted in a
 	# control boot fails it, a KUnit case removed from the check boot fails
-	# as missing, a case its list does not name fails.
+	# as missing, a case its list does not name fails, a KCSAN report is
+	# ours only above an interrupt's entry.
 	"$LLPOOL_REPO/scripts/verdict_controls.py" --kunit-py "$kunit_py" \
 		--cases "$expect_dir" --workdir "$outroot/verdict-controls" \
 		--check "$outroot/$v-check" "$v/check" "$(boot_tags "$v")" \

@@ -64,6 +64,11 @@ MARK_RE = re.compile(r"llpool-mark: (.*?)(?: \[t=[0-9.]+\])?$")
 # line of "=" (kernel/kcsan/report.c).
 KCSAN_RE = re.compile(r"BUG: KCSAN: ")
 KCSAN_END_RE = re.compile(r"^={20,}\s*$")
+# The head of each racing access's stack: "read to 0x... of 8 bytes by
+# task 1 on cpu 0:", "write (marked) to ...", "assert no accesses to ...",
+# "race at unknown origin, with read to ..." (kernel/kcsan/report.c,
+# print_report()).
+KCSAN_ACCESS_RE = re.compile(r" to 0x[0-9a-f]+ of \d+ bytes by ")
 # Our code in a report: a symbol of one of our modules ("f+0x1/0x2
 # [llpool_control]", or the title's "f [llpool]"; a build id may follow
 # the module name), or a function of ours by its name.
@@ -104,15 +109,33 @@ def read(path):
 
 def kcsan_ours(title, block):
     """Where a KCSAN report names our code, in its title's functions or in
-    a stack frame, by module tag or by function name: the title, the
-    frame, or None when it does not."""
+    a stack frame of one of its racing accesses, by module tag or by
+    function name: the title, the frame, or None when it does not.
+
+    An access's stack runs from the access down through every caller and,
+    where an interrupt or exception came in, on through the code it
+    interrupted: x86's entry stubs are named asm_* (asm_sysvec_*,
+    asm_common_interrupt, asm_exc_*; arch/x86/include/asm/idtentry.h).
+    Frames below such a stub did not make the access; they were only
+    running when the interrupt hit (the tick's own hrtimer race, taken
+    while a test of ours spins, is the core kernel's).  So the scan stops
+    at the stub, for each access in turn."""
     funcs = re.sub(r"^BUG: KCSAN: .*? in ", "", title)
     if OUR_MODULE_RE.search(funcs) or any(
             OUR_FUNC_RE.match(f.strip()) for f in funcs.split(" / ")):
         return title
+    interrupted = False
     for line in block:
+        if KCSAN_ACCESS_RE.search(line):
+            interrupted = False
+            continue
         m = FRAME_RE.search(line)
-        if m and (OUR_MODULE_RE.search(line) or OUR_FUNC_RE.match(m.group(1))):
+        if not m or interrupted:
+            continue
+        if m.group(1).startswith("asm_"):
+            interrupted = True
+            continue
+        if OUR_MODULE_RE.search(line) or OUR_FUNC_RE.match(m.group(1)):
             return line.strip()
     return None
 

@@ -17,7 +17,14 @@ changed in exactly the way the mistake explains:
                            results (as a case compiled out is absent:
                            gone from the suite's plan and numbering) fails
                            that case, and nothing else;
-  verdict:unlisted-case    a case the list does not name, reported, fails.
+  verdict:unlisted-case    a case the list does not name, reported, fails;
+  verdict:kcsan-interrupted  a KCSAN report of a core kernel race whose
+                           stack runs, below the interrupt's entry, into a
+                           function of ours that it interrupted is listed
+                           (INFO), and fails nothing;
+  verdict:kcsan-ours       the same report with a function of ours making
+                           the access, above the entry, fails the boot's
+                           kernel-log-clean.
 Prints PASS/FAIL verdict:<name> lines, as the other gates do.
 """
 import argparse
@@ -45,11 +52,43 @@ stack backtrace:
 """
 
 
-def verdict(a, outdir, name, extra):
+# A KCSAN report as kernel/kcsan/report.c prints one: the tick's hrtimer
+# race, its read taken in an interrupt that came in while {victim} ran.
+# {reader} is the function that made the read.
+PLANTED_KCSAN = """
+==================================================================
+BUG: KCSAN: data-race in __hrtimer_run_queues / {reader}
+
+write to 0xffff88807dc1e4d8 of 8 bytes by interrupt on cpu 1:
+ __hrtimer_run_queues+0x1c0/0x3f0
+ hrtimer_interrupt+0x11c/0x2f0
+ __sysvec_apic_timer_interrupt+0x5b/0x150
+ sysvec_apic_timer_interrupt+0x6d/0x80
+ asm_sysvec_apic_timer_interrupt+0x1a/0x20
+
+read to 0xffff88807dc1e4d8 of 8 bytes by interrupt on cpu 0:
+ {reader}+0x69/0xc1
+ task_tick_fair+0x66/0x83
+ sched_tick+0xa5/0x1a1
+ update_process_times+0xa1/0xac
+ sysvec_apic_timer_interrupt+0x6d/0x80
+ asm_sysvec_apic_timer_interrupt+0x1a/0x20
+ {victim}+0x246/0x357 [llpool_zone_lock_kunit]
+ kunit_try_run_case+0x8d/0x170
+
+value changed: 0x0000000000000000 -> 0xffff88807dc1e4a0
+
+Reported by Kernel Concurrency Sanitizer on:
+CPU: 0 UID: 0 PID: 512 Comm: kunit_try_catch Not tainted 6.12.57 #1
+==================================================================
+"""
+
+
+def verdict(a, outdir, name, extra, kinds=("PASS ", "FAIL ", "SKIP ")):
     r = subprocess.run([sys.executable, os.path.join(HERE, "verdict.py"),
                         "--kunit-py", a.kunit_py, outdir, name] + extra,
                        capture_output=True, text=True)
-    return [l for l in r.stdout.splitlines() if l.startswith(("PASS ", "FAIL ", "SKIP "))]
+    return [l for l in r.stdout.splitlines() if l.startswith(kinds)]
 
 
 def control_args(a):
@@ -191,6 +230,36 @@ def unlisted_case(a):
            % ([got[k][:200] for k in new] or "none"))
 
 
+def planted_kcsan(a, label, reader):
+    """The check boot with a KCSAN report planted at its log's end: the
+    new FAIL lines and the INFO lines it gives."""
+    outdir, name, extra = check_args(a)
+    d = os.path.join(a.workdir, label)
+    copy(outdir, d)
+    with open(os.path.join(d, "console.log"), "a") as f:
+        f.write(PLANTED_KCSAN.format(reader=reader, victim="llpool_zl_rounds"))
+    lines = verdict(a, d, name, extra, kinds=("FAIL ", "INFO "))
+    base = fails(verdict(a, outdir, name, extra))
+    new = {k: v for k, v in fails(lines).items() if k not in base}
+    info = [l for l in lines if l.startswith("INFO ") and "__hrtimer_run_queues" in l]
+    return name, new, info
+
+
+def kcsan_interrupted(a):
+    name, new, info = planted_kcsan(a, "kcsan-interrupted", "hrtimer_active")
+    ok = not new and len(info) == 1 and "llpool_zl_rounds" not in info[0].split(" | ")[0]
+    report("kcsan-interrupted", ok, "a core race taken in an interrupt over llpool_zl_rounds: "
+           "new failures %s, listed %s" % (sorted(new) or "none", [l[:200] for l in info]))
+
+
+def kcsan_ours(a):
+    name, new, info = planted_kcsan(a, "kcsan-ours", "llpool_planted_reader")
+    want = name + ":kernel-log-clean"
+    ok = list(new) == [want] and "llpool_planted_reader" in new[want] and not info
+    report("kcsan-ours", ok, "the same race read by a function of ours: new failures %s"
+           % ([v[:200] for v in new.values()] or "none"))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kunit-py", required=True)
@@ -203,6 +272,8 @@ def main():
     planted_inside(a)
     missing_case(a)
     unlisted_case(a)
+    kcsan_interrupted(a)
+    kcsan_ours(a)
 
 
 if __name__ == "__main__":
