@@ -132,8 +132,9 @@ control_allow[empty_pool]=$(sed -n 's/^selftest:\(pool_stress\.[a-z_]*\) .*if=em
 # section.  The readers of the no-early-free cases may catch it too (a bad
 # read, or KASAN's report of a reader touching a freed object), or not.
 controls[skip_gp]=':kunit:llpool_rcu\.llpool_rcu_reader_pins_block -- .*Expected pin->freed == 0'
-# The order the control boots run in, two at a time (the longest, the
-# control builds' and leak's kmemleak scan, each beside a short one).
+# The order the control boots start in, two at a time, longest first:
+# empty_pool's kselftest runs on in one slot while the short ones follow
+# each other in the other.
 control_order="empty_pool bad_free leak skip_gp bench_ctx_fail destroy_held early_free fast_spinlock raw_alloc"
 
 # boot_tags VARIANT [TAG...]: the tags a boot's case list is read with
@@ -261,54 +262,70 @@ for v in $variants; do
 	# The controls prove the detectors, and the CPU shapes vary the guest,
 	# not the kernel: they need run on one kernel only, the first.
 	[ "$v" = "$first" ] || continue
+	# The control builds (llpool's modules with a mistake in them,
+	# patches/controls/) compile while the CPU shapes boot: each is a
+	# module build of a few tens of seconds, ready before its boot.
+	declare -A buildpid=()
+	for c in "${!controls[@]}"; do
+		[ -f "$LLPOOL_REPO/patches/controls/$c.patch" ] || continue
+		mkdir -p "$outroot/$v-control-$c"
+		"$LLPOOL_REPO/scripts/control_build.sh" "$v" "$c" > "$outroot/$v-control-$c/ko-dir" &
+		buildpid[$c]=$!
+	done
 	for t in $topos; do
 		topo_boot "$v" "$t"
 	done
 	# The control boots, two at a time: each is a short boot with one
 	# mistake and nothing timed, and two of them keep both host cores
 	# busy where one leaves one idle through most of its kernel's boot.
-	# Their verdicts are printed in order once both are done.  Longest
-	# first, each paired with a short one (control_order); a control not
-	# in that list runs after them.
+	# A slot takes the next control as soon as its boot ends (wait -n),
+	# longest first (control_order); a control not in that list runs
+	# after them.  Their verdicts are printed in order once all are done.
 	mapfile -t cases < <(printf '%s\n' $control_order
 		printf '%s\n' "${!controls[@]}" | sort | grep -vxF -f <(printf '%s\n' $control_order))
 	declare -A nobuild=()
-	for ((i = 0; i < ${#cases[@]}; i += 2)); do
-		pair=("${cases[@]:i:2}")
-		pids=()
-		for c in "${pair[@]}"; do
-			ko=()
-			if [ -f "$LLPOOL_REPO/patches/controls/$c.patch" ]; then
-				mkdir -p "$outroot/$v-control-$c"
-				if k=$("$LLPOOL_REPO/scripts/control_build.sh" "$v" "$c"); then
-					ko=("LLPOOL_KO=$k")
-				else
-					# No build, no boot: the control fails.
-					nobuild[$c]=1
-					continue
-				fi
-			fi
-			env "${ko[@]}" "$LLPOOL_REPO/scripts/boot.sh" "$v" control \
-				"$outroot/$v-control-$c" "CONTROL_CASE=$c" &
-			pids+=($!)
-		done
-		# These two only: a bare wait would also wait for check.log's tee.
-		[ ${#pids[@]} -eq 0 ] || wait "${pids[@]}"
-		for c in "${pair[@]}"; do
-			if [ -n "${nobuild[$c]:-}" ]; then
-				record "FAIL $v/control-$c:control -- its control build failed (scripts/control_build.sh $v $c; see the log above)"
+	running=()
+	for c in "${cases[@]}"; do
+		ko=()
+		if [ -n "${buildpid[$c]:-}" ]; then
+			if wait "${buildpid[$c]}" && [ -s "$outroot/$v-control-$c/ko-dir" ]; then
+				ko=("LLPOOL_KO=$(cat "$outroot/$v-control-$c/ko-dir")")
+			else
+				# No build, no boot: the control fails.
+				nobuild[$c]=1
 				continue
 			fi
-			expect=()
-			while IFS= read -r x; do
-				expect+=(--expect "$x")
-			done <<< "${controls[$c]}"
-			"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
-				--cases "$expect_dir/control.cases" --tags "$(boot_tags "$v" "$c")" \
-				"${expect[@]}" --allow "${control_allow[$c]:-}" \
-				--allow-splat "${control_splats[$c]:-}" \
-				"$outroot/$v-control-$c" "$v/control-$c" | tee -a "$summary"
-		done
+		fi
+		if [ ${#running[@]} -ge 2 ]; then
+			# These boots only: a bare wait would also wait for
+			# check.log's tee.
+			done_pid=
+			wait -n -p done_pid "${running[@]}" || true
+			keep=()
+			for p in "${running[@]}"; do
+				[ "$p" = "$done_pid" ] || keep+=("$p")
+			done
+			running=("${keep[@]}")
+		fi
+		env "${ko[@]}" "$LLPOOL_REPO/scripts/boot.sh" "$v" control \
+			"$outroot/$v-control-$c" "CONTROL_CASE=$c" &
+		running+=($!)
+	done
+	[ ${#running[@]} -eq 0 ] || wait "${running[@]}"
+	for c in "${cases[@]}"; do
+		if [ -n "${nobuild[$c]:-}" ]; then
+			record "FAIL $v/control-$c:control -- its control build failed (scripts/control_build.sh $v $c; see the log above)"
+			continue
+		fi
+		expect=()
+		while IFS= read -r x; do
+			expect+=(--expect "$x")
+		done <<< "${controls[$c]}"
+		"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
+			--cases "$expect_dir/control.cases" --tags "$(boot_tags "$v" "$c")" \
+			"${expect[@]}" --allow "${control_allow[$c]:-}" \
+			--allow-splat "${control_splats[$c]:-}" \
+			"$outroot/$v-control-$c" "$v/control-$c" | tee -a "$summary"
 	done
 	# The verdicts' own positive controls, on copies of this kernel's
 	# boots (scripts/verdict_controls.py): a lockdep report planted in a
