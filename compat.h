@@ -311,6 +311,19 @@ static inline void llpool_kvfree_rcu_barrier(void)
 #define LLPOOL_HAVE_ALLOC_PAGES_NOLOCK	1
 #endif
 
+/*
+ * Bench only: kmalloc_nolock()/kfree_nolock() (6.18, mm/slub.c) is a
+ * contender where the kernel has it (a macro over its _noprof form).
+ */
+#ifdef kmalloc_nolock
+#define LLPOOL_HAVE_KMALLOC_NOLOCK	1
+#endif
+
+/* Bench only: kfree_rcu_nolock() (7.3 has it: include/linux/rcupdate.h). */
+#ifdef kfree_rcu_nolock
+#define LLPOOL_HAVE_KFREE_RCU_NOLOCK	1
+#endif
+
 /* KUnit's speed attribute (KUNIT_CASE_SLOW) arrived in 6.6. */
 #if defined(KUNIT_CASE) && !defined(KUNIT_CASE_SLOW)
 #define KUNIT_CASE_SLOW(test_name)	KUNIT_CASE(test_name)

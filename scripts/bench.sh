@@ -1,21 +1,43 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# `make bench`: llpool against GFP_NOWAIT, GFP_ATOMIC, __GFP_NO_LOCKS,
-# alloc_pages_nolock(), objpool and mempool.  Builds what it needs, then:
-#   - boots the bench kernel (production-like config + the comparison
-#     patches: __GFP_NO_LOCKS, alloc_pages_nolock()) and runs every section
-#     of llpool_bench;
-#   - boots the benchdebug kernel (debug options + the same patches) and
-#     runs the legality section (lockdep);
-#   - boots the benchrt kernel (the bench kernel with PREEMPT_RT) and runs
-#     the by-context section;
-#   - writes results/bench.md, bench.rst, bench_{tcg,icount}.csv, _hist.csv,
+# `make bench`: llpool against GFP_NOWAIT, GFP_ATOMIC, alloc_pages_nolock(),
+# kmalloc_nolock(), objpool and mempool (and __GFP_NO_LOCKS on 6.12).
+# BENCH_RELEASE picks the kernels (default 7.3):
+#   7.3   bench73 (production-like, PREEMPT_LAZY, the export of
+#         free_pages_nolock()), benchdebug73 (the debug options, the same
+#         patch) and bench73rt (bench73 with PREEMPT_RT); results/bench73*;
+#   6.12  bench, benchdebug, benchrt (PREEMPT_VOLUNTARY, the 2020 RFC's
+#         __GFP_NO_LOCKS and a model of alloc_pages_nolock(), patches/bench/);
+#         results/bench.md and its files.
+# Builds what it needs, then:
+#   - boots the bench kernel and runs every section of llpool_bench;
+#   - boots the debug bench kernel and runs the legality section (lockdep);
+#   - boots the PREEMPT_RT bench kernel and runs the by-context section;
+#   - writes results/<name>.md, .rst, <name>_{tcg,icount}.csv, _hist.csv,
 #     _ccdf.dat, _latency.png and prints each contender's ratio to llpool.
 # The bench kernel runs twice: plain TCG, then -icount (BENCH_ICOUNT=0 skips it).
 # BENCH_ROUNDS (default 5), BENCH_PAIRS (default 20000).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+case ${BENCH_RELEASE:-7.3} in
+7.3)
+	kfull=bench73 kdebug=benchdebug73 krt=bench73rt name=bench73
+	label="bench73 (PREEMPT_LAZY)" rtlabel="bench73rt (PREEMPT_RT)" model=()
+	patchnote="patches/bench73/ (free_pages_nolock() exported)"
+	;;
+6.12)
+	kfull=bench kdebug=benchdebug krt=benchrt name=bench
+	label="bench (PREEMPT_VOLUNTARY)" rtlabel="benchrt (PREEMPT_RT)" model=(--model)
+	patchnote="patches/bench/ (__GFP_NO_LOCKS, a model of alloc_pages_nolock())"
+	;;
+*)
+	die "BENCH_RELEASE=${BENCH_RELEASE}: must be 7.3 or 6.12"
+	;;
+esac
+# A result names the commit it was measured at: a clean tree only.
+[ -z "$(git -C "$LLPOOL_REPO" status --porcelain --untracked-files=no)" ] ||
+	die "the tree has uncommitted changes: commit first, a result names its commit"
 rounds=${BENCH_ROUNDS:-5}
 pairs=${BENCH_PAIRS:-20000}
 out=${LLPOOL_OUT:-$LLPOOL_REPO/out/bench}
@@ -25,11 +47,11 @@ rm -rf "$out"
 mkdir -p "$out" "$res"
 # The tables are TCG and icount measurements: no KVM even where it exists.
 export LLPOOL_ACCEL=tcg
-for v in bench benchdebug benchrt; do
+for v in $kfull $kdebug $krt; do
 	"$LLPOOL_REPO/scripts/kernel.sh" "$v"
 	"$LLPOOL_REPO/scripts/modules.sh" "$v"
 done
-"$LLPOOL_REPO/scripts/boot.sh" bench bench "$out/tcg" \
+"$LLPOOL_REPO/scripts/boot.sh" $kfull bench "$out/tcg" \
 	BENCH_MODE=full "BENCH_ROUNDS=$rounds" "BENCH_PAIRS=$pairs"
 # The icount run is deterministic.  It once crawled through the latency
 # section (virtual-time jumps of seconds, 190 s instead of 11): refills
@@ -38,17 +60,17 @@ runs=tcg
 if [ "${BENCH_ICOUNT:-1}" != 0 ]; then
 	runs="tcg icount"
 	LLPOOL_QEMU_EXTRA="-icount shift=4,sleep=off" \
-		"$LLPOOL_REPO/scripts/boot.sh" bench bench "$out/icount" \
+		"$LLPOOL_REPO/scripts/boot.sh" $kfull bench "$out/icount" \
 		BENCH_MODE=full "BENCH_ROUNDS=$rounds" "BENCH_PAIRS=$pairs"
 fi
-"$LLPOOL_REPO/scripts/boot.sh" benchdebug bench "$out/legality" BENCH_MODE=legality
-"$LLPOOL_REPO/scripts/boot.sh" benchrt bench "$out/rt" BENCH_MODE=ctx
+"$LLPOOL_REPO/scripts/boot.sh" $kdebug bench "$out/legality" BENCH_MODE=legality
+"$LLPOOL_REPO/scripts/boot.sh" $krt bench "$out/rt" BENCH_MODE=ctx
 for run in $runs legality rt; do
 	grep -q 'llpool_bench: done' "$out/$run/console.log" ||
 		die "bench run $run did not finish: $out/$run/console.log"
 done
 
-release=$(cat "$LLPOOL_CACHE/build/bench/include/config/kernel.release" 2>/dev/null)
+release=$(cat "$LLPOOL_CACHE/build/$kfull/include/config/kernel.release" 2>/dev/null)
 commit=$(git -C "$LLPOOL_REPO" describe --always --dirty 2>/dev/null)
 for run in $runs; do
 	echo "== ratios to llpool, $run run (same boot)"
@@ -57,18 +79,19 @@ for run in $runs; do
 	# The PREEMPT_RT boot is a TCG one: its table goes with the TCG run.
 	extra=(--rt "$out/rt/console.log")
 	[ "$run" = icount ] && extra=(--icount)
-	"$LLPOOL_REPO/scripts/bench_report.py" "$res" "bench_$run" "$out/$run/console.log" \
-		--legal "$out/legality/console.log" "${extra[@]}" --title "$mode" \
-		--provenance "Linux $release (bench kernel, -O2), llpool $commit, 4 vCPUs, $mode, no KVM; BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench, $(date -u +%Y-%m-%d)"
-	gnuplot "$res/bench_${run}_latency.gp"
-	rm -f "$res/bench_${run}_latency.gp"
+	"$LLPOOL_REPO/scripts/bench_report.py" "$res" "${name}_$run" "$out/$run/console.log" \
+		--legal "$out/legality/console.log" "${extra[@]}" "${model[@]}" --title "$mode" \
+		--kernel-label "$label" --rt-label "$rtlabel" \
+		--provenance "Linux $release ($kfull kernel, -O2), llpool $commit, 4 vCPUs, $mode, no KVM; BENCH_RELEASE=${BENCH_RELEASE:-7.3} BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench, $(date -u +%Y-%m-%d)"
+	gnuplot "$res/${name}_${run}_latency.gp"
+	rm -f "$res/${name}_${run}_latency.gp"
 done
 {
-	echo "# llpool against the gfp-flag approach and the other pools"
+	echo "# llpool against the page allocator's and slab's any-context answers and the other pools, Linux $release"
 	echo
-	echo "Command: \`BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench\`. Date: $(date -u +%Y-%m-%d)."
+	echo "Command: \`BENCH_RELEASE=${BENCH_RELEASE:-7.3} BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench\`. Date: $(date -u +%Y-%m-%d)."
 	echo
-	echo "Kernel $release (bench, benchdebug and benchrt variants),"
+	echo "Kernel $release ($kfull, $kdebug and $krt variants, with $patchnote),"
 	echo "llpool $commit, 4 vCPUs, no KVM."
 	echo "How it is measured (kernels, the two runs, every column):"
 	echo "Documentation/results.rst, section Method."
@@ -76,33 +99,33 @@ done
 		echo
 		echo "## $run run"
 		echo
-		cat "$res/bench_$run.md"
+		cat "$res/${name}_$run.md"
 		echo
-		echo "![How often one allocation takes longer than x, $run run](bench_${run}_latency.png)"
+		echo "![How often one allocation takes longer than x, $run run](${name}_${run}_latency.png)"
 		echo
-		echo "Plot data: bench_${run}_ccdf.dat; histograms: bench_${run}_hist.csv."
+		echo "Plot data: ${name}_${run}_ccdf.dat; histograms: ${name}_${run}_hist.csv."
 	done
-} > "$res/bench.md.new"
+} > "$res/$name.md.new"
 # The same ratios in rst, included by Documentation/results.rst.
 {
 	echo ".. SPDX-License-Identifier: GPL-2.0"
 	echo ".. Written by \`make bench\` (scripts/bench.sh); edits are lost."
 	echo
-	echo "Latest run: \`\`BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench\`\` on"
-	echo "$(date -u +%Y-%m-%d), Linux $release, llpool $commit, 4 vCPUs, no KVM."
+	echo "Latest run: \`\`BENCH_RELEASE=${BENCH_RELEASE:-7.3} BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench\`\`"
+	echo "on $(date -u +%Y-%m-%d), Linux $release, llpool $commit, 4 vCPUs, no KVM."
 	echo "Ratios are to llpool in the same boot (lower is better for cost and"
-	echo "latency, higher for throughput); legality from the benchdebug kernel,"
-	echo "the PREEMPT_RT by-context table from the benchrt kernel."
-	echo "Plots and raw numbers: \`\`results/bench.md\`\`."
+	echo "latency, higher for throughput); legality from the $kdebug kernel,"
+	echo "the PREEMPT_RT by-context table from the $krt kernel."
+	echo "Plots and raw numbers: \`\`results/$name.md\`\`."
 	for run in $runs; do
 		echo
 		echo "$run run"
 		echo "$run run" | tr -c '\n' '-'
 		echo
-		cat "$res/bench_$run.rst"
+		cat "$res/${name}_$run.rst"
 	done
-} > "$res/bench.rst.new"
-rm -f "$res"/bench_{tcg,icount}.{md,rst}
-mv "$res/bench.md.new" "$res/bench.md"
-mv "$res/bench.rst.new" "$res/bench.rst"
-log "results in $res: bench.md, bench.rst, bench_{tcg,icount}.csv, _hist.csv, _ccdf.dat, _latency.png"
+} > "$res/$name.rst.new"
+rm -f "$res/${name}"_{tcg,icount}.{md,rst}
+mv "$res/$name.md.new" "$res/$name.md"
+mv "$res/$name.rst.new" "$res/$name.rst"
+log "results in $res: $name.md, $name.rst, ${name}_{tcg,icount}.csv, _hist.csv, _ccdf.dat, _latency.png"

@@ -15,21 +15,23 @@ import argparse
 import os
 import re
 
-ORDER = ["floor", "llpool", "gfp_nowait", "gfp_atomic", "gfp_no_locks",
-         "alloc_pages_nolock", "objpool", "mempool"]
+ORDER = ["floor", "llpool", "llpool_zeroed", "gfp_nowait", "gfp_atomic", "gfp_no_locks",
+         "alloc_pages_nolock", "kmalloc_nolock", "objpool", "mempool"]
 DESC = {
     "floor": "bare per-CPU array, IRQs off (the floor)",
     "llpool": "llpool_alloc / llpool_free",
+    "llpool_zeroed": "llpool_alloc + clear_page() / llpool_free",
     "gfp_nowait": "alloc_page(GFP_NOWAIT)",
     "gfp_atomic": "alloc_page(GFP_ATOMIC)",
     "gfp_no_locks": "alloc_page(__GFP_NO_LOCKS) (2020 RFC, patch)",
-    "alloc_pages_nolock": "alloc_pages_nolock() (6.15+, modelled by patch)",
+    "alloc_pages_nolock": "alloc_pages_nolock() / free_pages_nolock()",
+    "kmalloc_nolock": "kmalloc_nolock(PAGE_SIZE) / kfree_nolock()",
     "objpool": "objpool ring, no refill",
     "mempool": "mempool_alloc_preallocated",
     "clock": "reference: the two clock reads around nothing",
     "clock_irqoff": "reference: the same with IRQs off",
 }
-CTX_NAMES = ["alloc_pages_nolock", "gfp_atomic", "llpool"]
+CTX_NAMES = ["alloc_pages_nolock", "kmalloc_nolock", "gfp_atomic", "llpool"]
 CONTEXTS = ["task", "softirq", "hardirq", "nmi"]
 
 
@@ -135,9 +137,16 @@ def main():
     ap.add_argument("--rt")
     ap.add_argument("--title", default="")
     ap.add_argument("--provenance", default="")
+    ap.add_argument("--model", action="store_true",
+                    help="alloc_pages_nolock() is patches/bench/'s model (6.12)")
+    ap.add_argument("--kernel-label", default="bench",
+                    help="the full run's kernel, as the by-context table names it")
+    ap.add_argument("--rt-label", default="benchrt (PREEMPT_RT)")
     ap.add_argument("--icount", action="store_true",
                     help="a deterministic run: a difference of two pair costs is exact")
     a = ap.parse_args()
+    if a.model:
+        DESC["alloc_pages_nolock"] += " (a model of 6.15+ on 6.12, patch)"
     full, legal, rt = rows(a.full_log), rows(a.legal), rows(a.rt)
     by = index(full + legal)
     out = lambda ext: os.path.join(a.outdir, a.name + ext)
@@ -206,17 +215,22 @@ def main():
     body = []
     for c in avail:
         ex = by.get("exhaust", {}).get(c, ["-", "-"])
+        el = by.get("exhaustlow", {}).get(c, ["-", "-"])
         pd = by.get("pcpdrain", {}).get(c, ["-", "-"])
         ph = by.get("pcpdrainhot", {}).get(c, ["-", "-"])
         lg = by.get("legal", {}).get(c)
-        body.append([DESC[c], "%s/%s" % (ex[1], ex[0]), "%s/%s" % (pd[1], pd[0]),
+        body.append([DESC[c], "%s/%s" % (ex[1], ex[0]), "%s/%s" % (el[1], el[0]),
+                     "%s/%s" % (pd[1], pd[0]),
                      "%s/%s" % (ph[1], ph[0]), lg[0] if lg else "-", lg[1] if lg else "-"])
-    t.table("Success and legality: allocations that succeed once a hog holds memory "
-            "below the min watermark; once this CPU's pcp list is drained (64 in a "
-            "row, quiet); the first allocation after a drain, 64 times, while the "
-            "other CPUs hammer zone->lock; locks taken under a raw spinlock "
-            "(benchdebug kernel, lockdep).",
-            ["contender", "memory exhausted", "pcp list drained",
+    t.table("Success and legality: allocations in a row on one CPU that succeed "
+            "(more than the preallocating contenders' 256 pages a CPU) once a hog "
+            "holds free memory at the min watermark (until GFP_NOWAIT fails), then "
+            "below it (until GFP_ATOMIC fails too); once this CPU's pcp list is "
+            "drained (64 in a row, quiet; the drain needs __GFP_NO_LOCKS, 6.12 "
+            "bench kernels only); the first allocation after a drain, 64 times, "
+            "while the other CPUs hammer zone->lock; locks taken under a raw "
+            "spinlock (the debug bench kernel, lockdep).",
+            ["contender", "memory at min", "memory below min", "pcp list drained",
              "drained, zone->lock hammered", "locks lockdep reports",
              "sleeping-on-RT trylocks"], body)
 
@@ -228,16 +242,19 @@ def main():
                "turns, so the hammers never run beside the allocating CPU; the rows "
                "are in bench_icount.csv.")
     else:
-        ctx_table(t, full, "bench (PREEMPT_VOLUNTARY)")
-        ctx_table(t, rt, "benchrt (PREEMPT_RT)")
+        ctx_table(t, full, a.kernel_label)
+        ctx_table(t, rt, a.rt_label)
 
     # ---- reserve sizes and churn (llpool only) --------------------------------
     sizes = sorted(by.get("size", {}).items(), key=lambda kv: int(kv[0]))
     if sizes:
         t.table("Reserve sizes (llpool, low = high / 4): pages one CPU gets in a burst "
-                "before NULL, preemption off (no refill), against pages held per online CPU.",
-                ["high", "low", "magazine", "burst before NULL", "per CPU at rest",
-                 "per CPU at most"], [[h] + v[:5] for h, v in sizes])
+                "before NULL, preemption off (no refill), against the pages the pool "
+                "holds (its stats: stacks, depots, spill lists), counted right after "
+                "creation and right after the burst came back on that CPU.",
+                ["high", "low", "magazine", "burst before NULL", "pool's pages after create",
+                 "pool's pages after the burst came back", "online CPUs"],
+                [[h] + v[:6] for h, v in sizes])
     for label, what in (("llpool-warmup", "first run, the pool growing to the working set"),
                         ("llpool", "second run on the same pool, steady state")):
         ch = by.get("churn", {}).get(label)

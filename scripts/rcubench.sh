@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# `make rcu-bench`: rcu_pool_user against kvfree_rcu in one boot; writes
-# results/rcu_bench.md (the table, the command, the date, the kernel).
+# `make rcu-bench`: rcu_pool_user against kvfree_rcu and, where the kernel
+# has it, kfree_rcu_nolock(), in one boot; writes
+# results/rcu_bench_VARIANT.md (the table, the command, the date, the
+# kernel, the commit: a clean tree only).
 # BENCH_THREADS (default 4) x BENCH_OBJECTS (default 200000) per contender,
 # BENCH_ROUNDS (default 5) rounds in rotated order, medians reported;
-# LLPOOL_VARIANT picks the kernel (default bench: production-like, so that
-# KASAN's quarantine and lockdep do not weigh on time and footprint; the
-# debug kernel gives the same picture, slower and noisier).
+# LLPOOL_VARIANT picks the kernel (default bench73: 7.3, production-like,
+# PREEMPT_LAZY, so that KASAN's quarantine and lockdep do not weigh on time
+# and footprint; bench73rt is the same with PREEMPT_RT; the debug kernels
+# give the same picture, slower and noisier).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-variant=${LLPOOL_VARIANT:-bench}
+variant=${LLPOOL_VARIANT:-bench73}
+# A result names the commit it was measured at: a clean tree only.
+[ -z "$(git -C "$LLPOOL_REPO" status --porcelain --untracked-files=no)" ] ||
+	die "the tree has uncommitted changes: commit first, a result names its commit"
 threads=${BENCH_THREADS:-4}
 objs=${BENCH_OBJECTS:-200000}
 rounds=${BENCH_ROUNDS:-5}
@@ -30,9 +36,10 @@ trap 'rm -f "$hdr"' EXIT
 	echo "# rcu_pool_user against kvfree_rcu"
 	echo
 	echo "Command: \`BENCH_ROUNDS=$rounds BENCH_THREADS=$threads BENCH_OBJECTS=$objs LLPOOL_VARIANT=$variant make rcu-bench\`"
-	echo "Date: $(date -u +%Y-%m-%d). Kernel: $variant variant of $(sed -n 's/^VERSION = //p;s/^PATCHLEVEL = //p;s/^SUBLEVEL = //p' "$(kernel_source)/Makefile" | paste -sd.),"
-	echo "tinyconfig + configs/$variant.config.  llpool $commit (\"-dirty\": not a clean tree)."
-	[ "$variant" != bench ] || echo "No lockdep, KASAN or other debug options; its __GFP_NO_LOCKS patch is not used here."
+	echo "Date: $(date -u +%Y-%m-%d). Kernel: Linux $(cat "$LLPOOL_CACHE/build/$variant/include/config/kernel.release"), the $variant variant,"
+	echo "tinyconfig + $(variant_fragments "$variant" | sed "s|$LLPOOL_REPO/||" | paste -sd' ')$(ls "$LLPOOL_REPO/patches/$variant/"*.patch >/dev/null 2>&1 && echo " + patches/$variant/").  llpool $commit."
+	grep -q '^CONFIG_PROVE_LOCKING=y' "$LLPOOL_CACHE/build/$variant/.config" ||
+		echo "No lockdep, KASAN or other debug options; $(sed -n 's/^CONFIG_\(PREEMPT_[A-Z]*\)=y$/\1/p' "$LLPOOL_CACHE/build/$variant/.config" | grep -v 'PREEMPT_BUILD\|PREEMPT_COUNT\|PREEMPT_NOTIFIERS\|PREEMPT_RCU' | paste -sd' ')."
 	echo "4 vCPUs under QEMU TCG (no KVM): absolute times are emulated time, compare"
 	echo "rows with each other only. Peak KiB is the lowest free memory (pcplists"
 	echo "included) against the start, sampled every ~1 ms; each run allocates its"
@@ -40,6 +47,6 @@ trap 'rm -f "$hdr"' EXIT
 	echo "reuses the slabs another emptied."
 } > "$hdr"
 "$LLPOOL_REPO/scripts/rcubench_report.py" "$out/console.log" "$hdr" \
-	> "$LLPOOL_REPO/results/rcu_bench.md.new" || die "bench did not finish: see $out/console.log"
-mv "$LLPOOL_REPO/results/rcu_bench.md.new" "$LLPOOL_REPO/results/rcu_bench.md"
-cat "$LLPOOL_REPO/results/rcu_bench.md"
+	> "$LLPOOL_REPO/results/rcu_bench_$variant.md.new" || die "bench did not finish: see $out/console.log"
+mv "$LLPOOL_REPO/results/rcu_bench_$variant.md.new" "$LLPOOL_REPO/results/rcu_bench_$variant.md"
+cat "$LLPOOL_REPO/results/rcu_bench_$variant.md"

@@ -14,8 +14,16 @@
  *                 flag, from patches/bench/ (bench kernels only)
  *   alloc_pages_nolock
  *                 alloc_pages_nolock(0, NUMA_NO_NODE, 0) / free_pages_nolock():
- *                 what ships since 6.15, modelled on 6.12 by patches/bench/
- *                 (bench kernels only)
+ *                 what ships since 6.15; on 7.3 the real one (the bench
+ *                 kernels export free_pages_nolock(), patches/bench73/), on
+ *                 6.12 a model (patches/bench/)
+ *   llpool_zeroed llpool_alloc() + clear_page() / llpool_free(): llpool for
+ *                 a caller that needs the zeroed page alloc_pages_nolock()
+ *                 always gives
+ *   kmalloc_nolock
+ *                 kmalloc_nolock(PAGE_SIZE, 0, NUMA_NO_NODE) / kfree_nolock():
+ *                 slab's any-context allocator (6.18), a page-sized object
+ *                 from the kmalloc-4096 cache's sheaves or slabs
  *   objpool       a lock-free objpool ring of preallocated pages: the
  *                 fixed-size, no-refill floor
  *   mempool       mempool_alloc_preallocated() / mempool_free() on a page
@@ -34,8 +42,10 @@
  *             to interrupts, context switches or neither (the emulator)
  *   ctx       success by context (task, softirq, hardirq, NMI) while every
  *             CPU hammers the page allocator: bench_ctx.c
- *   exhaust   successes out of 64 attempts (llpool's low) once a hog holds
- *             free memory below the min watermark
+ *   exhaust   successes out of 320 attempts (more than the preallocating
+ *             contenders' 256 a CPU) once a hog holds free memory at the
+ *             min watermark (GFP_NOWAIT's floor), then below it (after
+ *             GFP_ATOMIC's dip into the reserves)
  *   pcpdrain  successes out of 64 attempts once this CPU's pcplist is
  *             drained (by __GFP_NO_LOCKS), memory plentiful
  *   churn     llpool only: one CPU allocates, another frees what it got
@@ -121,6 +131,43 @@ static struct page *c_atomic_alloc(void)
 }
 
 static void c_buddy_free(struct page *page) { __free_page(page); }
+
+/*
+ * llpool for a caller that needs a zeroed page: the pair plus clear_page(),
+ * on llpool's pool (its init runs first, its exit destroys the pool).
+ */
+static int c_llpool_zeroed_init(void)
+{
+	return IS_ERR_OR_NULL(bench_llpool) ? -ENODEV : 0;
+}
+
+static struct page *c_llpool_zeroed_alloc(void)
+{
+	struct page *page = llpool_alloc(bench_llpool);
+
+	if (page)
+		clear_page(page_address(page));
+	return page;
+}
+
+#ifdef LLPOOL_HAVE_KMALLOC_NOLOCK
+/*
+ * kmalloc_nolock() of a page: a power-of-two kmalloc object is aligned to
+ * its size, so the object is the whole of one page (of a slab), which the
+ * bench touches only through page_address().
+ */
+static struct page *c_kmalloc_nolock_alloc(void)
+{
+	void *p = kmalloc_nolock(PAGE_SIZE, 0, NUMA_NO_NODE);
+
+	return p ? virt_to_page(p) : NULL;
+}
+
+static void c_kmalloc_nolock_free(struct page *page)
+{
+	kfree_nolock(page_address(page));
+}
+#endif
 
 /*
  * A contender this kernel lacks: its init fails, so it is left out and
@@ -304,6 +351,8 @@ static struct bench_contender bench_contenders[] = {
 	{ "floor", c_floor_init, c_floor_exit, c_floor_alloc, c_floor_free },
 	{ "llpool", c_llpool_init, c_llpool_exit, c_llpool_alloc, c_llpool_free,
 	  .any_context = true },
+	{ "llpool_zeroed", c_llpool_zeroed_init, NULL, c_llpool_zeroed_alloc,
+	  c_llpool_free, .any_context = true },
 	{ "gfp_nowait", NULL, NULL, c_nowait_alloc, c_buddy_free, .buddy = true },
 	{ "gfp_atomic", NULL, NULL, c_atomic_alloc, c_buddy_free, .buddy = true },
 #ifdef __GFP_NO_LOCKS
@@ -316,6 +365,12 @@ static struct bench_contender bench_contenders[] = {
 	  .buddy = true, .any_context = true },
 #else
 	{ "alloc_pages_nolock", c_absent_init },
+#endif
+#ifdef LLPOOL_HAVE_KMALLOC_NOLOCK
+	{ "kmalloc_nolock", NULL, NULL, c_kmalloc_nolock_alloc, c_kmalloc_nolock_free,
+	  .any_context = true },
+#else
+	{ "kmalloc_nolock", c_absent_init },
 #endif
 #ifdef LLPOOL_HAVE_OBJPOOL
 	{ "objpool", c_objpool_init, c_objpool_exit, c_objpool_alloc, c_objpool_free },
@@ -680,24 +735,35 @@ static void bench_lat(const char *name, struct page *(*alloc)(void),
 
 /* ==== exhaust and pcpdrain ============================================== */
 
-/* Pages held by one attempt; module init is single-threaded. */
-static struct page *bench_held[BENCH_ATTEMPTS];
+/*
+ * The exhaust rows try more than a preallocating contender holds on one
+ * CPU (BENCH_RESERVE), so that its reserve running dry shows as well as
+ * the page allocator's watermark.
+ */
+#define BENCH_EXHAUST_ATTEMPTS	(BENCH_RESERVE + BENCH_ATTEMPTS)
 
-/* Try BENCH_ATTEMPTS allocations, keep them, then give them back. */
-static unsigned int bench_attempts(struct bench_contender *c,
+/* Pages held by one attempt; module init is single-threaded. */
+static struct page *bench_held[BENCH_EXHAUST_ATTEMPTS];
+
+/*
+ * Try @attempts allocations in a row on this CPU, keep them, then give them
+ * back: a buddy contender's pages join @keep (the hog or the drained
+ * pages), so the next contender finds no more memory than this one did;
+ * pool pages go back to their pool.
+ */
+static unsigned int bench_attempts(struct bench_contender *c, unsigned int attempts,
 				   struct page ***keep, unsigned long *nkeep)
 {
 	struct page **held = bench_held;
 	unsigned int i, ok = 0;
 
-	for (i = 0; i < BENCH_ATTEMPTS; i++) {
+	migrate_disable();
+	for (i = 0; i < attempts; i++) {
 		held[ok] = c->alloc();
 		if (held[ok])
 			ok++;
 	}
-	/* A buddy contender's pages join the hog, so the next one finds no
-	 * more memory than this one did; pool pages go back to their pool.
-	 */
+	migrate_enable();
 	for (i = 0; i < ok; i++) {
 		if (keep && c->buddy)
 			(*keep)[(*nkeep)++] = held[i];
@@ -707,26 +773,43 @@ static unsigned int bench_attempts(struct bench_contender *c,
 	return ok;
 }
 
+/*
+ * Two rows, the hog growing between them:
+ *   exhaust    the hog takes GFP_NOWAIT pages until GFP_NOWAIT fails: free
+ *		memory sits at the min watermark, where alloc_pages_nolock()
+ *		stops too and only __GFP_HIGH callers (GFP_ATOMIC) go on;
+ *   exhaustlow then GFP_ATOMIC pages until it fails too: below min, in the
+ *		reserves only atomic callers may touch.
+ * A buddy contender's pages join the hog, so the watermark stays where the
+ * hog left it.  kswapd runs meanwhile and may give a few pages back.
+ */
 static void bench_exhaust(void)
 {
 	unsigned long n = 0, max = totalram_pages();
+	static const struct {
+		const char *row;
+		gfp_t gfp;
+	} phase[] = {
+		{ "exhaust", GFP_NOWAIT | __GFP_NOWARN },
+		{ "exhaustlow", GFP_ATOMIC | __GFP_NOWARN },
+	};
 	struct bench_contender *c;
 	struct page **hog;
-	unsigned int ok;
+	unsigned int ok, i;
 
-	hog = vmalloc_array(max + ARRAY_SIZE(bench_contenders) * BENCH_ATTEMPTS,
+	hog = vmalloc_array(max + 2 * ARRAY_SIZE(bench_contenders) * BENCH_EXHAUST_ATTEMPTS,
 			    sizeof(*hog));
 	if (!hog)
 		return;
-	/* Down to the low watermark with GFP_NOWAIT, then to min with ATOMIC. */
-	while (n < max && (hog[n] = alloc_page(GFP_NOWAIT | __GFP_NOWARN)))
-		n++;
-	while (n < max && (hog[n] = alloc_page(GFP_ATOMIC | __GFP_NOWARN)))
-		n++;
-	pr_info("exhaust: hog holds %lu pages\n", n);
-	for (c = bench_next(NULL); c; c = bench_next(c)) {
-		ok = bench_attempts(c, &hog, &n);
-		pr_info("csv,exhaust,%s,%u,%u\n", c->name, BENCH_ATTEMPTS, ok);
+	for (i = 0; i < ARRAY_SIZE(phase); i++) {
+		while (n < max && (hog[n] = alloc_page(phase[i].gfp)))
+			n++;
+		pr_info("%s: hog holds %lu pages\n", phase[i].row, n);
+		for (c = bench_next(NULL); c; c = bench_next(c)) {
+			ok = bench_attempts(c, BENCH_EXHAUST_ATTEMPTS, &hog, &n);
+			pr_info("csv,%s,%s,%u,%u\n", phase[i].row, c->name,
+				BENCH_EXHAUST_ATTEMPTS, ok);
+		}
 	}
 	while (n)
 		__free_page(hog[--n]);
@@ -771,7 +854,7 @@ static void bench_pcpdrain(void)
 	migrate_disable();
 	for (c = bench_next(NULL); c; c = bench_next(c)) {
 		n = bench_drain_pcp(drained, n, max);
-		ok = bench_attempts(c, &drained, &n);
+		ok = bench_attempts(c, BENCH_ATTEMPTS, &drained, &n);
 		pr_info("csv,pcpdrain,%s,%u,%u\n", c->name, BENCH_ATTEMPTS, ok);
 	}
 	cpumask_andnot(&bench_others, cpu_online_mask, cpumask_of(smp_processor_id()));
@@ -1079,12 +1162,21 @@ out:
 /*
  * For a few sizes (@high, @low = @high / 4): how many pages one CPU gets
  * in a burst before NULL, with preemption off so that no refill runs (its
- * stack, then its node's depot, then the others'), against the memory a
- * pool holds per online CPU at rest (@low plus a magazine of depot stock)
- * and at most (a full stack and as much depot room).  A kvfree_rcu()-style
- * user needs one page per ~500 pointers: the burst it survives without a
- * fallback is about 500 times the pages served.
+ * stack, then its node's depot, then the others'), against the pages the
+ * pool holds, counted by llpool_get_stats() (stacks, depots and spill
+ * lists): right after llpool_create() (its prefill), and right after the
+ * burst's pages came back on this CPU.  A kvfree_rcu()-style user needs
+ * one page per ~500 pointers: the burst it survives without a fallback is
+ * about 500 times the pages served.
  */
+static unsigned long bench_pool_pages(struct llpool *pool)
+{
+	struct llpool_stats st;
+
+	llpool_get_stats(pool, &st);
+	return st.reserved + st.depot + st.spilled;
+}
+
 #define BENCH_SIZE_BURST	4096
 
 static void bench_size(void)
@@ -1094,6 +1186,7 @@ static void bench_size(void)
 	struct page **held;
 	struct llpool *pool;
 	unsigned int i, n, mag;
+	unsigned long rest, back;
 
 	held = vmalloc_array(BENCH_SIZE_BURST, sizeof(*held));
 	if (!held)
@@ -1106,16 +1199,19 @@ static void bench_size(void)
 			pr_info("csv,unavailable,size,%ld\n", PTR_ERR(pool));
 			continue;
 		}
+		rest = bench_pool_pages(pool);
 		n = 0;
 		preempt_disable();
 		while (n < BENCH_SIZE_BURST && (held[n] = llpool_alloc(pool)))
 			n++;
+		for (back = n; back; )
+			llpool_free(pool, held[--back]);
 		preempt_enable();
+		back = bench_pool_pages(pool);
 		mag = min(p.high, LLPOOL_MAG_MAX);
-		pr_info("csv,size,%u,%u,%u,%u,%u,%u\n", p.high, p.low, mag, n,
-			p.low + mag, 2 * (p.high + mag));
-		while (n)
-			llpool_free(pool, held[--n]);
+		/* Pages held: totals over the pool's online CPUs, and how many. */
+		pr_info("csv,size,%u,%u,%u,%u,%lu,%lu,%u\n", p.high, p.low, mag, n,
+			rest, back, num_online_cpus());
 		llpool_destroy(pool);
 	}
 	vfree(held);

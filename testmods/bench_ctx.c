@@ -303,7 +303,9 @@ report:
  */
 void bench_ctx(unsigned int events)
 {
-	static const char * const names[] = { "alloc_pages_nolock", "gfp_atomic", "llpool" };
+	static const char * const names[] = {
+		"alloc_pages_nolock", "kmalloc_nolock", "gfp_atomic", "llpool",
+	};
 	struct bench_contender *c;
 	unsigned int cpu, i, kind;
 	int ret;

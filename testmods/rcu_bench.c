@@ -10,6 +10,10 @@
  *   llpool_kfree_rcu      rcu_pool_user, task context
  *   llpool_kfree_rcu/raw  rcu_pool_user under a raw spinlock, IRQs off; the
  *                         kvfree_rcu forms are not allowed there on PREEMPT_RT
+ *   kfree_rcu_nolock      kfree_rcu_nolock(ptr, kh) (7.3): kfree_rcu for any
+ *                         context, through the cache's RCU sheaf, deferring
+ *                         when it cannot; task context
+ *   kfree_rcu_nolock/raw  the same under a raw spinlock, IRQs off
  *
  * For each: time until every object is queued, time until every object is
  * freed (the contender's barrier), grace periods elapsed (cookies),
@@ -48,17 +52,32 @@ LLPOOL_PARAM_UINT(objects, 10000, 1, 1000000, "objects per thread");
 LLPOOL_PARAM_UINT(size, 64, 32, 4096, "object size in bytes");
 LLPOOL_PARAM_UINT(rounds, 1, 1, 15, "rounds, each starting one contender later");
 
-enum bench_kind { B_KVFREE_RCU, B_MIGHTSLEEP, B_LLPOOL, B_LLPOOL_RAW, B_COUNT };
+enum bench_kind {
+	B_KVFREE_RCU, B_MIGHTSLEEP, B_LLPOOL, B_LLPOOL_RAW,
+#ifdef LLPOOL_HAVE_KFREE_RCU_NOLOCK
+	B_NOLOCK, B_NOLOCK_RAW,
+#endif
+	B_COUNT
+};
 
 static const char *const bench_names[B_COUNT] = {
 	[B_KVFREE_RCU]	= "kvfree_rcu (rcu_head)",
 	[B_MIGHTSLEEP]	= "kvfree_rcu_mightsleep",
 	[B_LLPOOL]	= "llpool_kfree_rcu",
 	[B_LLPOOL_RAW]	= "llpool_kfree_rcu under raw spinlock",
+#ifdef LLPOOL_HAVE_KFREE_RCU_NOLOCK
+	[B_NOLOCK]	= "kfree_rcu_nolock",
+	[B_NOLOCK_RAW]	= "kfree_rcu_nolock under raw spinlock",
+#endif
 };
 
 struct bench_obj {
-	struct rcu_head rh;
+	union {
+		struct rcu_head rh;
+#ifdef LLPOOL_HAVE_KFREE_RCU_NOLOCK
+		struct kvfree_rcu_head kh;	/* kfree_rcu_nolock()'s own */
+#endif
+	};
 	char data[];
 };
 
@@ -92,6 +111,16 @@ static void bench_free_one(struct bench_run *run, struct bench_obj *p)
 	case B_LLPOOL:
 		ret = llpool_kfree_rcu(p);
 		break;
+#ifdef LLPOOL_HAVE_KFREE_RCU_NOLOCK
+	case B_NOLOCK:
+		kfree_rcu_nolock(p, kh);
+		return;
+	case B_NOLOCK_RAW:
+		raw_spin_lock_irqsave(&bench_raw_lock, flags);
+		kfree_rcu_nolock(p, kh);
+		raw_spin_unlock_irqrestore(&bench_raw_lock, flags);
+		return;
+#endif
 	default:
 		raw_spin_lock_irqsave(&bench_raw_lock, flags);
 		ret = llpool_kfree_rcu(p);
@@ -211,6 +240,7 @@ static int __init bench_init(void)
 {
 	unsigned int r, k;
 
+	pr_info("contenders %u\n", B_COUNT);
 	pr_info("| contender | round | threads x objects | queued ms | freed ms | grace periods | peak KiB | fallbacks |\n");
 	pr_info("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
 	/* Rotate the order, so that no contender always runs first (cold). */
@@ -227,6 +257,6 @@ static void __exit bench_exit(void)
 
 module_init(bench_init);
 module_exit(bench_exit);
-MODULE_DESCRIPTION("rcu_pool_user measured against kvfree_rcu");
+MODULE_DESCRIPTION("rcu_pool_user measured against kvfree_rcu and kfree_rcu_nolock");
 MODULE_IMPORT_NS(LLPOOL_NS);
 MODULE_LICENSE("GPL");
