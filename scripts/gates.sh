@@ -14,6 +14,9 @@
 #   gate:case-lists   the KUnit cases of kunit/*.c are the ones the boots'
 #                     case lists (scripts/expect/) name (scripts/case_lists.py;
 #                     with its control, gate:case-lists-control)
+#   gate:doc-numbers  every measured number README.md and Documentation/
+#                     quote is in a file under results/ (scripts/doc_numbers.py;
+#                     with its control, gate:doc-numbers-control)
 # (W=1 is modules.sh's test "VARIANT:modules-W=1".)  Prints PASS/FAIL lines.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -112,3 +115,7 @@ fi
 # The boots' case lists name every KUnit case of the sources, and only
 # those (scripts/case_lists.py, with its positive control).
 python3 "$LLPOOL_REPO/scripts/case_lists.py" "$LLPOOL_REPO"
+
+# Every measured number README.md and Documentation/ quote is in a file
+# under results/ (scripts/doc_numbers.py, with its positive control).
+python3 "$LLPOOL_REPO/scripts/doc_numbers.py" "$LLPOOL_REPO"
