@@ -749,7 +749,10 @@ static struct page *bench_held[BENCH_EXHAUST_ATTEMPTS];
  * Try @attempts allocations in a row on this CPU, keep them, then give them
  * back: a buddy contender's pages join @keep (the hog or the drained
  * pages), so the next contender finds no more memory than this one did;
- * pool pages go back to their pool.
+ * pool pages go back to their pool.  objpool and mempool hold 256 pages
+ * per possible CPU, shared by every CPU, so a row of 320 does not empty
+ * them; the floor holds 256 on this CPU, llpool 256 on its stack plus
+ * what its depots hold.
  */
 static unsigned int bench_attempts(struct bench_contender *c, unsigned int attempts,
 				   struct page ***keep, unsigned long *nkeep)
@@ -757,13 +760,18 @@ static unsigned int bench_attempts(struct bench_contender *c, unsigned int attem
 	struct page **held = bench_held;
 	unsigned int i, ok = 0;
 
-	migrate_disable();
+	/*
+	 * Preemption off, so that no refill worker tops a pool up in the
+	 * middle of the row: what one CPU's reserve holds, no more.  Every
+	 * contender may be called so (none sleeps).
+	 */
+	preempt_disable();
 	for (i = 0; i < attempts; i++) {
 		held[ok] = c->alloc();
 		if (held[ok])
 			ok++;
 	}
-	migrate_enable();
+	preempt_enable();
 	for (i = 0; i < ok; i++) {
 		if (keep && c->buddy)
 			(*keep)[(*nkeep)++] = held[i];
@@ -1174,7 +1182,7 @@ static unsigned long bench_pool_pages(struct llpool *pool)
 	struct llpool_stats st;
 
 	llpool_get_stats(pool, &st);
-	return st.reserved + st.depot + st.spilled;
+	return st.reserved + st.spilled;	/* @reserved includes the depots */
 }
 
 #define BENCH_SIZE_BURST	4096
@@ -1206,8 +1214,9 @@ static void bench_size(void)
 			n++;
 		for (back = n; back; )
 			llpool_free(pool, held[--back]);
-		preempt_enable();
+		/* Before a refill or trim the burst kicked can run. */
 		back = bench_pool_pages(pool);
+		preempt_enable();
 		mag = min(p.high, LLPOOL_MAG_MAX);
 		/* Pages held: totals over the pool's online CPUs, and how many. */
 		pr_info("csv,size,%u,%u,%u,%u,%lu,%lu,%u\n", p.high, p.low, mag, n,
