@@ -217,7 +217,14 @@ first=${variants%% *}
 dkms_with=${LLPOOL_DKMS_WITH:-debug61}
 dkms_pid=
 start_dkms() {
-	ensure_packages "dkms:/usr/sbin/dkms" >&2
+	# In a subshell: ensure_packages dies on failure, which must fail the
+	# DKMS gates, not end make check.
+	if ! (ensure_packages "dkms:/usr/sbin/dkms") >&2; then
+		echo "FAIL gate:dkms-build -- dkms could not be installed (see the log above)" \
+			> "$outroot/dkms-summary"
+		dkms_pid=none
+		return
+	fi
 	"$LLPOOL_REPO/scripts/dkms_check.sh" "$first" "$outroot/$first-dkms" \
 		> "$outroot/dkms-summary" &
 	dkms_pid=$!
@@ -365,8 +372,14 @@ if [ -d "$LLPOOL_CACHE/mod/$first/src" ]; then
 	"$LLPOOL_REPO/scripts/gates.sh" "$first" | tee -a "$summary"
 	[ -n "$dkms_pid" ] || start_dkms
 	# That guest only: a bare wait would also wait for check.log's tee.
-	wait "$dkms_pid"
+	dkms_rc=0
+	[ "$dkms_pid" = none ] || wait "$dkms_pid" || dkms_rc=$?
 	tee -a "$summary" < "$outroot/dkms-summary"
+	# A DKMS check that died part way leaves its last gate unwritten.
+	if [ "$dkms_pid" != none ] &&
+	   { [ "$dkms_rc" -ne 0 ] || ! grep -q '^[A-Z]* gate:host-untouched ' "$outroot/dkms-summary"; }; then
+		record "FAIL gate:dkms-check -- scripts/dkms_check.sh exit $dkms_rc, its gates incomplete (see the log above)"
+	fi
 	"$LLPOOL_REPO/scripts/headers_check.sh" | tee -a "$summary"
 else
 	record "FAIL gate:all -- modules for $first were not built"

@@ -788,8 +788,10 @@ static unsigned int bench_attempts(struct bench_contender *c, unsigned int attem
  *		stops too and only __GFP_HIGH callers (GFP_ATOMIC) go on;
  *   exhaustlow then GFP_ATOMIC pages until it fails too: below min, in the
  *		reserves only atomic callers may touch.
- * A buddy contender's pages join the hog, so the watermark stays where the
- * hog left it.  kswapd runs meanwhile and may give a few pages back.
+ * kswapd, woken by the failures, gives pages back meanwhile (the page
+ * cache it reclaims): the hog takes them again right before each
+ * contender's row, so that each starts at the same watermark.  A buddy
+ * contender's pages join the hog.  What the hog took back is logged.
  */
 static void bench_exhaust(void)
 {
@@ -814,9 +816,15 @@ static void bench_exhaust(void)
 			n++;
 		pr_info("%s: hog holds %lu pages\n", phase[i].row, n);
 		for (c = bench_next(NULL); c; c = bench_next(c)) {
+			unsigned long topped = n;
+
+			while (n < max && (hog[n] = alloc_page(phase[i].gfp)))
+				n++;
+			topped = n - topped;
 			ok = bench_attempts(c, BENCH_EXHAUST_ATTEMPTS, &hog, &n);
-			pr_info("csv,%s,%s,%u,%u\n", phase[i].row, c->name,
-				BENCH_EXHAUST_ATTEMPTS, ok);
+			/* The last field: pages the hog took back first. */
+			pr_info("csv,%s,%s,%u,%u,%lu\n", phase[i].row, c->name,
+				BENCH_EXHAUST_ATTEMPTS, ok, topped);
 		}
 	}
 	while (n)
