@@ -38,6 +38,8 @@ summary=$outroot/summary.txt
 # check.log too: CHECK_RECORD reads the time of each step from it.
 exec 2> >(tee -a "$outroot/check.log" >&2)
 t0=$(date +%s)
+# For the record: what else ran on the host when this run began.
+load0=$(cut -d" " -f1-3 /proc/loadavg)
 # Whether the cache held any kernel build at the start: a cold run builds
 # every kernel, a warm one none (CHECK_RECORD below names which).
 built_at_start=$(ls "$LLPOOL_CACHE"/build/*/.llpool-stamp 2>/dev/null | wc -l)
@@ -207,6 +209,9 @@ kcsan_boots() {
 }
 
 first=${variants%% *}
+# The control slots wait with `wait -n -p` (bash 5.1; Debian 12 has 5.2).
+[ "${BASH_VERSINFO[0]}" -gt 5 ] || { [ "${BASH_VERSINFO[0]}" -eq 5 ] && [ "${BASH_VERSINFO[1]}" -ge 1 ]; } ||
+	die "make check needs bash 5.1 or later (this is $BASH_VERSION)"
 # The DKMS guest (scripts/dkms_check.sh, on the first kernel) runs in the
 # background beside the boots of LLPOOL_DKMS_WITH (default debug61, a short
 # plan without the hotplug storm, then the kcsan kernel's short boots),
@@ -461,6 +466,7 @@ if [ "${CHECK_RECORD:-0}" = 1 ]; then
 			"guests 4 vCPUs in 2 NUMA nodes (the CPU shapes 1, 4 with 2 online, 16)," \
 			"QEMU $(qemu-system-x86_64 --version | sed -n 's/.*version \([0-9.]*\).*/\1/p')," \
 			"accelerator $(grep -o 'vCPUs, [a-z]*' "$outroot/check.log" 2>/dev/null | sort -u | sed 's/vCPUs, //' | tr '\n' ' ')(wall clock)."
+		echo "Host load average (1, 5, 15 min) when the run began: $load0."
 		echo
 		echo "| wall time | result |"
 		echo "| --- | --- |"
