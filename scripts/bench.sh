@@ -35,9 +35,7 @@ case ${BENCH_RELEASE:-7.3} in
 	die "BENCH_RELEASE=${BENCH_RELEASE}: must be 7.3 or 6.12"
 	;;
 esac
-# A result names the commit it was measured at: a clean tree only.
-[ -z "$(git -C "$LLPOOL_REPO" status --porcelain --untracked-files=no)" ] ||
-	die "the tree has uncommitted changes: commit first, a result names its commit"
+require_clean_tree
 rounds=${BENCH_ROUNDS:-5}
 pairs=${BENCH_PAIRS:-20000}
 out=${LLPOOL_OUT:-$LLPOOL_REPO/out/bench}

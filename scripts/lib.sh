@@ -206,6 +206,13 @@ kernel_source() {
 	echo "$dir"
 }
 
+# require_clean_tree: a result names the commit it measured, so a command
+# that writes one refuses a tree with uncommitted changes to tracked files.
+require_clean_tree() {
+	[ -z "$(git -C "$LLPOOL_REPO" status --porcelain --untracked-files=no)" ] ||
+		die "the tree has uncommitted changes: commit first, a result names its commit"
+}
+
 # variant_fragments VARIANT: the fragments a variant is built from, one
 # path a line: those configs/VARIANT.config includes ("# llpool-include:
 # NAME" merges configs/NAME.config first), then itself.  Later ones win.

@@ -14,9 +14,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 variant=${LLPOOL_VARIANT:-bench73}
-# A result names the commit it was measured at: a clean tree only.
-[ -z "$(git -C "$LLPOOL_REPO" status --porcelain --untracked-files=no)" ] ||
-	die "the tree has uncommitted changes: commit first, a result names its commit"
+require_clean_tree
 threads=${BENCH_THREADS:-4}
 objs=${BENCH_OBJECTS:-200000}
 rounds=${BENCH_ROUNDS:-5}
