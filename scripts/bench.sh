@@ -20,7 +20,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-case ${BENCH_RELEASE:-7.3} in
+set_name=${BENCH_RELEASE:-7.3}
+case $set_name in
 7.3)
 	kfull=bench73 kdebug=benchdebug73 krt=bench73rt name=bench73
 	label="bench73 (PREEMPT_LAZY)" rtlabel="bench73rt (PREEMPT_RT)" model=()
@@ -32,7 +33,7 @@ case ${BENCH_RELEASE:-7.3} in
 	patchnote="patches/bench/ (__GFP_NO_LOCKS, a model of alloc_pages_nolock())"
 	;;
 *)
-	die "BENCH_RELEASE=${BENCH_RELEASE}: must be 7.3 or 6.12"
+	die "BENCH_RELEASE=$set_name: must be 7.3 or 6.12"
 	;;
 esac
 require_clean_tree
@@ -80,14 +81,14 @@ for run in $runs; do
 	"$LLPOOL_REPO/scripts/bench_report.py" "$res" "${name}_$run" "$out/$run/console.log" \
 		--legal "$out/legality/console.log" "${extra[@]}" "${model[@]}" --title "$mode" \
 		--kernel-label "$label" --rt-label "$rtlabel" \
-		--provenance "Linux $release ($kfull kernel, -O2), llpool $commit, 4 vCPUs, $mode, no KVM; BENCH_RELEASE=${BENCH_RELEASE:-7.3} BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench, $(date -u +%Y-%m-%d)"
+		--provenance "Linux $release ($kfull kernel, -O2), llpool $commit, 4 vCPUs, $mode, no KVM; BENCH_RELEASE=$set_name BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench, $(date -u +%Y-%m-%d)"
 	gnuplot "$res/${name}_${run}_latency.gp"
 	rm -f "$res/${name}_${run}_latency.gp"
 done
 {
 	echo "# llpool against the page allocator's and slab's any-context answers and the other pools, Linux $release"
 	echo
-	echo "Command: \`BENCH_RELEASE=${BENCH_RELEASE:-7.3} BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench\`. Date: $(date -u +%Y-%m-%d)."
+	echo "Command: \`BENCH_RELEASE=$set_name BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench\`. Date: $(date -u +%Y-%m-%d)."
 	echo
 	echo "Kernel $release ($kfull, $kdebug and $krt variants, with $patchnote),"
 	echo "llpool $commit, 4 vCPUs, no KVM."
@@ -109,7 +110,7 @@ done
 	echo ".. SPDX-License-Identifier: GPL-2.0"
 	echo ".. Written by \`make bench\` (scripts/bench.sh); edits are lost."
 	echo
-	echo "Latest run: \`\`BENCH_RELEASE=${BENCH_RELEASE:-7.3} BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench\`\`"
+	echo "Latest run: \`\`BENCH_RELEASE=$set_name BENCH_ROUNDS=$rounds BENCH_PAIRS=$pairs make bench\`\`"
 	echo "on $(date -u +%Y-%m-%d), Linux $release, llpool $commit, 4 vCPUs, no KVM."
 	echo "Ratios are to llpool in the same boot (lower is better for cost and"
 	echo "latency, higher for throughput); legality from the $kdebug kernel,"

@@ -199,15 +199,15 @@ def main():
     # ---- latency ------------------------------------------------------------
     lat, over = by.get("lat", {}), by.get("latover", {})
     base_p99 = lat.get("llpool", ["0"] * 2)[1]
+    # A p99 is compared only between operations of like length: one whose
+    # median is ten times llpool's or more (a clear_page() in it) straddles
+    # timer ticks and other vCPUs' turns far more often.
+    base_p50 = lat.get("llpool", ["0"])[0]
     body = []
     for c in avail + ["clock", "clock_irqoff"]:
         if c not in lat:
             continue
         la, ov = lat[c], over.get(c, ["-"] * 5)
-        # A p99 is compared only between operations of like length: one
-        # whose median is ten times llpool's or more (a clear_page() in
-        # it) straddles timer ticks and other vCPUs' turns far more often.
-        base_p50 = lat.get("llpool", ["0"])[0]
         like = float(base_p50) > 0 and float(la[0]) < 10 * float(base_p50)
         p99 = ratio(la[1], base_p99) if like else "not comparable (median %s llpool's)" \
             % ratio(la[0], base_p50)

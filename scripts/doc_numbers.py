@@ -34,7 +34,7 @@ NUMBER = re.compile(r"(?<![\w.\-/=])(" + NUM + r")(?=" + UNIT + ")")
 # pages", "100-150 us"), and a count of successes ("0/64").
 RANGE = re.compile(r"(?<![\w.\-/=])(" + NUM + r")(?=(?: to |-)" + NUM + UNIT + ")")
 FRACTION = re.compile(r"(?<![\w./\-])(\d+/\d+)(?![\w/.])")
-DATA_NUMBER = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?")
+DATA_NUMBER = re.compile(r"(?<![\w.])" + NUM)
 DATA_FRACTION = re.compile(r"(?<![\w./])\d+/\d+")
 # What in a results file is not a measurement: the harness's log-line
 # time stamps and the date; their digits would back any small number.

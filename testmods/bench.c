@@ -793,6 +793,17 @@ static unsigned int bench_attempts(struct bench_contender *c, unsigned int attem
  * contender's row, so that each starts at the same watermark.  A buddy
  * contender's pages join the hog.  What the hog took back is logged.
  */
+/* The hog takes @gfp pages until that fails; returns how many it took. */
+static unsigned long bench_hog_take(struct page **hog, unsigned long *n,
+				    unsigned long max, gfp_t gfp)
+{
+	unsigned long n0 = *n;
+
+	while (*n < max && (hog[*n] = alloc_page(gfp)))
+		(*n)++;
+	return *n - n0;
+}
+
 static void bench_exhaust(void)
 {
 	unsigned long n = 0, max = totalram_pages();
@@ -812,15 +823,11 @@ static void bench_exhaust(void)
 	if (!hog)
 		return;
 	for (i = 0; i < ARRAY_SIZE(phase); i++) {
-		while (n < max && (hog[n] = alloc_page(phase[i].gfp)))
-			n++;
+		bench_hog_take(hog, &n, max, phase[i].gfp);
 		pr_info("%s: hog holds %lu pages\n", phase[i].row, n);
 		for (c = bench_next(NULL); c; c = bench_next(c)) {
-			unsigned long topped = n;
+			unsigned long topped = bench_hog_take(hog, &n, max, phase[i].gfp);
 
-			while (n < max && (hog[n] = alloc_page(phase[i].gfp)))
-				n++;
-			topped = n - topped;
 			ok = bench_attempts(c, BENCH_EXHAUST_ATTEMPTS, &hog, &n);
 			/* The last field: pages the hog took back first. */
 			pr_info("csv,%s,%s,%u,%u,%lu\n", phase[i].row, c->name,
@@ -1201,7 +1208,7 @@ static void bench_size(void)
 	struct llpool_params p = { .name = "bench-size" };
 	struct page **held;
 	struct llpool *pool;
-	unsigned int i, n, mag;
+	unsigned int i, k, n, mag;
 	unsigned long rest, back;
 
 	held = vmalloc_array(BENCH_SIZE_BURST, sizeof(*held));
@@ -1220,8 +1227,8 @@ static void bench_size(void)
 		preempt_disable();
 		while (n < BENCH_SIZE_BURST && (held[n] = llpool_alloc(pool)))
 			n++;
-		for (back = n; back; )
-			llpool_free(pool, held[--back]);
+		for (k = n; k; )
+			llpool_free(pool, held[--k]);
 		/* Before a refill or trim the burst kicked can run. */
 		back = bench_pool_pages(pool);
 		preempt_enable();
