@@ -22,6 +22,7 @@
 #include <kunit/test.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/irq_work.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/jiffies.h>
@@ -33,6 +34,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/workqueue.h>
 
 #include "../compat.h"
 #include "../llpool_internal.h"
@@ -545,16 +547,28 @@ static s64 llpool_watch_owned(struct llpool *pool, s64 *max_owned,
 }
 
 /*
+ * Nothing of @cpu's is left to run in @pool: its work item neither pending
+ * (a kick or a re-arm, delayed or not) nor running, and no kick in flight.
+ */
+static bool llpool_cpu_quiet(struct llpool *pool, unsigned int cpu)
+{
+	struct llpool_cpu *c = per_cpu_ptr(pool->pcpu, cpu);
+
+	return !irq_work_is_busy(&c->kick) && !work_busy(&c->work.work);
+}
+
+/*
  * After the probe is gone and the test has given its pages back: the
- * spill lists drain, @cpu's reserve settles at or above @high, and then no
- * refill takes pages any more (LLPOOL_REFILL_RUNS stays put for 500 ms).
+ * spill lists drain, @cpu's reserve settles at or above @high, and then
+ * @cpu's work goes quiet (llpool_cpu_quiet()) with its reserve still
+ * there.  Quiet is a state, not a window: a refill that kept re-arming
+ * itself, at once or on a backoff, would stay pending and never be seen
+ * quiet, and with the reserve at @high nothing kicks it again.
  * True if the pool went idle.
  */
 static bool llpool_goes_idle(struct kunit *test, struct llpool *pool,
 			     unsigned int cpu, unsigned int high)
 {
-	u64 runs;
-
 	if (!llpool_wait_for(!llpool_test_spilled(pool) &&
 			     llpool_cpu_reserved(pool, cpu) >= high)) {
 		KUNIT_FAIL(test, "not settled: %lu spilled, cpu%u holds %u",
@@ -562,9 +576,8 @@ static bool llpool_goes_idle(struct kunit *test, struct llpool *pool,
 			   llpool_cpu_reserved(pool, cpu));
 		return false;
 	}
-	runs = llpool_test_counter(pool, LLPOOL_REFILL_RUNS);
-	msleep(500);
-	return llpool_test_counter(pool, LLPOOL_REFILL_RUNS) == runs;
+	return llpool_wait_for(llpool_cpu_quiet(pool, cpu) &&
+			       llpool_cpu_reserved(pool, cpu) >= high);
 }
 
 /* Pages the refill test takes from its CPU: leaves it at low - 1. */

@@ -80,6 +80,8 @@ FRAME_RE = re.compile(r"(\S+)\+0x[0-9a-f]+/0x[0-9a-f]+")
 # Every result line, in order: (status, name, why).  main() prints them
 # once the boot is judged.
 RESULTS = []
+# Indexes in RESULTS of the lines that say a KTAP plan was cut short.
+PLAN_SHORT = []
 
 # Setup steps, not tests: loading and unloading a module, a kselftest
 # script's exit code (its cases are the tests), the boot reaching its end.
@@ -370,7 +372,14 @@ def main(a):
             ktap = "\n".join(body) + "\n"
             if not suite.startswith("selftest:") and lossy_params(ktap):
                 ktap = console_suite(console, suite) or ktap
+            unreported = 0
             for case, status in kunit_cases(ktap, a.kunit_py):
+                # kunit.py fills a plan's cases that never came (a run
+                # cut off) with nameless errors: one line says how many,
+                # and the case list names each missing case.
+                if not case.strip() and status not in ("PASS", "SKIP"):
+                    unreported += 1
+                    continue
                 why = ""
                 if status.startswith("FAIL:"):
                     status, why = "FAIL", status[5:]
@@ -385,6 +394,10 @@ def main(a):
                     out(status, "%s:%s.%s" % (n, suite, case), why)
                 else:
                     out(status, "%s:kunit:%s" % (n, case), why)
+            if unreported:
+                PLAN_SHORT.append(len(RESULTS))
+                out("FAIL", "%s:%s:plan" % (n, suite),
+                    "%d of the cases its plan announced were never reported" % unreported)
         elif line.startswith("@@ DATA-BEGIN "):
             i += 1
             while i < len(lines) and not lines[i].startswith("@@ DATA-END"):
@@ -402,6 +415,9 @@ def main(a):
         seen = {}
         for k, (status, name, why) in enumerate(RESULTS):
             short = name[len(n) + 1:]
+            if k in PLAN_SHORT:
+                structural.add(k)
+                continue
             if SETUP_RE.search(short) or short in ("qemu", "boot"):
                 continue
             seen[short] = status
@@ -486,10 +502,13 @@ def control(a, n, splats, counted, structural):
     unmet = [p for p, h in hits.items() if not h]
     if unmet:
         listed = [s[0] for s in splats if not s[2] and any(re.search(p, s[3]) for p in unmet)]
+        # What else failed tells why a report is missing (a run cut off
+        # at its deadline, a case never reported).
         emit("FAIL", n + ":control",
-             "expected a report matching %s; found %s%s" %
+             "expected a report matching %s; found %s%s%s" %
              (" and ".join(repr(p) for p in unmet), [s[0] for s in counted] or "no splat",
-              " (matching, but only listed, not counted: %s)" % listed[0] if listed else ""))
+              " (matching, but only listed, not counted: %s)" % listed[0] if listed else "",
+              "; other failures: " + " || ".join(wrong) if wrong else ""))
     elif wrong:
         emit("FAIL", n + ":control", "detected (%s), but also: %s" %
              ("; ".join(h[0] for h in hits.values()), " || ".join(wrong)))
