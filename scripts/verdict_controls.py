@@ -219,6 +219,39 @@ def missing_case(a):
            % (case, [got[k][:200] for k in new] or "none"))
 
 
+def cut_plan(a):
+    """The check boot's first kselftest cut off after its first case, as
+    its deadline cuts a run that hangs: one FAIL says how many cases the
+    plan announced never came, the case list names each, and the exit
+    fails; the case reported before the cut still counts."""
+    outdir, name, extra = check_args(a)
+    base = fails(verdict(a, outdir, name, extra))
+    with open(os.path.join(outdir, "results.log"), errors="replace") as f:
+        results = f.read()
+    m = re.search(r"@@ KTAP-BEGIN (selftest:\S+)\n(.*?)\n@@ KTAP-END\n", results, re.S)
+    first = re.search(r"^ok 1 .*$", m.group(2), re.M) if m else None
+    if first is None:
+        return report("cut-plan", False, "no kselftest that passed its first case in %s" % outdir)
+    suite = m.group(1)
+    cut = m.group(2)[:first.end()] + "\n# no return within 300 s"
+    results = results[:m.start(2)] + cut + results[m.end(2):]
+    results, n = re.subn(r"^@@ RESULT %s:exit .*$" % re.escape(suite),
+                         "@@ RESULT %s:exit fail no end within 300 s" % suite, results, flags=re.M)
+    d = os.path.join(a.workdir, "cut-plan")
+    copy(outdir, d)
+    with open(os.path.join(d, "results.log"), "w") as f:
+        f.write(results)
+    got = fails(verdict(a, d, name, extra))
+    new = sorted(set(got) - set(base))
+    plan = "%s:%s:plan" % (name, suite)
+    missing = [k for k in new if "missing" in got[k]]
+    rest = [k for k in new if k != plan and k not in missing]
+    ok = (n == 1 and plan in new and "never reported" in got[plan] and missing
+          and rest == ["%s:%s:exit" % (name, suite)] and set(base) <= set(got))
+    report("cut-plan", ok, "%s cut after its first case: %s; %d cases missing; other new failures %s"
+           % (suite, got.get(plan, "no :plan FAIL")[:120], len(missing), rest))
+
+
 def unlisted_case(a):
     outdir, name, extra = check_args(a)
     base = fails(verdict(a, outdir, name, extra))
@@ -279,6 +312,7 @@ def main():
     planted_splat(a)
     planted_inside(a)
     missing_case(a)
+    cut_plan(a)
     unlisted_case(a)
     kcsan_interrupted(a)
     kcsan_ours(a)
