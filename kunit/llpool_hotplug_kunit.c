@@ -5,7 +5,8 @@
  *
  *   CPU hotplug  only online CPUs hold a reserve; a CPU is filled when it
  *                comes online and gives everything back once it is dead,
- *                also while it is loaded from other CPUs and flaps
+ *                also while it is loaded from other CPUs and flaps, and
+ *                the page allocator's free pages say so too
  *   re-entry     kprobes allocating and freeing from inside the worker's
  *                batches, every instruction of the inline alloc and free
  *                and every instruction of the depot's pop: the pool's
@@ -22,18 +23,20 @@
 #include <kunit/test.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
-#include <linux/irq_work.h>
 #include <linux/delay.h>
 #include <linux/err.h>
+#include <linux/irq_work.h>
 #include <linux/jiffies.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/vmstat.h>
 #include <linux/workqueue.h>
 
 #include "../compat.h"
@@ -103,6 +106,117 @@ static void llpool_fills_online_cpus_only(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "remove_cpu(%u)", x);
 		KUNIT_EXPECT_EQ(test, llpool_cpu_reserved(pool, x), 0U);
 	}
+	llpool_expect_balanced_settled(test, pool);
+	llpool_destroy(pool);
+}
+
+/* llpool_hotplug_costs_no_memory(): its cycles and its pool's marks. */
+#define LLPOOL_HC_CYCLES	16U
+#define LLPOOL_HC_LOW		256U
+#define LLPOOL_HC_HIGH		512U
+
+/*
+ * The page allocator's own count of free pages, which llpool neither keeps
+ * nor touches: its buddy lists and its per-CPU lists, where a page freed
+ * on a CPU lands first (the dead callback frees a CPU's reserve onto the
+ * lists of the CPU that runs it).  Other CPUs' list counts are read
+ * racily: a count, not a state.
+ */
+static long llpool_test_free_pages(void)
+{
+	long free = global_zone_page_state(NR_FREE_PAGES);
+	struct zone *zone;
+	unsigned int cpu;
+	int nid, z;
+
+	for_each_online_node(nid) {
+		for (z = 0; z < MAX_NR_ZONES; z++) {
+			zone = &NODE_DATA(nid)->node_zones[z];
+			if (!populated_zone(zone))
+				continue;
+			for_each_online_cpu(cpu) {
+				/* Racy on purpose: each CPU moves its own. */
+				free += data_race(per_cpu_ptr(zone->per_cpu_pageset,
+							      cpu)->count);
+			}
+		}
+	}
+	return free;
+}
+
+/* Free pages plus the pages @pool owns: constant while no page is lost. */
+static long llpool_test_free_and_owned(struct llpool *pool)
+{
+	return llpool_test_free_pages() +
+	       (long)(llpool_test_counter(pool, LLPOOL_REFILLED) -
+		      llpool_test_counter(pool, LLPOOL_TRIMMED));
+}
+
+/**
+ * llpool_hotplug_costs_no_memory() - offline/online cycles lose no page
+ * @test: the test
+ *
+ * Proves with a count that is not llpool's: a CPU of a pool whose high
+ * mark is LLPOOL_HC_HIGH goes offline and online LLPOOL_HC_CYCLES times;
+ * each online takes its reserve from the page allocator (LLPOOL_REFILLED
+ * grows by at least the high mark a cycle) and each death gives it back.
+ * The page allocator's free pages plus the pages the pool owns (REFILLED
+ * - TRIMMED, which the reaper's trims of the other CPUs move from one to
+ * the other) are afterwards where they were before the first cycle,
+ * within a quarter of one reserve a cycle: the rest of the guest
+ * allocates and frees meanwhile (hotplug's own work), which the books
+ * cannot see, and a pool that lost each dying CPU's reserve would be
+ * short of all of it.  The books balance as well.  Fails on a pool whose
+ * pages, once handed back, never reach the page allocator (the
+ * leak_pages control build).
+ */
+static void llpool_hotplug_costs_no_memory(struct kunit *test)
+{
+	const long moved = (long)LLPOOL_HC_CYCLES * LLPOOL_HC_HIGH;
+	unsigned int x = llpool_test_cycled_cpu(test), i;
+	long before, after, lost;
+	struct llpool *pool;
+	u64 refilled;
+	int ret = 0;
+
+	pool = llpool_test_create(test, "kunit-hp-cost", 0, LLPOOL_HC_LOW,
+				  LLPOOL_HC_HIGH);
+	if (!llpool_wait_for(llpool_cpu_reserved(pool, x) == LLPOOL_HC_HIGH)) {
+		KUNIT_FAIL(test, "cpu%u holds %u pages after create", x,
+			   llpool_cpu_reserved(pool, x));
+		llpool_destroy(pool);
+		return;
+	}
+	refilled = llpool_test_counter(pool, LLPOOL_REFILLED);
+	before = llpool_test_free_and_owned(pool);
+	for (i = 0; i < LLPOOL_HC_CYCLES; i++) {
+		ret = llpool_test_cpu_down(x);
+		if (ret) {
+			KUNIT_FAIL(test, "remove_cpu(%u), cycle %u: %d", x, i, ret);
+			break;
+		}
+		ret = llpool_test_cpu_up(x);
+		if (ret) {
+			KUNIT_FAIL(test, "add_cpu(%u), cycle %u: %d", x, i, ret);
+			break;
+		}
+		if (!llpool_wait_for(llpool_cpu_reserved(pool, x) == LLPOOL_HC_HIGH)) {
+			KUNIT_FAIL(test, "cycle %u: cpu%u holds %u pages once back",
+				   i, x, llpool_cpu_reserved(pool, x));
+			break;
+		}
+	}
+	after = llpool_test_free_and_owned(pool);
+	lost = before - after;
+	refilled = llpool_test_counter(pool, LLPOOL_REFILLED) - refilled;
+	kunit_info(test, "cpu%u: %u offline/online cycles, %llu pages refilled from the page allocator; free pages + pool's own %ld -> %ld (%ld lost, under %ld allowed)",
+		   x, i, refilled, before, after, lost, moved / 4);
+	KUNIT_EXPECT_EQ(test, i, LLPOOL_HC_CYCLES);
+	KUNIT_EXPECT_GE_MSG(test, refilled, (u64)moved,
+			    "the cycles moved fewer pages than the check needs");
+	KUNIT_EXPECT_LT_MSG(test, lost, moved / 4,
+			    "free pages short by %ld after %u cycles of %u pages",
+			    lost, i, LLPOOL_HC_HIGH);
 	llpool_expect_balanced_settled(test, pool);
 	llpool_destroy(pool);
 }
@@ -558,17 +672,40 @@ static bool llpool_cpu_quiet(struct llpool *pool, unsigned int cpu)
 }
 
 /*
+ * Quiet on this look and the last (a poll apart), with no refill run in
+ * between: work_busy() reads the pending bit before it looks for a
+ * running item, so one look can fall between a run that re-armed itself
+ * and that run's end.  @runs and @was carry the last look.
+ */
+static bool llpool_cpu_stays_quiet(struct llpool *pool, unsigned int cpu,
+				   u64 *runs, bool *was)
+{
+	bool quiet = llpool_cpu_quiet(pool, cpu);
+	u64 now = llpool_test_counter(pool, LLPOOL_REFILL_RUNS);
+	bool ok = quiet && *was && now == *runs;
+
+	*was = quiet;
+	*runs = now;
+	return ok;
+}
+
+/*
  * After the probe is gone and the test has given its pages back: the
  * spill lists drain, @cpu's reserve settles at or above @high, and then
- * @cpu's work goes quiet (llpool_cpu_quiet()) with its reserve still
- * there.  Quiet is a state, not a window: a refill that kept re-arming
- * itself, at once or on a backoff, would stay pending and never be seen
- * quiet, and with the reserve at @high nothing kicks it again.
+ * @cpu's work goes quiet (llpool_cpu_stays_quiet()).  Quiet is a state,
+ * not a window: a refill that kept re-arming itself, at once or on a
+ * backoff, would stay pending or running and never be seen quiet twice
+ * with no run between, and with the reserve at @high nothing kicks it
+ * again (a trim the reaper asks for later takes the reserve to @low and
+ * refills nothing).
  * True if the pool went idle.
  */
 static bool llpool_goes_idle(struct kunit *test, struct llpool *pool,
 			     unsigned int cpu, unsigned int high)
 {
+	bool was = false;
+	u64 runs;
+
 	if (!llpool_wait_for(!llpool_test_spilled(pool) &&
 			     llpool_cpu_reserved(pool, cpu) >= high)) {
 		KUNIT_FAIL(test, "not settled: %lu spilled, cpu%u holds %u",
@@ -576,8 +713,8 @@ static bool llpool_goes_idle(struct kunit *test, struct llpool *pool,
 			   llpool_cpu_reserved(pool, cpu));
 		return false;
 	}
-	return llpool_wait_for(llpool_cpu_quiet(pool, cpu) &&
-			       llpool_cpu_reserved(pool, cpu) >= high);
+	runs = llpool_test_counter(pool, LLPOOL_REFILL_RUNS);
+	return llpool_wait_for(llpool_cpu_stays_quiet(pool, cpu, &runs, &was));
 }
 
 /* Pages the refill test takes from its CPU: leaves it at low - 1. */
@@ -1120,6 +1257,7 @@ static void llpool_trim_nested_free_not_stranded(struct kunit *test)
 static struct kunit_case llpool_hotplug_cases[] = {
 	KUNIT_CASE(llpool_fills_online_cpus_only),
 	KUNIT_CASE(llpool_offline_gives_back),
+	KUNIT_CASE_SLOW(llpool_hotplug_costs_no_memory),
 	KUNIT_CASE_SLOW(llpool_hotplug_storm),
 #ifdef CONFIG_KPROBES
 	KUNIT_CASE_SLOW(llpool_refill_bounded_under_reentry),

@@ -120,23 +120,25 @@ declare -A control_splats=(
 )
 # Three controls boot a control build, the mistake patched into llpool's
 # own sources (patches/controls/CASE.patch, scripts/control_build.sh):
-# empty_pool, a pool that never gets a page, and leak_reserve, a pool that
-# keeps its pages when destroyed, against the kselftest that puts llpool
-# under pressure; skip_gp, rcu_pool_user without grace periods, against
-# its KUnit suite.
+# empty_pool, a pool that never gets a page, and leak_pages, a pool whose
+# pages given back are lost, against the kselftest that puts llpool under
+# pressure (leak_pages also against the hotplug KUnit suite); skip_gp,
+# rcu_pool_user without grace periods, against its KUnit suite.
 # empty_pool's reports: the kselftest's two checks that the pool serves,
 # under fault injection and after it, must both fail; any of its other
 # cases may (an empty pool explains them), nothing else.
 controls[empty_pool]=$':selftest:pool_stress\\.fault_injection_counted_pool_serves -- \n:selftest:pool_stress\\.recovers_after_injection -- '
 control_allow[empty_pool]=$(sed -n 's/^selftest:\(pool_stress\.[a-z_]*\) .*if=pool_stress.*/selftest:\1/p' \
 	"$LLPOOL_REPO/scripts/expect/control.cases" | tr '\n' ,)selftest:pool_stress:exit
-# leak_reserve, pools that keep their pages when destroyed, against the
-# same kselftest: its memory check must fail, and so its exit status;
-# every other case passes (the books a pool keeps still balance).
-controls[leak_reserve]=':selftest:pool_stress\.memory_returns -- '
-control_allow[leak_reserve]=selftest:pool_stress:exit
+# leak_pages, a pool whose pages given back never reach the page
+# allocator, against the same kselftest and the hotplug KUnit suite: the
+# two checks that count memory outside llpool's books must fail, and the
+# kselftest's exit status with them; every other case passes (the books
+# still balance).
+controls[leak_pages]=$':selftest:pool_stress\\.memory_returns -- \n:kunit:llpool_hotplug\\.llpool_hotplug_costs_no_memory -- .*Expected lost < moved / 4'
+control_allow[leak_pages]=selftest:pool_stress:exit
 # The controls that run pool_stress: a tag for its cases in control.cases.
-declare -A control_tags=([empty_pool]=pool_stress [leak_reserve]=pool_stress)
+declare -A control_tags=([empty_pool]=pool_stress [leak_pages]=pool_stress)
 # skip_gp's report is its detector's: llpool_rcu_reader_pins_block finds
 # objects freed while a reader that holds one is still in its read-side
 # section.  The readers of the no-early-free cases may catch it too (a bad
@@ -145,7 +147,7 @@ controls[skip_gp]=':kunit:llpool_rcu\.llpool_rcu_reader_pins_block -- .*Expected
 # The order the control boots start in, two at a time, longest first:
 # the two kselftest runs start together, and the short ones follow in
 # whichever slot frees first.
-control_order="empty_pool leak_reserve bad_free leak skip_gp bench_ctx_fail destroy_held early_free fast_spinlock raw_alloc"
+control_order="empty_pool leak_pages bad_free leak skip_gp bench_ctx_fail destroy_held early_free fast_spinlock raw_alloc"
 
 # boot_tags VARIANT [TAG...]: the tags a boot's case list is read with
 # (scripts/expect/check.cases): the variant, its release (v6.1, v6.12,

@@ -1,18 +1,23 @@
 # SPDX-License-Identifier: GPL-2.0
 # A negative-control boot: one deliberate mistake (CONTROL_CASE).  The host
 # checks that the kernel log or the results have the report it expects, and
-# nothing else failed.  empty_pool and skip_gp boot a control build
-# (scripts/control_build.sh: the mistake is in llpool's own modules).
-if [ "$CONTROL_CASE" = empty_pool ] || [ "$CONTROL_CASE" = leak_reserve ]; then
-	# A pool that never gets a page, or one that keeps its pages when
-	# destroyed: the kselftest that puts llpool under pressure must fail
-	# (it loads the modules itself, with modprobe).  Without its memory
-	# hog, which neither mistake makes fail more.
+# nothing else failed.  empty_pool, leak_pages and skip_gp boot a control
+# build (scripts/control_build.sh: the mistake is in llpool's own modules).
+if [ "$CONTROL_CASE" = empty_pool ] || [ "$CONTROL_CASE" = leak_pages ]; then
+	# A pool that never gets a page, or one whose pages given back are
+	# lost: the kselftest that puts llpool under pressure must fail (it
+	# loads the modules itself, with modprobe).  Without its memory hog,
+	# which neither mistake makes fail more.
 	# Under empty_pool each check waits out its deadline: about 150 s
 	# alone on this machine, twice that beside another control boot, so
 	# twice the settings file's 300 s (the boot's own deadline is 900 s).
 	SELFTEST_SECS=600
 	selftest llpool/pool_stress.sh LLPOOL_HOG=0
+	# Lost pages: the hotplug suite's count of free pages must see them.
+	if [ "$CONTROL_CASE" = leak_pages ]; then
+		load llpool && kunit_suite llpool_hotplug_kunit
+		unload llpool
+	fi
 	lockdep_verdict
 	exit 0
 fi

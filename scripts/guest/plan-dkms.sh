@@ -49,7 +49,7 @@ LLPOOL_DIR=/kselftest/llpool
 # ksft TAG SECONDS ARGS...: run run_kselftest.sh ARGS with a deadline; its
 # output is shipped, and each "ok/not ok N selftests: llpool: SCRIPT" line
 # becomes "SCRIPT pass|fail|skip" in /tmp/ksft.TAG.results.  Returns 124
-# when the deadline passed (the run is left behind, still going).
+# when the deadline passed (the run gets SIGTERM, as bounded() does).
 ksft() {
 	local tag=$1 secs=$2 rc
 	shift 2

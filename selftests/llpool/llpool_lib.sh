@@ -149,8 +149,9 @@ llpool_splats() {
 # where no signal reaches it, and busybox's timeout runs its command in the
 # caller's process, so the script would hang with it: CMD runs in the
 # background and only its exit status is waited for.  Returns CMD's status,
-# or 124 at the deadline (CMD is left running); $bout is its output, $btook
-# the seconds it took.
+# or 124 at the deadline, where CMD gets SIGTERM (one stuck in the kernel
+# may not act on it); $bout is its output (at the deadline, after a line
+# saying so), $bpart its output alone, $btook the seconds it took.
 bounded() {
 	b_secs=$1
 	shift
@@ -159,19 +160,27 @@ bounded() {
 	# Appending: CMD may reopen /dev/stdout (kselftest's runner does), and
 	# a second descriptor not in append mode would write over the first.
 	( "$@" >> "$b_f" 2>&1; echo $? > "$b_f.rc" ) &
+	b_pid=$!
 	while [ ! -s "$b_f.rc" ]; do
 		if [ $(( $(date +%s) - b_t0 )) -ge "$b_secs" ]; then
-			# What it printed first, then the deadline on a line of
-			# its own: a kselftest's KTAP stays readable, and the
-			# cases it reported before it hung still count.
-			bout="$(cat "$b_f")
-# no return within $b_secs s"
+			# CMD first (a script's own trap tidies up), then the
+			# subshell that waits for it.  CMD is the subshell's
+			# child (no pkill in busybox: its parent from
+			# /proc/PID/stat, the field after the name's ")").
+			for b_p in /proc/[0-9]*; do
+				b_pp=$(sed 's/.*) [^ ]* \([0-9]*\).*/\1/' "$b_p/stat" 2>/dev/null)
+				[ "$b_pp" = "$b_pid" ] && kill -TERM "${b_p#/proc/}" 2>/dev/null
+			done
+			kill -TERM "$b_pid" 2>/dev/null
+			bpart=$(cat "$b_f")
+			bout="no return within $b_secs s; $bpart"
 			btook=$b_secs
 			return 124
 		fi
 		sleep 0.2
 	done
 	bout=$(cat "$b_f")
+	bpart=$bout
 	btook=$(( $(date +%s) - b_t0 ))
 	b_rc=$(cat "$b_f.rc")
 	rm -f "$b_f" "$b_f.rc"
