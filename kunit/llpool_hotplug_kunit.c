@@ -32,16 +32,15 @@
 #include <linux/kthread.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
-#include <linux/mmzone.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
-#include <linux/vmstat.h>
 #include <linux/workqueue.h>
 
 #include "../compat.h"
 #include "../llpool_internal.h"
 #include "../pool.h"
+#include "../testmods/free_pages.h"
 #include "llpool_test.h"
 
 /* ==== CPU hotplug ======================================================== */
@@ -116,38 +115,14 @@ static void llpool_fills_online_cpus_only(struct kunit *test)
 #define LLPOOL_HC_HIGH		512U
 
 /*
- * The page allocator's own count of free pages, which llpool neither keeps
- * nor touches: its buddy lists and its per-CPU lists, where a page freed
- * on a CPU lands first (the dead callback frees a CPU's reserve onto the
- * lists of the CPU that runs it).  Other CPUs' list counts are read
- * racily: a count, not a state.
+ * The page allocator's own count of free pages (llpool_test_free_pages():
+ * its buddy lists and its per-CPU lists, where the dead callback's frees
+ * land first), which llpool neither keeps nor touches, plus the pages
+ * @pool owns: constant while no page is lost.
  */
-static long llpool_test_free_pages(void)
-{
-	long free = global_zone_page_state(NR_FREE_PAGES);
-	struct zone *zone;
-	unsigned int cpu;
-	int nid, z;
-
-	for_each_online_node(nid) {
-		for (z = 0; z < MAX_NR_ZONES; z++) {
-			zone = &NODE_DATA(nid)->node_zones[z];
-			if (!populated_zone(zone))
-				continue;
-			for_each_online_cpu(cpu) {
-				/* Racy on purpose: each CPU moves its own. */
-				free += data_race(per_cpu_ptr(zone->per_cpu_pageset,
-							      cpu)->count);
-			}
-		}
-	}
-	return free;
-}
-
-/* Free pages plus the pages @pool owns: constant while no page is lost. */
 static long llpool_test_free_and_owned(struct llpool *pool)
 {
-	return llpool_test_free_pages() +
+	return (long)llpool_test_free_pages() +
 	       (long)(llpool_test_counter(pool, LLPOOL_REFILLED) -
 		      llpool_test_counter(pool, LLPOOL_TRIMMED));
 }
