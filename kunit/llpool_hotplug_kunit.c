@@ -746,8 +746,12 @@ static void llpool_refill_bounded_under_reentry(struct kunit *test)
 		n++;
 	}
 	max = llpool_watch_owned(pool, &p->max_owned, NULL, NULL);
+	/*
+	 * Disarmed, not removed: the probe goes once the pool is destroyed,
+	 * when no worker can be inside llpool_stack_xfer() (see
+	 * llpool_trim_nested_free_not_stranded()).
+	 */
 	WRITE_ONCE(p->pool, NULL);
-	unregister_kprobe(&p->kp);
 	while (n)
 		llpool_free(pool, held[--n]);
 	migrate_enable();
@@ -770,6 +774,7 @@ static void llpool_refill_bounded_under_reentry(struct kunit *test)
 			llpool_test_counter(pool, LLPOOL_FREES));
 	llpool_expect_balanced_settled(test, pool);
 	llpool_destroy(pool);
+	unregister_kprobe(&p->kp);
 }
 
 /*
@@ -1091,7 +1096,7 @@ static void llpool_reentry_inside_depot(struct kunit *test)
  * @pool: the test's pool.
  * @cpu: the CPU whose trim it nests in.
  * @pages: the pages to free; the first armed hit frees them all.
- * @n: how many; 0 once freed (disarmed).
+ * @n: how many; 0 once claimed (xchg()), by that hit or by the test.
  * @hits: armed hits.
  */
 struct llpool_trim_probe {
@@ -1113,16 +1118,18 @@ static int llpool_trim_probe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct llpool_trim_probe *p = container_of(kp, struct llpool_trim_probe, kp);
 	struct llpool_cpu *c = (void *)regs_get_kernel_argument(regs, 0);
-	unsigned int n = READ_ONCE(p->n);
+	unsigned int n;
 
-	if (!n || smp_processor_id() != p->cpu ||
+	if (!READ_ONCE(p->n) || smp_processor_id() != p->cpu ||
 	    !(current->flags & PF_WQ_WORKER) || c->pool != p->pool ||
 	    regs_get_kernel_argument(regs, 4))
 		return 0;
-	atomic_inc(&p->hits);
+	/* Claimed once: whatever the probe does not free, the test does. */
+	n = xchg(&p->n, 0);
+	if (n)
+		atomic_inc(&p->hits);
 	while (n)
 		llpool_free(p->pool, p->pages[--n]);
-	WRITE_ONCE(p->n, 0);
 	return 0;
 }
 
@@ -1166,12 +1173,12 @@ static void llpool_trim_nested_free_not_stranded(struct kunit *test)
 	}
 	if (n < LLPOOL_TS_PAGES || !llpool_wait_for(llpool_cpu_reserved(pool, cpu) >
 						    LLPOOL_TS_LOW)) {
+		KUNIT_FAIL(test, "setup: %u of %u pages, cpu%u refilled to %u",
+			   n, LLPOOL_TS_PAGES, cpu, llpool_cpu_reserved(pool, cpu));
 		while (n)
 			llpool_free(pool, p->pages[--n]);
 		migrate_enable();
 		llpool_destroy(pool);
-		KUNIT_FAIL(test, "setup: %u of %u pages, cpu%u refilled to %u",
-			   n, LLPOOL_TS_PAGES, cpu, llpool_cpu_reserved(pool, cpu));
 		return;
 	}
 	p->kp.symbol_name = "llpool_stack_xfer";
@@ -1195,15 +1202,23 @@ static void llpool_trim_nested_free_not_stranded(struct kunit *test)
 		llpool_reap_now(pool);
 	trimmed = llpool_wait_for(!READ_ONCE(p->n) &&
 				  llpool_cpu_reserved(pool, cpu) == LLPOOL_TS_LOW);
-	unregister_kprobe(&p->kp);
+	/*
+	 * The probe stays registered, disarmed, until the pool is gone: it
+	 * is removed only once no worker can be inside llpool_stack_xfer().
+	 * (An Oops on an int3 at its first byte, with the probe already
+	 * gone, was seen once under TCG when it was removed here, while the
+	 * worker drained the spill.)
+	 */
+	n = xchg(&p->n, 0);
 	migrate_enable();
-	if (READ_ONCE(p->n)) {
+	if (n) {
 		/* The probe never fired: give the pages back ourselves. */
-		for (n = READ_ONCE(p->n); n; )
-			llpool_free(pool, p->pages[--n]);
-		llpool_destroy(pool);
 		KUNIT_FAIL(test, "no trim batch on cpu%u in three reaper looks (%u pages held)",
 			   cpu, llpool_cpu_reserved(pool, cpu));
+		while (n)
+			llpool_free(pool, p->pages[--n]);
+		llpool_destroy(pool);
+		unregister_kprobe(&p->kp);
 		return;
 	}
 	spilled = llpool_test_counter(pool, LLPOOL_SPILLED) - spilled;
@@ -1226,6 +1241,7 @@ static void llpool_trim_nested_free_not_stranded(struct kunit *test)
 			llpool_test_counter(pool, LLPOOL_FREES));
 	llpool_expect_balanced_settled(test, pool);
 	llpool_destroy(pool);
+	unregister_kprobe(&p->kp);
 }
 #endif /* CONFIG_KPROBES */
 
