@@ -12,6 +12,10 @@
  * CPU's reserve and the depots are spent it misses (and kicks) every tick
  * from hardirq; the pages go back when the run ends.  That is the load
  * under which a refill backoff must hold.
+ * With hog_ms=N, insmod holds free memory below the min watermark for the
+ * first N ms of the load and keeps every page it gets from the pool
+ * (stress_hog()), so that refills fail and NULLs come; the run then goes on
+ * with memory back.
  * The pool stays until the module is removed, so its debugfs stats can be
  * read after the run; the totals are also printed.
  */
@@ -41,13 +45,17 @@ LLPOOL_PARAM_UINT(high, 64, 4, LLPOOL_HIGH_MAX,
 LLPOOL_PARAM_UINT(hoard, 0, 0, 1,
 		  "1: only a hardirq timer on one CPU that allocates and keeps a page each tick");
 LLPOOL_PARAM_UINT(tick_us, 1000, 50, 1000000, "the hardirq timers' period, in microseconds");
+LLPOOL_PARAM_UINT(hog_ms, 0, 0, 10000,
+		  "hold free memory below the min watermark for the load's first N ms (0: no hog)");
 
 #define STRESS_BURST	8
 /* Pages a thread may have in its consumer's inbox: without a bound, a fast
  * producer outruns a slow consumer and the pool refills without limit.
  */
 #define STRESS_INFLIGHT	256
-/* Pages the hoarding timer keeps at most: far more than a pool holds. */
+/* Pages the hoarding timer, or the hog, keeps at most: far more than a
+ * pool holds.
+ */
 #define STRESS_HOARD_MAX	8192
 
 struct stress_cpu {
@@ -71,6 +79,8 @@ static DEFINE_RAW_SPINLOCK(stress_raw_lock);
 /* hoard=1: the pages kept; written by the timer only, read once it is off. */
 static struct page **stress_hoard;
 static unsigned int stress_hoarded;
+/* hog_ms: the NULLs the hog met; written by init only, read at exit. */
+static unsigned long stress_hog_misses;
 
 static void stress_drain(struct stress_cpu *s)
 {
@@ -184,6 +194,7 @@ static int stress_start_timer(void *arg)
 static void stress_stop(void)
 {
 	unsigned long allocs = 0, misses = 0, irq_allocs = 0, irq_misses = 0;
+	struct llpool_stats st;
 	unsigned int i;
 
 	for (i = 0; i < stress_n; i++) {
@@ -204,8 +215,64 @@ static void stress_stop(void)
 		irq_allocs += s->irq_allocs;
 		irq_misses += s->irq_misses;
 	}
-	pr_info("%u CPUs: task allocs %lu misses %lu, hardirq allocs %lu misses %lu\n",
-		stress_n, allocs, misses, irq_allocs, irq_misses);
+	/* Every allocation from the pool is ours and over: its misses are
+	 * exactly our NULLs.
+	 */
+	llpool_get_stats(stress_pool, &st);
+	pr_info("%u CPUs: task allocs %lu misses %lu, hardirq allocs %lu misses %lu, hog misses %lu; the pool counted %llu misses\n",
+		stress_n, allocs, misses, irq_allocs, irq_misses,
+		stress_hog_misses, st.counter[LLPOOL_MISSES]);
+}
+
+/*
+ * hog_ms: free memory held below the min watermark while the load runs.
+ * GFP_NOWAIT neither reclaims nor, with __GFP_NOWARN, warns, and may go a
+ * little below the min watermark (a non-blocking allocation's margin), where
+ * no GFP_KERNEL allocation goes without reclaiming first; topping up every
+ * millisecond takes back whatever reclaim or a free gives back.  Meanwhile
+ * the hog is also a user of the pool that keeps every page it gets, so
+ * that the pages the load passes around cannot hide the pressure: this
+ * CPU's reserve and the depots run dry, the pool's refills
+ * (LLPOOL_GFP_DEFAULT: __GFP_NORETRY, never the OOM killer) must fail, and
+ * the hog meets NULLs.  It runs in insmod's own context, so the user space
+ * that loaded it waits meanwhile instead of allocating.  Prints what the
+ * pool counted in the window; the NULLs it met join the totals.
+ */
+static void stress_hog(void)
+{
+	unsigned long held = 0, most = 0, kept = 0, end;
+	struct llpool_stats before, after;
+	struct llist_node *node, *next;
+	struct page *page, *tmp;
+	LLIST_HEAD(ours);
+	LIST_HEAD(hog);
+
+	llpool_get_stats(stress_pool, &before);
+	end = jiffies + msecs_to_jiffies(hog_ms);
+	do {
+		while ((page = alloc_page(GFP_NOWAIT | __GFP_NOWARN))) {
+			list_add(&page->lru, &hog);
+			held++;
+		}
+		most = max(most, held);
+		while (kept < STRESS_HOARD_MAX &&
+		       (page = llpool_alloc(stress_pool))) {
+			llist_add(page_address(page), &ours);
+			kept++;
+		}
+		if (kept < STRESS_HOARD_MAX)
+			stress_hog_misses++;
+		usleep_range(1000, 2000);
+	} while (time_before(jiffies, end));
+	llpool_get_stats(stress_pool, &after);
+	llist_for_each_safe(node, next, llist_del_all(&ours))
+		llpool_free(stress_pool, virt_to_page(node));
+	list_for_each_entry_safe(page, tmp, &hog, lru)
+		__free_page(page);
+	pr_info("hog: %lu pages held for %u ms, %lu of the pool's kept: refill_fails +%llu, misses +%llu\n",
+		most, hog_ms, kept,
+		after.counter[LLPOOL_REFILL_FAILS] - before.counter[LLPOOL_REFILL_FAILS],
+		after.counter[LLPOOL_MISSES] - before.counter[LLPOOL_MISSES]);
 }
 
 static int __init stress_init(void)
@@ -216,6 +283,11 @@ static int __init stress_init(void)
 	p.order = order;
 	p.high = high;
 	p.low = high / 4;
+	if (hog_ms >= seconds * MSEC_PER_SEC) {
+		pr_err("hog_ms=%u: the hog must end within the load's %u s\n",
+		       hog_ms, seconds);
+		return -EINVAL;
+	}
 	stress_pool = llpool_create(&p);
 	if (IS_ERR(stress_pool))
 		return PTR_ERR(stress_pool);
@@ -266,6 +338,8 @@ static int __init stress_init(void)
 	}
 	pr_info("running %u s on %u CPUs, order %u, high %u%s\n",
 		seconds, stress_n, order, high, hoard ? ", hoarding" : "");
+	if (hog_ms)
+		stress_hog();
 	return 0;
 }
 

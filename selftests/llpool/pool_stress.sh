@@ -20,7 +20,6 @@ stat() { sed -n "s/^$1: //p" $ST; }
 cpu_reserved() { sed -n "s/^cpu$1: reserved=\([0-9]*\).*/\1/p" $ST; }
 # The CPUs the pool serves (online ones): only they hold a reserve.
 live_cpus() { sed -n 's/^cpu\([0-9]*\):.* live=1.*/\1/p' $ST; }
-memfree() { sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
 # Free memory in kB counting the per-CPU page lists, where freed pages land
 # first and which MemFree leaves out.
 freekb() {
@@ -197,14 +196,18 @@ sleep 2
 llpool_result "hotplug_under_load_balanced" $? "$cycles cycles, $errs errors, $(books)"
 bounded 60 rmmod llpool_stress
 
-# 5. A memory hog while the load runs: no OOM kill, clean NULLs once the
-# reserve is spent, service back afterwards.  The hog is a file on a ramfs
-# of its own (RAM that reclaim cannot take, on every machine: never the
-# root filesystem's disk), removed and unmounted on every way out.
-# On a machine with more than 4 GiB the hog would push the whole host's
-# other work towards the OOM killer: it runs there only when asked
-# (LLPOOL_HOG=1); test guests are smaller.  LLPOOL_HOG=0 leaves it out
-# anywhere.
+# 5. A memory hog while the load runs: free memory held below the min
+# watermark for the load's first 2 s (llpool_stress hog_ms, from insmod's
+# own context: kernel memory, which reclaim cannot take and no OOM kill
+# frees), by a hog that also keeps every page the pool gives it.  In that
+# window the pool's refills must fail and NULLs come (both counted by the
+# pool in the window: a hog that does not bite fails here), with no OOM
+# kill; every NULL the load and the hog met is one the pool counted; and
+# service is back once the hog is gone.
+# The hog takes all of the machine's free memory for 2 s: on a machine with
+# more than 4 GiB, where the host's other work would feel it, it runs only
+# when asked (LLPOOL_HOG=1); test guests are smaller.  LLPOOL_HOG=0 leaves
+# it out anywhere.
 memtotal=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
 hog_why=""
 [ "$memtotal" -gt 4194304 ] && [ "${LLPOOL_HOG:-}" != 1 ] &&
@@ -217,35 +220,34 @@ if [ -n "$hog_why" ]; then
 	done
 else
 	llpool_log_mark pool_stress-3
-	llpool_load llpool_stress seconds=8
-	hog=$(( $(memfree) / 1024 - 64 ))
-	hogdir=$(mktemp -d /tmp/llpool-hog.XXXXXX)
-	unhog() {
-		rm -f "$hogdir/hog"
-		umount "$hogdir" 2>/dev/null
-		rmdir "$hogdir" 2>/dev/null
-	}
-	trap unhog EXIT
-	trap 'unhog; exit 1' INT TERM
-	hogged=1
-	mount -t ramfs llpool-hog "$hogdir" &&
-		dd if=/dev/zero of="$hogdir/hog" bs=1M count=$hog 2>/dev/null && hogged=0
-	f0=$(stat refill_fails)
-	sleep 3
-	unhog
-	trap - EXIT INT TERM
+	llpool_load llpool_stress seconds=8 hog_ms=2000
 	wait_done 60
 	sleep 2
-	oom=$(llpool_log_since | grep -c 'Out of memory\|oom-kill')
-	[ $hogged = 0 ] && [ "$oom" = 0 ]
-	llpool_result "memory_hog_no_oom" $? "hog of ${hog} MiB $([ $hogged = 0 ] && echo held || echo 'NOT held (ramfs or dd failed)'); $oom OOM messages; refill_fails $f0 -> $(stat refill_fails), misses $(stat misses)"
+	# "hog: N pages held for M ms, K of the pool's kept: refill_fails +F,
+	# misses +X"
+	read -r hog_pages hog_kept hog_fails hog_misses <<-EOF
+	$(llpool_log_since | sed -n 's/.*llpool_stress: hog: \([0-9]*\) pages held for [0-9]* ms, \([0-9]*\) of the pool.s kept: refill_fails +\([0-9]*\), misses +\([0-9]*\)$/\1 \2 \3 \4/p' | tail -1)
+	EOF
 	ok=0
 	for c in $(live_cpus); do
 		[ "$(cpu_reserved "$c")" -ge 8 ] || ok=1
 	done
 	[ $ok = 0 ] && balanced
-	llpool_result "service_back_after_hog" $? "$(grep '^cpu' $ST | tr '\n' ' ') $(books)"
+	back=$?
+	back_why="$(grep '^cpu' $ST | tr '\n' ' ') $(books)"
 	bounded 60 rmmod llpool_stress
+	oom=$(llpool_log_since | grep -c 'Out of memory\|oom-kill')
+	# "N CPUs: task allocs A misses M, hardirq allocs B misses H, hog
+	# misses G; the pool counted P misses", at unload, once everything has
+	# stopped.
+	read -r nulls pool_misses <<-EOF
+	$(llpool_log_since | sed -n 's/.*llpool_stress: [0-9]* CPUs: task allocs [0-9]* misses \([0-9]*\), hardirq allocs [0-9]* misses \([0-9]*\), hog misses \([0-9]*\); the pool counted \([0-9]*\) misses$/\1 \2 \3 \4/p' | tail -1 |
+	  awk '{print $1 + $2 + $3, $4}')
+	EOF
+	[ "${hog_fails:-0}" -ge 1 ] && [ "${hog_misses:-0}" -ge 1 ] && [ "$oom" = 0 ] &&
+		[ -n "$nulls" ] && [ "$nulls" = "$pool_misses" ]
+	llpool_result "memory_hog_no_oom" $? "hog of ${hog_pages:-?} pages for 2 s, ${hog_kept:-?} of the pool's kept: refill_fails +${hog_fails:-?}, misses +${hog_misses:-?} (at least 1 each); $oom OOM messages; NULLs met by the load ${nulls:-?}, misses counted by the pool ${pool_misses:-?}"
+	llpool_result "service_back_after_hog" $back "$back_why"
 fi
 
 # 6. Memory comes back: 5 create/load/destroy cycles of a 512-page-per-CPU
