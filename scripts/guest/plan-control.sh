@@ -13,10 +13,12 @@ if [ "$CONTROL_CASE" = empty_pool ] || [ "$CONTROL_CASE" = leak_pages ]; then
 	# twice the settings file's 300 s (the boot's own deadline is 900 s).
 	SELFTEST_SECS=600
 	selftest llpool/pool_stress.sh LLPOOL_HOG=0
-	# Lost pages: the hotplug suite's count of free pages must see them.
+	# Lost pages: the hotplug suite's count of free pages and the hotplug
+	# storm's must see them.
 	if [ "$CONTROL_CASE" = leak_pages ]; then
 		load llpool && kunit_suite llpool_hotplug_kunit
 		unload llpool
+		selftest llpool/hotplug_storm.sh STORM_SECONDS=15
 	fi
 	lockdep_verdict
 	exit 0
