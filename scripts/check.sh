@@ -118,12 +118,14 @@ declare -A control_allow=(
 declare -A control_splats=(
 	[skip_gp]='KASAN: (slab-)?use-after-free in rcu_test_(pin_)?reader'
 )
-# Three controls boot a control build, the mistake patched into llpool's
+# Four controls boot a control build, the mistake patched into llpool's
 # own sources (patches/controls/CASE.patch, scripts/control_build.sh):
 # empty_pool, a pool that never gets a page, and leak_pages, a pool whose
 # pages given back are lost, against the kselftest that puts llpool under
-# pressure (leak_pages also against the hotplug KUnit suite); skip_gp,
-# rcu_pool_user without grace periods, against its KUnit suite.
+# pressure (leak_pages also against the hotplug KUnit suite and the
+# hotplug storm); busy_worker, a refill worker that never goes idle,
+# against the hotplug KUnit suite; skip_gp, rcu_pool_user without grace
+# periods, against its KUnit suite.
 # empty_pool's reports: the kselftest's two checks that the pool serves,
 # under fault injection and after it, must both fail; any of its other
 # cases may (an empty pool explains them), nothing else.
@@ -137,8 +139,14 @@ control_allow[empty_pool]=$(sed -n 's/^selftest:\(pool_stress\.[a-z_]*\) .*if=po
 # passes (the books still balance).
 controls[leak_pages]=$':selftest:pool_stress\\.memory_returns -- \n:kunit:llpool_hotplug\\.llpool_hotplug_costs_no_memory -- .*Expected lost < moved / 4\n:selftest:hotplug_storm\\.memory_returns -- '
 control_allow[leak_pages]=selftest:pool_stress:exit,selftest:hotplug_storm:exit
-# The controls that run pool_stress: a tag for its cases in control.cases.
-declare -A control_tags=([empty_pool]=pool_stress [leak_pages]=pool_stress)
+# The controls that run pool_stress, and the hotplug KUnit suite: tags for
+# their cases in control.cases.
+declare -A control_tags=([empty_pool]=pool_stress [leak_pages]="pool_stress hotplug_kunit"
+			 [busy_worker]=hotplug_kunit)
+# busy_worker, a refill worker that re-arms itself forever, against the
+# hotplug KUnit suite: its check that a CPU's work goes quiet once the load
+# is gone must fail, and nothing else.
+controls[busy_worker]=':kunit:llpool_hotplug\.llpool_refill_bounded_under_reentry -- .*Expected idle to be true'
 # skip_gp's report is its detector's: llpool_rcu_reader_pins_block finds
 # objects freed while a reader that holds one is still in its read-side
 # section.  The readers of the no-early-free cases may catch it too (a bad
@@ -147,7 +155,7 @@ controls[skip_gp]=':kunit:llpool_rcu\.llpool_rcu_reader_pins_block -- .*Expected
 # The order the control boots start in, two at a time, longest first:
 # the two kselftest runs start together, and the short ones follow in
 # whichever slot frees first.
-control_order="empty_pool leak_pages bad_free leak skip_gp bench_ctx_fail destroy_held early_free fast_spinlock raw_alloc"
+control_order="empty_pool leak_pages bad_free busy_worker leak skip_gp bench_ctx_fail destroy_held early_free fast_spinlock raw_alloc"
 
 # boot_tags VARIANT [TAG...]: the tags a boot's case list is read with
 # (scripts/expect/check.cases): the variant, its release (v6.1, v6.12,

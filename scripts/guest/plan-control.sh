@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # A negative-control boot: one deliberate mistake (CONTROL_CASE).  The host
 # checks that the kernel log or the results have the report it expects, and
-# nothing else failed.  empty_pool, leak_pages and skip_gp boot a control
-# build (scripts/control_build.sh: the mistake is in llpool's own modules).
+# nothing else failed.  empty_pool, leak_pages, busy_worker and skip_gp boot
+# a control build (scripts/control_build.sh: the mistake is in llpool's own modules).
 if [ "$CONTROL_CASE" = empty_pool ] || [ "$CONTROL_CASE" = leak_pages ]; then
 	# A pool that never gets a page, or one whose pages given back are
 	# lost: the kselftest that puts llpool under pressure must fail (it
@@ -24,7 +24,11 @@ if [ "$CONTROL_CASE" = empty_pool ] || [ "$CONTROL_CASE" = leak_pages ]; then
 	exit 0
 fi
 load llpool
-if [ "$CONTROL_CASE" = skip_gp ]; then
+if [ "$CONTROL_CASE" = busy_worker ]; then
+	# A worker that never goes idle: the hotplug suite's quiet check
+	# must fail.
+	kunit_suite llpool_hotplug_kunit
+elif [ "$CONTROL_CASE" = skip_gp ]; then
 	# rcu_pool_user without grace periods: its KUnit suite's no-early-free
 	# cases must fail.
 	load rcu_pool_user && kunit_suite llpool_rcu_kunit
