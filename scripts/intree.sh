@@ -11,6 +11,7 @@
 #   intree.sh check   make check's gates, one PASS/FAIL line each:
 #                       intree:in-step  0001 is what the sources give today
 #                       intree:applies  the series applies to a pristine tree
+#                                       (git apply, no fuzz), and 0002 alone
 #                       intree:checkpatch  each patch is --strict clean
 #                       intree:cover-letter  0000-cover-letter.txt lists
 #                                       every patch, numbered n/total
@@ -55,21 +56,33 @@ check() {
 	else
 		echo "FAIL intree:in-step -- $out"
 	fi
-	# Applied in order to a copy of the files the series touches.
-	for p in "${series[@]}"; do
-		sed -n 's|^--- a/||p' "$p"
-	done | sort -u | while read -r f; do
-		mkdir -p "$tmp/$(dirname "$f")" && cp "$src/$f" "$tmp/$f"
-	done
+	# Applied in order to a copy of the files the series touches, with
+	# git apply: exact context, no fuzz, as a maintainer's git am would.
+	# 0002 (the fallback counters) must also apply alone to the stock tree,
+	# which make intree-bench's stock rows assume.
+	pristine() {
+		local d=$1 p f
+		for p in "${series[@]}"; do
+			sed -n 's|^--- a/||p' "$p"
+		done | sort -u | while read -r f; do
+			mkdir -p "$d/$(dirname "$f")" && cp "$src/$f" "$d/$f"
+		done
+	}
+	pristine "$tmp"
 	out=""
 	for p in "${series[@]}"; do
-		patch -d "$tmp" -p1 --quiet --no-backup-if-mismatch < "$p" >/dev/null 2>&1 ||
+		(cd "$tmp" && git apply --check "$p" && git apply "$p") >/dev/null 2>&1 ||
 			out="$out $(basename "$p")"
 	done
+	mkdir "$tmp.alone"
+	pristine "$tmp.alone"
+	(cd "$tmp.alone" && git apply --check "${series[1]}") >/dev/null 2>&1 ||
+		out="$out $(basename "${series[1]}")(alone)"
+	rm -rf "$tmp.alone"
 	if [ -z "$out" ]; then
-		echo "PASS intree:applies -- ${#series[@]} patches on $(basename "$src")"
+		echo "PASS intree:applies -- ${#series[@]} patches on $(basename "$src") with git apply, and $(basename "${series[1]}") alone"
 	else
-		echo "FAIL intree:applies -- does not apply:$out"
+		echo "FAIL intree:applies -- does not apply exactly:$out"
 	fi
 	# checkpatch reads the git repository it runs in: run it from elsewhere.
 	out=""
