@@ -22,7 +22,8 @@ signature.  What changes on the way in:
     compat.h's wrappers (in-tree code tests no kernel version);
   - file names of this repository become their in-tree names, and the
     output is refused if it still names anything that exists only here;
-  - mm/Kconfig gets CONFIG_LLPOOL (bool), mm/Makefile builds it;
+  - mm/Kconfig gets CONFIG_LLPOOL (bool), mm/Makefile builds it; being
+    built in only, with built-in users, it exports nothing;
   - the subject is numbered as the first of the series in OUT's folder.
 """
 import os
@@ -137,15 +138,18 @@ def llpool_c():
     c = sub(c, '#include "compat.h"\n#include "llpool_internal.h"\n#include "pool.h"\n',
             "#include <linux/llpool.h>\n", "pool.c includes")
     c = sub(c, "#include <linux/module.h>\n", "", "pool.c module.h")
-    c = sub(c, "#include <linux/err.h>\n", "#include <linux/err.h>\n#include <linux/export.h>\n",
-            "pool.c export.h")
     c = sub(c, '#include "llpool_trace.h"', "#include <trace/events/llpool.h>",
             "pool.c trace include")
     c = sub(c, " * pool.h.  This file", " * include/linux/llpool.h.  This file", "pool.c header")
     for hook in ("llpool_run_cpu_work", "llpool_reap_now"):
         c = drop_test_hook(c, hook)
-    # compat.h's namespace and shrinker wrappers, as 6.12 spells them.
-    c = re.sub(r"EXPORT_SYMBOL_NS_GPL\((\w+), LLPOOL_NS\)", r"EXPORT_SYMBOL_NS_GPL(\1, LLPOOL)", c)
+    # CONFIG_LLPOOL is a bool and its only users are built in: no exports
+    # (an export without a modular user is not taken in-tree).  A modular
+    # user would bring them back in its own patch.
+    c, n = re.subn(r"\nEXPORT_SYMBOL_NS_GPL\(\w+, LLPOOL_NS\);", "", c)
+    if n == 0 or "EXPORT_SYMBOL" in c:
+        sys.exit("intree.py: pool.c: exports not as expected (%d dropped)" % n)
+    # compat.h's shrinker wrappers, as the kernel spells them.
     c = sub(c, "WQ_MEM_RECLAIM | WQ_HIGHPRI | LLPOOL_WQ_PERCPU", "WQ_MEM_RECLAIM | WQ_HIGHPRI",
             "pool.c workqueue flags")
     c = re.sub(r"llpool_shrinker_private\((\w+)\)", r"\1->private_data", c)
