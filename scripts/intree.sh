@@ -68,19 +68,30 @@ check() {
 			mkdir -p "$d/$(dirname "$f")" && cp "$src/$f" "$d/$f"
 		done
 	}
+	# Each copy is a git repository of its own: git apply run inside
+	# another one's work tree (a TMPDIR there) would skip the paths
+	# outside it and succeed having applied nothing.
+	apply() {
+		local d=$1 p e
+		shift
+		for p in "$@"; do
+			e=$(cd "$d" && git apply --check "$p" 2>&1 && git apply "$p" 2>&1) ||
+				{ out="$out $(basename "$p") ($(echo "$e" | head -1))"; return; }
+		done
+	}
+	local p0002
+	p0002=$(printf '%s\n' "${series[@]}" | grep '/0002-')
 	pristine "$tmp"
+	git -C "$tmp" init -q
 	out=""
-	for p in "${series[@]}"; do
-		(cd "$tmp" && git apply --check "$p" && git apply "$p") >/dev/null 2>&1 ||
-			out="$out $(basename "$p")"
-	done
+	apply "$tmp" "${series[@]}"
 	mkdir "$tmp.alone"
 	pristine "$tmp.alone"
-	(cd "$tmp.alone" && git apply --check "${series[1]}") >/dev/null 2>&1 ||
-		out="$out $(basename "${series[1]}")(alone)"
+	git -C "$tmp.alone" init -q
+	apply "$tmp.alone" "$p0002"
 	rm -rf "$tmp.alone"
 	if [ -z "$out" ]; then
-		echo "PASS intree:applies -- ${#series[@]} patches on $(basename "$src") with git apply, and $(basename "${series[1]}") alone"
+		echo "PASS intree:applies -- ${#series[@]} patches on $(basename "$src") with git apply, and $(basename "$p0002") alone"
 	else
 		echo "FAIL intree:applies -- does not apply exactly:$out"
 	fi

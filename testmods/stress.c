@@ -12,8 +12,8 @@
  * CPU's reserve and the depots are spent it misses (and kicks) every tick
  * from hardirq; the pages go back when the run ends.  That is the load
  * under which a refill backoff must hold.
- * With hog_ms=N, insmod holds free memory below the min watermark for the
- * first N ms of the load and keeps every page it gets from the pool
+ * With hog_ms=N, insmod holds its node's free memory at the min watermark
+ * for N ms early in the load and keeps every page it gets from the pool
  * (stress_hog()), so that refills fail and NULLs come; the run then goes on
  * with memory back.
  * The pool stays until the module is removed, so its debugfs stats can be
@@ -30,9 +30,12 @@
 #include <linux/llist.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/nodemask.h>
 #include <linux/percpu.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/topology.h>
 
 #include "../compat.h"
 #include "../llpool_param.h"
@@ -46,7 +49,7 @@ LLPOOL_PARAM_UINT(hoard, 0, 0, 1,
 		  "1: only a hardirq timer on one CPU that allocates and keeps a page each tick");
 LLPOOL_PARAM_UINT(tick_us, 1000, 50, 1000000, "the hardirq timers' period, in microseconds");
 LLPOOL_PARAM_UINT(hog_ms, 0, 0, 10000,
-		  "hold free memory below the min watermark for the load's first N ms (0: no hog)");
+		  "hold one node's free memory at its min watermark for N ms early in the load (0: no hog)");
 
 #define STRESS_BURST	8
 /* Pages a thread may have in its consumer's inbox: without a bound, a fast
@@ -225,36 +228,55 @@ static void stress_stop(void)
 }
 
 /*
- * hog_ms: free memory held below the min watermark while the load runs.
- * GFP_NOWAIT neither reclaims nor, with __GFP_NOWARN, warns, and may go a
- * little below the min watermark (a non-blocking allocation's margin), where
- * no GFP_KERNEL allocation goes without reclaiming first; topping up every
- * millisecond takes back whatever reclaim or a free gives back.  Meanwhile
- * the hog is also a user of the pool that keeps every page it gets, so
- * that the pages the load passes around cannot hide the pressure: this
- * CPU's reserve and the depots run dry, the pool's refills
- * (LLPOOL_GFP_DEFAULT: __GFP_NORETRY, never the OOM killer) must fail, and
- * the hog meets NULLs.  It runs in insmod's own context, so the user space
- * that loaded it waits meanwhile instead of allocating.  Prints what the
- * pool counted in the window; the NULLs it met join the totals.
+ * hog_ms: one NUMA node's free memory held at its min watermark while the
+ * load runs, the node of the CPU insmod runs on (kept there meanwhile).
+ * GFP_NOWAIT neither reclaims nor, with __GFP_NOWARN, warns, and without
+ * __GFP_HIGH it stops at the min watermark; __GFP_THISNODE keeps it on the
+ * node.  The pool's refills (LLPOOL_GFP_DEFAULT | __GFP_THISNODE here:
+ * __GFP_NORETRY, never the OOM killer) stop there too once their one light
+ * reclaim finds nothing, while everybody else's allocations fall back to
+ * the other node: holding the whole machine at its watermark got a busy
+ * user space's execs OOM-killed, insmod among them.  Topping up every
+ * millisecond takes back whatever reclaim or a free gives back.
+ * Meanwhile the hog is also a user of the pool that keeps every page it
+ * gets, so that the pages the load passes around cannot hide the
+ * pressure: this CPU's reserve and the node's depot run dry, and the
+ * refills that follow must fail (what shows the hog bit: the NULLs the
+ * hog meets come anyway).  It stops early on a fatal signal.
+ * The window opens when the first fill has reached the watermark (that
+ * fill alone takes seconds under TCG).  Prints what the pool counted in
+ * the window and how long it really was; the NULLs the hog met join the
+ * totals.
  */
 static void stress_hog(void)
 {
-	unsigned long held = 0, most = 0, kept = 0, end;
+	unsigned long held = 0, most = 0, kept = 0, start = 0, end = 0;
 	struct llpool_stats before, after;
 	struct llist_node *node, *next;
 	struct page *page, *tmp;
+	bool open = false;
 	LLIST_HEAD(ours);
 	LIST_HEAD(hog);
+	int nid;
 
-	llpool_get_stats(stress_pool, &before);
-	end = jiffies + msecs_to_jiffies(hog_ms);
+	migrate_disable();
+	nid = numa_node_id();
 	do {
-		while ((page = alloc_page(GFP_NOWAIT | __GFP_NOWARN))) {
+		while ((page = alloc_pages_node(nid, GFP_NOWAIT | __GFP_NOWARN |
+						__GFP_THISNODE, 0))) {
 			list_add(&page->lru, &hog);
 			held++;
+			if (!(held % 1024))
+				cond_resched();
 		}
 		most = max(most, held);
+		/* The window opens once the first fill is at the watermark. */
+		if (!open) {
+			open = true;
+			llpool_get_stats(stress_pool, &before);
+			start = jiffies;
+			end = start + msecs_to_jiffies(hog_ms);
+		}
 		while (kept < STRESS_HOARD_MAX &&
 		       (page = llpool_alloc(stress_pool))) {
 			llist_add(page_address(page), &ours);
@@ -263,14 +285,19 @@ static void stress_hog(void)
 		if (kept < STRESS_HOARD_MAX)
 			stress_hog_misses++;
 		usleep_range(1000, 2000);
-	} while (time_before(jiffies, end));
+	} while (time_before(jiffies, end) && !fatal_signal_pending(current));
 	llpool_get_stats(stress_pool, &after);
+	end = jiffies;
 	llist_for_each_safe(node, next, llist_del_all(&ours))
 		llpool_free(stress_pool, virt_to_page(node));
-	list_for_each_entry_safe(page, tmp, &hog, lru)
+	migrate_enable();
+	list_for_each_entry_safe(page, tmp, &hog, lru) {
 		__free_page(page);
-	pr_info("hog: %lu pages held for %u ms, %lu of the pool's kept: refill_fails +%llu, misses +%llu\n",
-		most, hog_ms, kept,
+		if (!(--held % 1024))
+			cond_resched();
+	}
+	pr_info("hog: %lu pages of node %d held for %u ms, %lu of the pool's kept: refill_fails +%llu, misses +%llu\n",
+		most, nid, jiffies_to_msecs(end - start), kept,
 		after.counter[LLPOOL_REFILL_FAILS] - before.counter[LLPOOL_REFILL_FAILS],
 		after.counter[LLPOOL_MISSES] - before.counter[LLPOOL_MISSES]);
 }
@@ -280,12 +307,20 @@ static int __init stress_init(void)
 	struct llpool_params p = { .name = "stress" };
 	unsigned int cpu, i = 0;
 
+	/* hog_ms: the pool takes its pages from its CPUs' own nodes only. */
+	if (hog_ms)
+		p.gfp = LLPOOL_GFP_DEFAULT | __GFP_THISNODE;
 	p.order = order;
 	p.high = high;
 	p.low = high / 4;
 	if (hog_ms >= seconds * MSEC_PER_SEC) {
 		pr_err("hog_ms=%u: the hog must end within the load's %u s\n",
 		       hog_ms, seconds);
+		return -EINVAL;
+	}
+	if (hog_ms && num_node_state(N_MEMORY) < 2) {
+		pr_err("hog_ms=%u: needs two nodes with memory, one to hog and one for everybody else\n",
+		       hog_ms);
 		return -EINVAL;
 	}
 	stress_pool = llpool_create(&p);

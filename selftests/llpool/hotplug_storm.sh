@@ -193,8 +193,9 @@ llpool_result "unloads_within_deadline" $? "$err"
 # hence 3 MiB.  That is coarse: the pools' reserves are 80 pages a CPU,
 # and under load TCG takes CPUs down only 3 to 12 times in 20 s, so losing
 # the stress reserve (256 kB) on each offline shows only in the longer
-# storms.  Pages lost wherever llpool gives pages back show at once: the
-# leak_pages control (scripts/check.sh) requires this case to fail.
+# storms.  A leak on every page llpool gives back (trims, offlines and
+# destroys alike) shows at once: the leak_pages control (scripts/check.sh)
+# requires this case to fail.
 set -- $(memsnap); mem1=$1; shift
 [ $(( mem1 - mem0 )) -lt 3072 ]
 llpool_result "memory_returns" $? "used outside slab/percpu/stacks/pagetables $mem0 kB -> $mem1 kB; before: $md0; after: $*"
