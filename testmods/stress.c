@@ -248,35 +248,38 @@ static void stress_stop(void)
  * the window and how long it really was; the NULLs the hog met join the
  * totals.
  */
+/* Takes node @nid's pages onto @hog until GFP_NOWAIT fails; returns how many. */
+static unsigned long stress_hog_fill(int nid, struct list_head *hog)
+{
+	unsigned long n = 0;
+	struct page *page;
+
+	while ((page = alloc_pages_node(nid, GFP_NOWAIT | __GFP_NOWARN |
+					__GFP_THISNODE, 0))) {
+		list_add(&page->lru, hog);
+		if (!(++n % 1024))
+			cond_resched();
+	}
+	return n;
+}
+
 static void stress_hog(void)
 {
-	unsigned long held = 0, most = 0, kept = 0, start = 0, end = 0;
+	unsigned long held, kept = 0, freed = 0, start;
 	struct llpool_stats before, after;
 	struct llist_node *node, *next;
 	struct page *page, *tmp;
-	bool open = false;
 	LLIST_HEAD(ours);
 	LIST_HEAD(hog);
 	int nid;
 
 	migrate_disable();
 	nid = numa_node_id();
+	/* The window opens once the first fill is at the watermark. */
+	held = stress_hog_fill(nid, &hog);
+	llpool_get_stats(stress_pool, &before);
+	start = jiffies;
 	do {
-		while ((page = alloc_pages_node(nid, GFP_NOWAIT | __GFP_NOWARN |
-						__GFP_THISNODE, 0))) {
-			list_add(&page->lru, &hog);
-			held++;
-			if (!(held % 1024))
-				cond_resched();
-		}
-		most = max(most, held);
-		/* The window opens once the first fill is at the watermark. */
-		if (!open) {
-			open = true;
-			llpool_get_stats(stress_pool, &before);
-			start = jiffies;
-			end = start + msecs_to_jiffies(hog_ms);
-		}
 		while (kept < STRESS_HOARD_MAX &&
 		       (page = llpool_alloc(stress_pool))) {
 			llist_add(page_address(page), &ours);
@@ -285,21 +288,22 @@ static void stress_hog(void)
 		if (kept < STRESS_HOARD_MAX)
 			stress_hog_misses++;
 		usleep_range(1000, 2000);
-	} while (time_before(jiffies, end) && !fatal_signal_pending(current));
+		held += stress_hog_fill(nid, &hog);
+	} while (time_before(jiffies, start + msecs_to_jiffies(hog_ms)) &&
+		 !fatal_signal_pending(current));
 	llpool_get_stats(stress_pool, &after);
-	end = jiffies;
+	pr_info("hog: %lu pages of node %d held for %u ms, %lu of the pool's kept: refill_fails +%llu, misses +%llu\n",
+		held, nid, jiffies_to_msecs(jiffies - start), kept,
+		after.counter[LLPOOL_REFILL_FAILS] - before.counter[LLPOOL_REFILL_FAILS],
+		after.counter[LLPOOL_MISSES] - before.counter[LLPOOL_MISSES]);
 	llist_for_each_safe(node, next, llist_del_all(&ours))
 		llpool_free(stress_pool, virt_to_page(node));
 	migrate_enable();
 	list_for_each_entry_safe(page, tmp, &hog, lru) {
 		__free_page(page);
-		if (!(--held % 1024))
+		if (!(++freed % 1024))
 			cond_resched();
 	}
-	pr_info("hog: %lu pages of node %d held for %u ms, %lu of the pool's kept: refill_fails +%llu, misses +%llu\n",
-		most, nid, jiffies_to_msecs(end - start), kept,
-		after.counter[LLPOOL_REFILL_FAILS] - before.counter[LLPOOL_REFILL_FAILS],
-		after.counter[LLPOOL_MISSES] - before.counter[LLPOOL_MISSES]);
 }
 
 static int __init stress_init(void)
