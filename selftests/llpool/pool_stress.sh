@@ -230,11 +230,6 @@ else
 	llpool_load llpool_stress seconds=15 hog_ms=2000
 	wait_done 60
 	sleep 2
-	# "hog: N pages of node D held for M ms, K of the pool's kept:
-	# refill_fails +F, misses +X"
-	read -r hog_pages hog_node hog_ms hog_kept hog_fails hog_misses <<-EOF
-	$(llpool_log_since | sed -n 's/.*llpool_stress: hog: \([0-9]*\) pages of node \([0-9]*\) held for \([0-9]*\) ms, \([0-9]*\) of the pool.s kept: refill_fails +\([0-9]*\), misses +\([0-9]*\)$/\1 \2 \3 \4 \5 \6/p' | tail -1)
-	EOF
 	ok=0
 	for c in $(live_cpus); do
 		[ "$(cpu_reserved "$c")" -ge 8 ] || ok=1
@@ -243,15 +238,22 @@ else
 	back=$?
 	back_why="$(grep '^cpu' $ST | tr '\n' ' ') $(books)"
 	bounded 60 rmmod llpool_stress
-	oom=$(llpool_log_since | grep -c 'Out of memory\|oom-kill')
+	# The run's log, read once: every figure below comes from it.
+	hog_log=$(llpool_log_since)
+	# "hog: N pages of node D held for M ms, K of the pool's kept:
+	# refill_fails +F, misses +X"
+	read -r hog_pages hog_node hog_ms hog_kept hog_fails hog_misses <<-EOF
+	$(echo "$hog_log" | sed -n 's/.*llpool_stress: hog: \([0-9]*\) pages of node \([0-9]*\) held for \([0-9]*\) ms, \([0-9]*\) of the pool.s kept: refill_fails +\([0-9]*\), misses +\([0-9]*\)$/\1 \2 \3 \4 \5 \6/p' | tail -1)
+	EOF
+	oom=$(echo "$hog_log" | grep -c 'Out of memory\|oom-kill')
 	# "N CPUs: task allocs A misses M, hardirq allocs B misses H, hog
 	# misses G; the pool counted P misses", at unload, once everything has
 	# stopped.
 	read -r nulls pool_misses <<-EOF
-	$(llpool_log_since | sed -n 's/.*llpool_stress: [0-9]* CPUs: task allocs [0-9]* misses \([0-9]*\), hardirq allocs [0-9]* misses \([0-9]*\), hog misses \([0-9]*\); the pool counted \([0-9]*\) misses$/\1 \2 \3 \4/p' | tail -1 |
+	$(echo "$hog_log" | sed -n 's/.*llpool_stress: [0-9]* CPUs: task allocs [0-9]* misses \([0-9]*\), hardirq allocs [0-9]* misses \([0-9]*\), hog misses \([0-9]*\); the pool counted \([0-9]*\) misses$/\1 \2 \3 \4/p' | tail -1 |
 	  awk '{print $1 + $2 + $3, $4}')
 	EOF
-	oom_who=$(llpool_log_since | grep -m1 'invoked oom-killer' | sed 's/^\[[^]]*\] //')
+	oom_who=$(echo "$hog_log" | grep -m1 'invoked oom-killer' | sed 's/^\[[^]]*\] //')
 	[ "${hog_fails:-0}" -ge 1 ] && [ "$oom" = 0 ] &&
 		[ -n "$nulls" ] && [ "$nulls" = "$pool_misses" ]
 	llpool_result "memory_hog_no_oom" $? "hog of ${hog_pages:-?} pages of node ${hog_node:-?} for ${hog_ms:-?} ms, ${hog_kept:-?} of the pool's kept: refill_fails +${hog_fails:-?} (at least 1), misses +${hog_misses:-?}; $oom OOM messages${oom_who:+ (first: $oom_who)}; NULLs met by the load and the hog ${nulls:-?}, misses counted by the pool ${pool_misses:-?}"
