@@ -506,8 +506,7 @@ static struct page *llpool_depot_take_page(struct llpool *pool,
  */
 struct page *__llpool_alloc_slow(struct llpool *pool, struct llpool_cpu *c)
 {
-	/* Whoever nested on top of us has released what it raised. */
-	bool owner = local_read(&c->active) == 1;
+	bool owner = llpool_guard_owned(&c->active);
 	struct page *page = NULL;
 	unsigned int nr;
 
@@ -569,7 +568,7 @@ static unsigned int llpool_stack_unload(struct llpool *pool,
 void __llpool_free_slow(struct llpool *pool, struct llpool_cpu *c,
 			struct page *page)
 {
-	bool owner = local_read(&c->active) == 1;
+	bool owner = llpool_guard_owned(&c->active);
 	bool pushed = false;
 	unsigned int nr;
 
@@ -1786,6 +1785,7 @@ struct llpool *llpool_create(const struct llpool_params *params)
 		c = per_cpu_ptr(pool->pcpu, cpu);
 		c->pool = pool;
 		c->cpu = cpu;
+		llpool_guard_init(&c->active);
 		c->node = llpool_cpu_node(cpu);
 		c->low = pool->low;
 		c->cap = pool->high + pool->mag;

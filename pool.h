@@ -91,16 +91,17 @@
  *
  * A stack has one owner at a time: its CPU, with preemption off (not IRQs:
  * llpool_alloc() and llpool_free() only disable preemption) and the
- * stack's reentrancy guard ->active raised from 0 to 1 (llpool_guard_claim(),
- * no LOCK prefix on x86).  The only contexts that can interrupt the owner
- * are IRQs, NMIs and probes on the same CPU; they find the guard raised
- * and keep off the stack: a nested allocation takes a page from a depot
- * magazine, and a nested free puts one into a depot magazine, so that a
- * nested context that frees what it allocates leaves the depot as it was;
- * only when the depot has no room does the page go to the CPU's spill
- * list (llist_add(), NMI-safe) for the worker.  So the stack itself needs plain loads and
- * stores only.  Depot lists are changed by cmpxchg on a versioned head, so
- * any CPU and any context may take or give a magazine at any time.
+ * stack's reentrancy guard ->active raised from its rest, -1, to 0
+ * (llpool_guard_claim(), no LOCK prefix on x86).  The only contexts that
+ * can interrupt the owner are IRQs, NMIs and probes on the same CPU; they
+ * find the guard raised and keep off the stack: a nested allocation takes
+ * a page from a depot magazine, and a nested free puts one into a depot
+ * magazine, so that a nested context that frees what it allocates leaves
+ * the depot as it was; only when the depot has no room does the page go
+ * to the CPU's spill list (llist_add(), NMI-safe) for the worker.  So the
+ * stack itself needs plain loads and stores only.  Depot lists are changed
+ * by cmpxchg on a versioned head, so any CPU and any context may take or
+ * give a magazine at any time.
  *
  * The fast path never calls the page allocator, never takes a lock and
  * never sleeps; it holds a lockdep map with a raw-spinlock wait type
@@ -400,35 +401,51 @@ struct llpool {
  * user's own per-CPU state beside them).  Called with preemption off, so
  * the only contexts that can interrupt a claimed section on this CPU are
  * IRQs, NMIs and probes, and each of them releases what it raised before the
- * interrupted context resumes: a context that sees the guard at 1 after
- * raising it is the owner, one that sees it above 1 is nested and must
- * keep away from what it protects.  No LOCK prefix on x86.  The guard is
- * always released, claimed or not.
+ * interrupted context resumes.  A guard at rest holds -1
+ * (llpool_guard_init()): a context whose increment makes it 0 is the
+ * owner, one whose increment leaves it above 0 is nested and must keep
+ * away from what it protects.  No LOCK prefix on x86.  The guard is always
+ * released, claimed or not.
  */
+static __always_inline void llpool_guard_init(local_t *guard)
+{
+	local_set(guard, -1);
+}
+
 static __always_inline bool llpool_guard_claim(local_t *guard)
 {
 	/*
-	 * Not local_inc_return(): between the increment and the read a
-	 * context may nest, but it has put the guard back by the time we
-	 * read, so the value read is still the one our increment made.  An
-	 * increment and a compare with memory are one instruction fewer
-	 * than x86's xadd and its test.
+	 * One increment whose zero flag is the verdict: on x86 an incq and
+	 * a jump on its flags.  Resting at 0 and comparing the value read
+	 * back with 1 cost two instructions more a call (a volatile read is
+	 * not folded into the compare).  A context that nests between the
+	 * increment and its test has put the guard back by the time we
+	 * resume.
+	 *
+	 * Nothing the guard protects may be read before the increment (a
+	 * load of the stack hoisted above it could predate a nested owner's
+	 * changes).  local_inc_and_test() orders that itself: x86's asm
+	 * clobbers memory and the generic one is a fully ordered atomic.  A
+	 * barrier() here would cost the flags, being an asm statement.
 	 */
-	local_inc(guard);
-	/*
-	 * Nothing the guard protects may be read before the increment (x86's
-	 * local_inc() has no memory clobber): a load of the stack hoisted
-	 * above it could predate a nested owner's changes.
-	 */
-	barrier();
-	return local_read(guard) == 1;
+	return local_inc_and_test(guard);
+}
+
+/*
+ * Whether the context holding @guard raised (claimed or not) owns it: true
+ * unless it nested inside an owner.  A context that nested on top of it has
+ * released what it raised by now.
+ */
+static __always_inline bool llpool_guard_owned(local_t *guard)
+{
+	return local_read(guard) == 0;
 }
 
 static __always_inline void llpool_guard_release(local_t *guard)
 {
 	/*
 	 * The guarded stores must be done before the guard drops: a context
-	 * that then nests and sees it at zero may claim.  Same CPU, so a
+	 * that then nests and sees it at rest may claim.  Same CPU, so a
 	 * compiler barrier suffices (x86's local_dec() has no memory
 	 * clobber).
 	 */

@@ -546,6 +546,7 @@ struct llpool_rcu *llpool_rcu_create(const char *name, unsigned int low,
 		c = per_cpu_ptr(r->pcpu, cpu);
 		c->r = r;
 		c->cpu = cpu;
+		llpool_guard_init(&c->active);
 		init_llist_head(&c->closed);
 		c->kick = IRQ_WORK_INIT_HARD(llpool_rcu_kick_fn);
 		INIT_DELAYED_WORK(&c->monitor, llpool_rcu_monitor_fn);

@@ -25,11 +25,16 @@ case $set_name in
 7.3)
 	kfull=bench73 kdebug=benchdebug73 krt=bench73rt name=bench73
 	label="bench73 (PREEMPT_LAZY)" rtlabel="bench73rt (PREEMPT_RT)" model=()
+	# The pair section alone on the other models 7.3 users run: full
+	# preemption (the bench73 kernel is PREEMPT_DYNAMIC, as distribution
+	# kernels are) and PREEMPT_RT.
+	models=("bench73 (preempt=full):$kfull:preempt=full" "$rtlabel:$krt:")
 	patchnote="patches/bench73/ (free_pages_nolock() exported)"
 	;;
 6.12)
 	kfull=bench kdebug=benchdebug krt=benchrt name=bench
 	label="bench (PREEMPT_VOLUNTARY)" rtlabel="benchrt (PREEMPT_RT)" model=(--model)
+	models=()
 	patchnote="patches/bench/ (__GFP_NO_LOCKS, a model of alloc_pages_nolock())"
 	;;
 *)
@@ -64,10 +69,32 @@ if [ "${BENCH_ICOUNT:-1}" != 0 ]; then
 fi
 "$LLPOOL_REPO/scripts/boot.sh" $kdebug bench "$out/legality" BENCH_MODE=legality
 "$LLPOOL_REPO/scripts/boot.sh" $krt bench "$out/rt" BENCH_MODE=ctx
-for run in $runs legality rt; do
+boots="$runs legality rt"
+for run in $runs; do
+	i=0
+	for m in "${models[@]}"; do
+		IFS=: read -r _ v arg <<<"$m"
+		i=$((i + 1))
+		extra=
+		[ "$run" = icount ] && extra="-icount shift=4,sleep=off"
+		LLPOOL_QEMU_EXTRA="$extra" "$LLPOOL_REPO/scripts/boot.sh" "$v" bench \
+			"$out/$run-model$i" BENCH_MODE=pair "BENCH_ROUNDS=$rounds" \
+			"BENCH_PAIRS=$pairs" $arg
+		boots="$boots $run-model$i"
+	done
+done
+for run in $boots; do
 	grep -q 'llpool_bench: done' "$out/$run/console.log" ||
 		die "bench run $run did not finish: $out/$run/console.log"
 done
+# A model's label must be the model that booted (7.3 prints it when the
+# kernel is PREEMPT_DYNAMIC).
+if [ ${#models[@]} -gt 0 ]; then
+	grep -q 'Dynamic Preempt: lazy' "$out/tcg/console.log" ||
+		die "the $kfull kernel did not boot PREEMPT_LAZY: $out/tcg/console.log"
+	grep -q 'Dynamic Preempt: full' "$out/tcg-model1/console.log" ||
+		die "preempt=full did not take: $out/tcg-model1/console.log"
+fi
 
 release=$(cat "$LLPOOL_CACHE/build/$kfull/include/config/kernel.release" 2>/dev/null)
 commit=$(git -C "$LLPOOL_REPO" describe --always --dirty 2>/dev/null)
@@ -78,6 +105,13 @@ for run in $runs; do
 	# The PREEMPT_RT boot is a TCG one: its table goes with the TCG run.
 	extra=(--rt "$out/rt/console.log")
 	[ "$run" = icount ] && extra=(--icount)
+	i=0
+	margs=()
+	for m in "${models[@]}"; do
+		i=$((i + 1))
+		margs+=("${m%%:*}=$out/$run-model$i/console.log")
+	done
+	[ ${#margs[@]} -gt 0 ] && extra+=(--models "${margs[@]}")
 	"$LLPOOL_REPO/scripts/bench_report.py" "$res" "${name}_$run" "$out/$run/console.log" \
 		--legal "$out/legality/console.log" "${extra[@]}" "${model[@]}" --title "$mode" \
 		--kernel-label "$label" --rt-label "$rtlabel" \
@@ -125,6 +159,26 @@ done
 	done
 } > "$res/$name.rst.new"
 rm -f "$res/${name}"_{tcg,icount}.{md,rst}
+# The fast paths the pair rows measured, as the bench kernel's compiler
+# laid them out: each function from its entry to its first ret, which is
+# the common case wherever the cold branches are placed after it.
+obj=$LLPOOL_CACHE/mod/$kfull/src/testmods/llpool_bench.o
+{
+	echo "# The pair's fast paths in llpool_bench.o, $kfull kernel"
+	echo
+	echo "Written by \`BENCH_RELEASE=$set_name make bench\` (scripts/bench.sh), $(date -u +%Y-%m-%d),"
+	echo "llpool $commit, Linux $release, $(gcc --version | head -1), objdump -d."
+	echo "Each listing runs from the function's entry to its first ret: the common"
+	echo "case, since the compiler places the calls to the slow halves after it."
+	for fn in c_llpool_alloc c_llpool_free c_floor_alloc c_floor_free; do
+		echo
+		objdump -d --no-show-raw-insn "$obj" | awk -v fn="$fn" '
+			$0 ~ "^[0-9a-f]+ <" fn ">:$" { on = 1; n = 0; print "## " fn; print ""; print "```"; next }
+			on && /^$/ { exit }
+			on { sub(/^ +[0-9a-f]+:\t/, ""); print "  " $0; n++ }
+			on && /^ *ret/ { print "```"; print ""; print fn ": " n " instructions to the first ret"; exit }'
+	done
+} > "$res/${name}_fastpath.md"
 mv "$res/$name.md.new" "$res/$name.md"
 mv "$res/$name.rst.new" "$res/$name.rst"
-log "results in $res: $name.md, $name.rst, ${name}_{tcg,icount}.csv, _hist.csv, _ccdf.dat, _latency.png"
+log "results in $res: $name.md, $name.rst, ${name}_{tcg,icount}.csv, _hist.csv, _ccdf.dat, _latency.png, _fastpath.md"

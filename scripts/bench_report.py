@@ -144,6 +144,9 @@ def main():
     ap.add_argument("--rt-label", default="benchrt (PREEMPT_RT)")
     ap.add_argument("--icount", action="store_true",
                     help="a deterministic run: a difference of two pair costs is exact")
+    ap.add_argument("--models", nargs="*", default=[], metavar="LABEL=LOG",
+                    help="pair-only boots (mode=pair) on other preemption models, "
+                         "on the same clock as FULL_LOG")
     a = ap.parse_args()
     if a.model:
         DESC["alloc_pages_nolock"] += " (a model of 6.15+ on 6.12, patch)"
@@ -195,6 +198,30 @@ def main():
     t.table("Cost: one CPU's alloc+free pair (median of rounds) and every online CPU "
             "doing pairs at once.",
             ["contender", "pair ns", "vs llpool", "all-CPU pairs/s", "vs llpool"], body)
+
+    # ---- the pair by preemption model -----------------------------------------
+    # preempt_disable() is free on a PREEMPT_NONE or _VOLUNTARY kernel and an
+    # increment, a decrement and a test elsewhere: the bar (the floor, whose
+    # IRQ save and restore cost the same on every model) is checked on each
+    # model users run.  Ratios are within one boot.
+    if a.models:
+        body = []
+        for label, log in [(a.kernel_label, None)] + [m.rsplit("=", 1) for m in a.models]:
+            mp = pair if log is None else index(rows(log)).get("pair", {})
+            get = lambda c: mp.get(c, ["-"])[0]
+            body.append([label, get("floor"), get("llpool"),
+                         ratio(get("llpool"), get("floor")), get("objpool"),
+                         ratio(get("llpool"), get("objpool")), get("kmalloc_nolock"),
+                         ratio(get("llpool"), get("kmalloc_nolock"))])
+            ratios.append("%-19s llpool pair %s the floor's, %s objpool's"
+                          % (label.split(" ")[0], ratio(get("llpool"), get("floor")),
+                             ratio(get("llpool"), get("objpool"))))
+        t.table("The pair on each preemption model (ns, median of rounds; the first row "
+                "is this run's boot, the others boots of the pair section alone on "
+                "the same clock); llpool's cost as a multiple of each other's, from "
+                "the same boot.",
+                ["kernel (preemption)", "floor", "llpool", "llpool / floor", "objpool",
+                 "llpool / objpool", "kmalloc_nolock", "llpool / kmalloc_nolock"], body)
 
     # ---- latency ------------------------------------------------------------
     lat, over = by.get("lat", {}), by.get("latover", {})

@@ -31,8 +31,9 @@
  *
  * Sections (mode=full runs all but legality; mode=legality only legality,
  * in a debug kernel boot of its own, since lockdep reports the illegal
- * contenders; mode=ctx only ctx, for the PREEMPT_RT boot; mode=smoke all
- * but legality, size and exhaust, small):
+ * contenders; mode=ctx only ctx, for the PREEMPT_RT boot; mode=pair only
+ * pair, for a quick look at the fast paths; mode=smoke all but legality,
+ * size and exhaust, small):
  *   pair      ns per alloc+free pair on one CPU, median of `rounds` rounds
  *   tput      every online CPU doing pairs at once: total pairs per second
  *   lat       allocation latency while another CPU hammers the page
@@ -91,7 +92,7 @@
 
 static char *mode = "full";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "full, legality, ctx or smoke (default full)");
+MODULE_PARM_DESC(mode, "full, legality, ctx, pair or smoke (default full)");
 #define BENCH_MAX_ROUNDS 101
 LLPOOL_PARAM_UINT(rounds, 5, 5, BENCH_MAX_ROUNDS, "pair rounds");
 LLPOOL_PARAM_UINT(pairs, 20000, 100, 10000000,
@@ -1279,12 +1280,12 @@ static void bench_legal(struct bench_contender *c)
 static int __init bench_init(void)
 {
 	bool smoke = !strcmp(mode, "smoke"), legal = !strcmp(mode, "legality");
-	bool ctx = !strcmp(mode, "ctx");
+	bool ctx = !strcmp(mode, "ctx"), pair = !strcmp(mode, "pair");
 	struct bench_contender *c;
 	int ret;
 
-	if (!smoke && !legal && !ctx && strcmp(mode, "full")) {
-		pr_err("mode=%s: must be full, legality, ctx or smoke\n", mode);
+	if (!smoke && !legal && !ctx && !pair && strcmp(mode, "full")) {
+		pr_err("mode=%s: must be full, legality, ctx, pair or smoke\n", mode);
 		return -EINVAL;
 	}
 	if (smoke)
@@ -1318,7 +1319,10 @@ static int __init bench_init(void)
 	}
 	if (ctx)
 		bench_ctx(BENCH_CTX_EVENTS);
-	if (!legal && !ctx) {
+	if (pair)
+		for (c = bench_next(NULL); c; c = bench_next(c))
+			bench_pair(c);
+	if (!legal && !ctx && !pair) {
 		for (c = bench_next(NULL); c; c = bench_next(c))
 			bench_pair(c);
 		bench_pair(&bench_ref_zero);
