@@ -167,16 +167,18 @@ obj=$LLPOOL_CACHE/mod/$kfull/src/testmods/llpool_bench.o
 	echo "# The pair's fast paths in llpool_bench.o, $kfull kernel"
 	echo
 	echo "Written by \`BENCH_RELEASE=$set_name make bench\` (scripts/bench.sh), $(date -u +%Y-%m-%d),"
-	echo "llpool $commit, Linux $release, $(gcc --version | head -1), objdump -d."
+	echo "llpool $commit, Linux $release, $(gcc --version | sed -n 1p), objdump -d."
 	echo "Each listing runs from the function's entry to its first ret: the common"
 	echo "case, since the compiler places the calls to the slow halves after it."
 	for fn in c_llpool_alloc c_llpool_free c_floor_alloc c_floor_free; do
 		echo
+		# awk reads to the end (no exit): objdump must not die of SIGPIPE.
 		objdump -d --no-show-raw-insn "$obj" | awk -v fn="$fn" '
+			done { next }
 			$0 ~ "^[0-9a-f]+ <" fn ">:$" { on = 1; n = 0; print "## " fn; print ""; print "```"; next }
-			on && /^$/ { exit }
+			on && /^$/ { done = 1; next }
 			on { sub(/^ +[0-9a-f]+:\t/, ""); print "  " $0; n++ }
-			on && /^ *ret/ { print "```"; print ""; print fn ": " n " instructions to the first ret"; exit }'
+			on && /^ *ret/ { print "```"; print ""; print fn ": " n " instructions to the first ret"; done = 1 }'
 	done
 } > "$res/${name}_fastpath.md"
 mv "$res/$name.md.new" "$res/$name.md"

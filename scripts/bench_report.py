@@ -213,8 +213,8 @@ def main():
                          ratio(get("llpool"), get("floor")), get("objpool"),
                          ratio(get("llpool"), get("objpool")), get("kmalloc_nolock"),
                          ratio(get("llpool"), get("kmalloc_nolock"))])
-            ratios.append("%-19s llpool pair %s the floor's, %s objpool's"
-                          % (label.split(" ")[0], ratio(get("llpool"), get("floor")),
+            ratios.append("%s: llpool pair %s the floor's, %s objpool's"
+                          % (label, ratio(get("llpool"), get("floor")),
                              ratio(get("llpool"), get("objpool"))))
         t.table("The pair on each preemption model (ns, median of rounds; the first row "
                 "is this run's boot, the others boots of the pair section alone on "

@@ -4,7 +4,9 @@
     rcubench_report.py CONSOLE_LOG HEADER_FILE
 
 Every run's row, then per contender the median over the rounds and its
-ratio to kvfree_rcu's median.  Exits 1 when a contender has no row.
+ratio to kvfree_rcu's median; then the by-context rows as they came, with
+the share of calls each contender finished at once.  Exits 1 when a
+contender has no row, or a by-context run timed out.
 """
 import re
 import statistics
@@ -16,17 +18,24 @@ COLS = ["queued ms", "freed ms", "grace periods", "peak KiB", "fallbacks"]
 
 def main():
     log, header = sys.argv[1:3]
-    head, runs = [], []
+    head, runs, ctx, ctx_note = [], [], [], None
     with open(log, errors="replace") as f:
         for line in f:
+            m = re.search(r"llpool_rcu_bench: ctx: (.*)$", line.strip())
+            if m:
+                ctx_note = m.group(1)
+                continue
             m = re.search(r"llpool_rcu_bench: (\|.*\|)\s*$", line)
             if not m:
                 continue
             cells = [c.strip() for c in m.group(1).strip("|").split("|")]
-            if cells[0] == "contender" or cells[0].startswith("---"):
-                head.append(m.group(1))
-            else:
+            if cells[0] in ("contender", "context") or cells[0].startswith("---"):
+                if ctx_note is None:
+                    head.append(m.group(1))
+            elif ctx_note is None:
                 runs.append(cells)
+            else:
+                ctx.append(cells)
     by = {}
     for c in runs:
         by.setdefault(c[0], []).append([float(x) for x in c[3:8]])
@@ -55,7 +64,37 @@ def main():
         print("| %s | %s | %s | %s | %s |" % (
             name, " | ".join("%g" % x for x in m), ratio(m[0], base[0]),
             ratio(m[1], base[1]), ratio(m[3], base[3])))
-    return 0
+    return ctx_section(ctx, ctx_note)
+
+
+def ctx_section(ctx, note):
+    """The by-context rows, and the share of calls finished at once."""
+    if note is None:
+        return 0
+    print("\nBy context (%s; one run each): each batch is allocated in task "
+          "context and freed from the context named. ns per call is the time "
+          "inside the calls only, for the median batch and the mean (a batch "
+          "in task context may be preempted or interrupted). At once: into the cache's RCU sheaf "
+          "(kfree_rcu_nolock(), kvfree_rcu()) or into a block "
+          "(llpool_rcu_free()); the rest of kfree_rcu_nolock()'s calls were "
+          "deferred through an irq_work, the rest of kvfree_rcu()'s went to its "
+          "page blocks or rcu_head, and the rest of llpool_rcu_free()'s "
+          "returned -ENOMEM (freed by the caller after synchronize_rcu()).\n" % note)
+    print("| context | contender | calls | ns per call, median batch | ns per call, mean "
+          "| how the calls ended | share at once | ms from the last call to the last free "
+          "| timed out |")
+    print("|" + " --- |" * 9)
+    bad = 0
+    for c in ctx:
+        share = "-"
+        m = re.match(r"(\d+) (?:into the RCU sheaf|in a block)", c[5]) if len(c) > 5 else None
+        if m and c[2].isdigit() and int(c[2]):
+            share = "%.1f %%" % (100.0 * int(m.group(1)) / int(c[2]))
+        if len(c) > 7 and c[7] == "yes":
+            bad = 1
+            sys.stderr.write("by context: %s in %s timed out\n" % (c[1], c[0]))
+        print("| " + " | ".join(c[:6] + [share] + c[6:]) + " |")
+    return bad
 
 
 if __name__ == "__main__":

@@ -25,7 +25,33 @@
  * it: from a shared kmalloc cache, a run would reuse the slabs the last run
  * emptied, and its footprint would not show in the free pages.
  *
- * Results go to the kernel log as a Markdown table.  TCG and debug kernels
+ * Then, with ctx_objects > 0, the by-context section: on one CPU, a kthread
+ * allocates objects in batches of RB_BATCH (task context) and has each
+ * batch deferred-freed from one context:
+ *
+ *   task      the kthread itself, preemptible
+ *   raw       the kthread under a raw spinlock, IRQs off
+ *   softirq   a pinned soft hrtimer (on PREEMPT_RT: ksoftirqd)
+ *   hardirq   a pinned hrtimer expiring in hardirq (_HARD on PREEMPT_RT)
+ *   nmi       an NMI the kthread sends to its own CPU
+ *
+ * by each contender legal there: llpool_rcu_free() (on an instance of
+ * its own, sized as rcu_pool_user's default one) and kfree_rcu_nolock()
+ * everywhere, kvfree_rcu() with an rcu_head in task, softirq, and hardirq
+ * and under a raw spinlock where spinlock_t does not sleep (not
+ * PREEMPT_RT), never in NMI.  For each: the time per call (inside the
+ * calls only, ktime_get_mono_fast_ns(), NMI-safe; the median batch's and
+ * the mean), how each call ended,
+ * and the time from the last call to the last free (the contender's
+ * barrier).  How a call ended: for llpool_rcu_free(),
+ * in a block or as -ENOMEM (the object stays the caller's, which frees it
+ * after synchronize_rcu()), from rcu_pool_user's counters; for the other
+ * two, into the cache's RCU sheaf or not (then kfree_rcu_nolock() defers
+ * through an irq_work and kvfree_rcu() goes to its page blocks or the
+ * rcu_head), from SLUB's own counters, which a kernel has with
+ * CONFIG_SLUB_STATS only (else "not counted").
+ *
+ * Results go to the kernel log as Markdown tables.  TCG and debug kernels
  * distort absolute times; compare within one boot.
  */
 
@@ -33,12 +59,15 @@
 
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/spinlock.h>
 #include <linux/vmstat.h>
 
@@ -51,6 +80,8 @@ LLPOOL_PARAM_UINT(threads, 4, 1, 64, "threads per contender");
 LLPOOL_PARAM_UINT(objects, 10000, 1, 1000000, "objects per thread");
 LLPOOL_PARAM_UINT(size, 64, 32, 4096, "object size in bytes");
 LLPOOL_PARAM_UINT(rounds, 1, 1, 15, "rounds, each starting one contender later");
+LLPOOL_PARAM_UINT(ctx_objects, 0, 0, 1000000,
+		  "objects per context and contender in the by-context section (0: skip it)");
 
 enum bench_kind {
 	B_KVFREE_RCU, B_MIGHTSLEEP, B_LLPOOL, B_LLPOOL_RAW,
@@ -236,6 +267,387 @@ static void bench_one(enum bench_kind kind, unsigned int round)
 		atomic_long_read(&run.fallbacks));
 }
 
+/* ==== By context ========================================================= */
+
+#define RB_BATCH	32
+#define RB_WAIT_US	(1000 * USEC_PER_MSEC)	/* for one batch's context */
+
+enum rb_ctx { RB_TASK, RB_RAW, RB_SOFTIRQ, RB_HARDIRQ, RB_NMI, RB_CTX_NR };
+enum rb_who { RB_KVFREE, RB_LLPOOL, RB_NOLOCK, RB_WHO_NR };
+
+#ifdef LLPOOL_HAVE_KFREE_RCU_NOLOCK
+static const bool rb_have_nolock = true;
+#else
+static const bool rb_have_nolock;
+#endif
+
+/* The llpool contender's instance, rcu_pool_user's default sizing. */
+static struct llpool_rcu *rb_rcu;
+
+static const char *const rb_ctx_names[RB_CTX_NR] = {
+	"task", "raw spinlock", "softirq", "hardirq", "nmi",
+};
+
+static const char *const rb_who_names[RB_WHO_NR] = {
+	"kvfree_rcu (rcu_head)", "llpool_rcu_free", "kfree_rcu_nolock",
+};
+
+/**
+ * struct rb_ctx_run - one contender in one context
+ * @ctx: the context the frees run in.
+ * @who: the contender.
+ * @cache: the run's slab cache.
+ * @objs: the batch the kthread allocated.
+ * @n: objects in @objs.
+ * @kept: objects a call handed back (llpool_rcu_free()'s -ENOMEM), for
+ *	the kthread to free after a grace period.
+ * @nkept: objects in @kept.
+ * @ns: time inside the calls.
+ * @calls: calls made.
+ * @per_call: each batch's time per call, ns.
+ * @batches: entries in @per_call.
+ * @cpu: the CPU the kthread and the contexts run on.
+ * @timer: the softirq and hardirq contexts.
+ * @fired: the batch's context has run (written there, polled by the
+ *	kthread: an NMI cannot complete() a completion).
+ *
+ * One batch at a time: the kthread writes @objs, raises the context and
+ * waits for @fired; the context frees the batch and sets @fired.
+ */
+struct rb_ctx_run {
+	enum rb_ctx ctx;
+	enum rb_who who;
+	struct kmem_cache *cache;
+	struct bench_obj *objs[RB_BATCH];
+	unsigned int n;
+	struct bench_obj *kept[RB_BATCH];
+	unsigned int nkept;
+	u64 ns;
+	unsigned long calls;
+	u32 *per_call;
+	unsigned int batches;
+	unsigned int cpu;
+	struct hrtimer timer;
+	atomic_t fired;
+};
+
+static bool rb_legal(enum rb_who who, enum rb_ctx ctx)
+{
+	if (who != RB_KVFREE)
+		return true;
+	/* call_rcu() is not NMI-safe; spinlock_t sleeps on PREEMPT_RT. */
+	if (ctx == RB_NMI)
+		return false;
+	return !IS_ENABLED(CONFIG_PREEMPT_RT) || ctx == RB_TASK || ctx == RB_SOFTIRQ;
+}
+
+/* The batch, freed in whatever context calls this. */
+static void rb_free_batch(struct rb_ctx_run *r)
+{
+	unsigned int i;
+	u64 t0;
+
+	if (!r->n)
+		return;
+	t0 = ktime_get_mono_fast_ns();
+	for (i = 0; i < r->n; i++) {
+		struct bench_obj *p = r->objs[i];
+
+		switch (r->who) {
+		case RB_KVFREE:
+			kvfree_rcu(p, rh);
+			break;
+#ifdef LLPOOL_HAVE_KFREE_RCU_NOLOCK
+		case RB_NOLOCK:
+			kfree_rcu_nolock(p, kh);
+			break;
+#endif
+		default:
+			if (llpool_rcu_free(rb_rcu, p))
+				r->kept[r->nkept++] = p;
+			break;
+		}
+	}
+	t0 = ktime_get_mono_fast_ns() - t0;
+	r->ns += t0;
+	r->calls += r->n;
+	r->per_call[r->batches++] = min_t(u64, div_u64(t0, r->n), U32_MAX);
+	atomic_set_release(&r->fired, 1);
+}
+
+static enum hrtimer_restart rb_timer_fn(struct hrtimer *t)
+{
+	rb_free_batch(container_of(t, struct rb_ctx_run, timer));
+	return HRTIMER_NORESTART;
+}
+
+#ifdef LLPOOL_HAVE_TEST_NMI
+static struct rb_ctx_run *rb_nmi_run;
+
+static int rb_nmi_handler(unsigned int type, struct pt_regs *regs)
+{
+	struct rb_ctx_run *r = READ_ONCE(rb_nmi_run);
+
+	if (!r || r->cpu != smp_processor_id() || atomic_read(&r->fired))
+		return NMI_DONE;
+	rb_free_batch(r);
+	return NMI_HANDLED;
+}
+#endif
+
+/* Raise @r's context on this CPU for the batch in @r->objs; false on a timeout. */
+static bool rb_raise(struct rb_ctx_run *r)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	atomic_set(&r->fired, 0);
+	switch (r->ctx) {
+	case RB_TASK:
+		rb_free_batch(r);
+		return true;
+	case RB_RAW:
+		raw_spin_lock_irqsave(&bench_raw_lock, flags);
+		rb_free_batch(r);
+		raw_spin_unlock_irqrestore(&bench_raw_lock, flags);
+		return true;
+	case RB_SOFTIRQ:
+		hrtimer_start(&r->timer, ns_to_ktime(NSEC_PER_USEC), HRTIMER_MODE_REL_PINNED_SOFT);
+		break;
+	case RB_HARDIRQ:
+		hrtimer_start(&r->timer, ns_to_ktime(NSEC_PER_USEC),
+			      IS_ENABLED(CONFIG_PREEMPT_RT) ? HRTIMER_MODE_REL_PINNED_HARD :
+							      HRTIMER_MODE_REL_PINNED);
+		break;
+	default:
+#ifdef LLPOOL_HAVE_TEST_NMI
+		WRITE_ONCE(rb_nmi_run, r);
+		llpool_test_send_nmi(smp_processor_id());
+#endif
+		break;
+	}
+	for (i = 0; i < RB_WAIT_US && !atomic_read_acquire(&r->fired); i += 10)
+		usleep_range(10, 20);
+	/*
+	 * Past the deadline the context may still run: make sure it no
+	 * longer can before the caller takes the batch back.  nmi_handle()
+	 * walks its handlers under RCU.
+	 */
+	if (r->ctx == RB_NMI) {
+		WRITE_ONCE(rb_nmi_run, NULL);
+		if (!atomic_read_acquire(&r->fired))
+			synchronize_rcu();
+	} else {
+		hrtimer_cancel(&r->timer);
+	}
+	return atomic_read_acquire(&r->fired);
+}
+
+struct rb_ctx_thread {
+	struct rb_ctx_run *r;
+	bool timed_out;
+	struct completion done;
+};
+
+/* On the measuring CPU: allocate in batches, free each from the context. */
+static int rb_ctx_thread_fn(void *arg)
+{
+	struct rb_ctx_thread *t = arg;
+	struct rb_ctx_run *r = t->r;
+	unsigned int left = ctx_objects, i;
+
+	while (left && !t->timed_out) {
+		r->n = 0;
+		while (r->n < RB_BATCH && r->n < left) {
+			r->objs[r->n] = kmem_cache_alloc(r->cache, GFP_KERNEL);
+			if (!r->objs[r->n])
+				break;
+			r->n++;
+		}
+		if (!r->n) {
+			msleep(20);
+			continue;
+		}
+		left -= r->n;
+		r->nkept = 0;
+		if (!rb_raise(r)) {
+			/* The context never ran: the batch is still ours. */
+			t->timed_out = true;
+			for (i = 0; i < r->n; i++)
+				kmem_cache_free(r->cache, r->objs[i]);
+			break;
+		}
+		if (r->nkept) {
+			synchronize_rcu();
+			for (i = 0; i < r->nkept; i++)
+				kmem_cache_free(r->cache, r->kept[i]);
+		}
+		cond_resched();
+	}
+	complete(&t->done);
+	return 0;
+}
+
+/*
+ * One of SLUB's per-cache counters (CONFIG_SLUB_STATS): the file's first
+ * number is the sum over CPUs.  -1 when the kernel has none.
+ */
+static long rb_slub_stat(const char *stat)
+{
+	char path[96], buf[32];
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+	long v;
+
+	snprintf(path, sizeof(path), "/sys/kernel/slab/rcu_bench_obj/%s", stat);
+	f = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(f))
+		return -1;
+	n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
+	filp_close(f, NULL);
+	if (n <= 0)
+		return -1;
+	/* "<sum> C0=<n> C1=<n> ...": the sum ends at the first blank. */
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n ")] = '\0';
+	return kstrtol(buf, 10, &v) ? -1 : v;
+}
+
+static int rb_cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void rb_ctx_one(enum rb_ctx ctx, enum rb_who who, unsigned int cpu)
+{
+	struct rb_ctx_thread t = { };
+	struct rb_ctx_run *r;
+	struct task_struct *k;
+	s64 st0[LLPOOL_RCU_COUNTER_COUNT], st1[LLPOOL_RCU_COUNTER_COUNT];
+	long sheaf0, sheaf1;
+	u64 t_last, t_freed;
+	char ended[96];
+
+	if (who == RB_NOLOCK && !rb_have_nolock) {
+		pr_info("| %s | %s | not in this kernel | | | | | |\n", rb_ctx_names[ctx],
+			rb_who_names[who]);
+		return;
+	}
+	if (!rb_legal(who, ctx)) {
+		pr_info("| %s | %s | not legal here | | | | | |\n", rb_ctx_names[ctx],
+			rb_who_names[who]);
+		return;
+	}
+#ifndef LLPOOL_HAVE_TEST_NMI
+	if (ctx == RB_NMI) {
+		pr_info("| %s | %s | no NMI on this kernel | | | | | |\n", rb_ctx_names[ctx],
+			rb_who_names[who]);
+		return;
+	}
+#endif
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return;
+	r->per_call = kvcalloc(DIV_ROUND_UP(ctx_objects, RB_BATCH), sizeof(u32), GFP_KERNEL);
+	if (!r->per_call) {
+		kfree(r);
+		return;
+	}
+	r->ctx = ctx;
+	r->who = who;
+	r->cpu = cpu;
+	llpool_hrtimer_setup(&r->timer, rb_timer_fn, CLOCK_MONOTONIC,
+			     ctx == RB_SOFTIRQ ? HRTIMER_MODE_REL_PINNED_SOFT :
+			     IS_ENABLED(CONFIG_PREEMPT_RT) ? HRTIMER_MODE_REL_PINNED_HARD :
+			     HRTIMER_MODE_REL_PINNED);
+	llpool_kvfree_rcu_barrier();
+	llpool_rcu_barrier(rb_rcu);
+	r->cache = llpool_cache_create_unmerged("rcu_bench_obj", size);
+	if (!r->cache) {
+		kvfree(r->per_call);
+		kfree(r);
+		return;
+	}
+	llpool_rcu_get_stats(rb_rcu, st0);
+	sheaf0 = rb_slub_stat("free_rcu_sheaf");
+	t.r = r;
+	init_completion(&t.done);
+	k = kthread_run_on_cpu(rb_ctx_thread_fn, &t, cpu, "rcu_bench_ctx/%u");
+	if (IS_ERR(k)) {
+		kmem_cache_destroy(r->cache);
+		kvfree(r->per_call);
+		kfree(r);
+		return;
+	}
+	wait_for_completion(&t.done);
+	t_last = ktime_get_ns();
+	sheaf1 = rb_slub_stat("free_rcu_sheaf");
+	llpool_rcu_get_stats(rb_rcu, st1);
+	if (who == RB_LLPOOL)
+		llpool_rcu_barrier(rb_rcu);
+#ifndef LLPOOL_DESTROY_IS_KVFREE_BARRIER
+	else
+		llpool_kvfree_rcu_barrier();
+#endif
+	kmem_cache_destroy(r->cache);
+	t_freed = ktime_get_ns();
+
+	if (who == RB_LLPOOL)
+		snprintf(ended, sizeof(ended), "%lld in a block, %lld -ENOMEM",
+			 st1[LLPOOL_RCU_QUEUED] - st0[LLPOOL_RCU_QUEUED],
+			 st1[LLPOOL_RCU_FALLBACKS] - st0[LLPOOL_RCU_FALLBACKS]);
+	else if (sheaf0 >= 0 && sheaf1 >= 0)
+		snprintf(ended, sizeof(ended), "%ld into the RCU sheaf, %ld not",
+			 sheaf1 - sheaf0, (long)r->calls - (sheaf1 - sheaf0));
+	else
+		snprintf(ended, sizeof(ended), "not counted (no CONFIG_SLUB_STATS)");
+	/*
+	 * The median batch, beside the mean: in task context a batch may
+	 * be preempted or interrupted, and the mean carries that.
+	 */
+	sort(r->per_call, r->batches, sizeof(u32), rb_cmp_u32, NULL);
+	pr_info("| %s | %s | %lu | %u | %llu | %s | %llu | %s |\n", rb_ctx_names[ctx],
+		rb_who_names[who], r->calls, r->batches ? r->per_call[r->batches / 2] : 0,
+		r->calls ? div64_u64(r->ns, r->calls) : 0,
+		ended, div64_u64(t_freed - t_last, NSEC_PER_MSEC),
+		t.timed_out ? "yes" : "no");
+	kvfree(r->per_call);
+	kfree(r);
+}
+
+static void rb_ctx(void)
+{
+	unsigned int cpu = cpumask_last(cpu_online_mask);
+	enum rb_ctx ctx;
+	enum rb_who who;
+#ifdef LLPOOL_HAVE_TEST_NMI
+	int ret = register_nmi_handler(NMI_LOCAL, rb_nmi_handler, 0, "llpool_rcu_bench");
+
+	if (ret)
+		pr_info("no NMI handler: %d\n", ret);
+#endif
+	rb_rcu = llpool_rcu_create("rcu_bench", 4, 16);
+	if (IS_ERR(rb_rcu)) {
+		pr_err("ctx: no llpool_rcu instance: %ld\n", PTR_ERR(rb_rcu));
+		goto out;
+	}
+	pr_info("ctx: cpu%u, %u objects a run, batches of %u\n", cpu, ctx_objects, RB_BATCH);
+	pr_info("| context | contender | calls | ns per call, median batch | ns per call, mean | how the calls ended | ms from the last call to the last free | timed out |\n");
+	pr_info("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+	for (ctx = 0; ctx < RB_CTX_NR; ctx++)
+		for (who = 0; who < RB_WHO_NR; who++)
+			rb_ctx_one(ctx, who, cpu);
+	llpool_rcu_destroy(rb_rcu);
+out:
+#ifdef LLPOOL_HAVE_TEST_NMI
+	if (!ret)
+		unregister_nmi_handler(NMI_LOCAL, "llpool_rcu_bench");	/* waits for handlers */
+#endif
+}
+
 static int __init bench_init(void)
 {
 	unsigned int r, k;
@@ -247,6 +659,8 @@ static int __init bench_init(void)
 	for (r = 0; r < rounds; r++)
 		for (k = 0; k < B_COUNT; k++)
 			bench_one((r + k) % B_COUNT, r);
+	if (ctx_objects)
+		rb_ctx();
 	pr_info("done\n");
 	return 0;
 }
