@@ -415,20 +415,30 @@ static __always_inline void llpool_guard_init(local_t *guard)
 static __always_inline bool llpool_guard_claim(local_t *guard)
 {
 	/*
-	 * One increment whose zero flag is the verdict: on x86 an incq and
-	 * a jump on its flags.  Resting at 0 and comparing the value read
-	 * back with 1 cost two instructions more a call (a volatile read is
-	 * not folded into the compare).  A context that nests between the
-	 * increment and its test has put the guard back by the time we
-	 * resume.
-	 *
-	 * Nothing the guard protects may be read before the increment (a
+	 * Nothing the guard protects may be read before the increment: a
 	 * load of the stack hoisted above it could predate a nested owner's
-	 * changes).  local_inc_and_test() orders that itself: x86's asm
-	 * clobbers memory and the generic one is a fully ordered atomic.  A
-	 * barrier() here would cost the flags, being an asm statement.
+	 * changes.  A context that nests between the increment and the test
+	 * has put the guard back by the time we resume.
+	 */
+#ifdef CONFIG_X86
+	/*
+	 * One incq whose zero flag is the verdict.  Its asm clobbers
+	 * memory, which orders the stack's loads after it; a barrier()
+	 * here would clobber the flags and bring back a volatile read that
+	 * the compiler cannot fold into a compare (two instructions more
+	 * on each side of a pair).
 	 */
 	return local_inc_and_test(guard);
+#else
+	/*
+	 * Elsewhere local_inc_and_test() may be a fully ordered atomic
+	 * (asm-generic's, arm64's LSE ldaddal) where local_inc() is a
+	 * relaxed one: the increment, then a compiler barrier and a read.
+	 */
+	local_inc(guard);
+	barrier();
+	return local_read(guard) == 0;
+#endif
 }
 
 /*

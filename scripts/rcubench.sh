@@ -50,6 +50,6 @@ trap 'rm -f "$hdr"' EXIT
 	echo "reuses the slabs another emptied."
 } > "$hdr"
 "$LLPOOL_REPO/scripts/rcubench_report.py" "$out/console.log" "$hdr" \
-	> "$LLPOOL_REPO/results/rcu_bench_$variant.md.new" || die "bench did not finish: see $out/console.log"
+	> "$LLPOOL_REPO/results/rcu_bench_$variant.md.new" || die "no report (the reason is above): see $out/console.log"
 mv "$LLPOOL_REPO/results/rcu_bench_$variant.md.new" "$LLPOOL_REPO/results/rcu_bench_$variant.md"
 cat "$LLPOOL_REPO/results/rcu_bench_$variant.md"

@@ -24,6 +24,9 @@ def main():
             m = re.search(r"llpool_rcu_bench: ctx: (.*)$", line.strip())
             if m:
                 ctx_note = m.group(1)
+                if ctx_note.startswith("failed"):
+                    sys.stderr.write("by context: %s\n" % ctx_note)
+                    return 1
                 continue
             m = re.search(r"llpool_rcu_bench: (\|.*\|)\s*$", line)
             if not m:
@@ -68,32 +71,44 @@ def main():
 
 
 def ctx_section(ctx, note):
-    """The by-context rows, and the share of calls finished at once."""
+    """The by-context rows, and the share of calls queued without a deferral."""
     if note is None:
         return 0
+    m = re.search(r"(\d+) runs", note)
+    want = int(m.group(1)) if m else -1
     print("\nBy context (%s; one run each): each batch is allocated in task "
           "context and freed from the context named. ns per call is the time "
-          "inside the calls only, for the median batch and the mean (a batch "
-          "in task context may be preempted or interrupted). At once: into the cache's RCU sheaf "
-          "(kfree_rcu_nolock(), kvfree_rcu()) or into a block "
-          "(llpool_rcu_free()); the rest of kfree_rcu_nolock()'s calls were "
-          "deferred through an irq_work, the rest of kvfree_rcu()'s went to its "
-          "page blocks or rcu_head, and the rest of llpool_rcu_free()'s "
-          "returned -ENOMEM (freed by the caller after synchronize_rcu()).\n" % note)
+          "inside the calls only, for the median batch and the mean (a batch in "
+          "task context may be preempted or interrupted); an llpool_rcu_free() "
+          "that returned -ENOMEM is timed as the call alone, not the caller's "
+          "synchronize_rcu() and free after it. Queued at once: into the cache's "
+          "RCU sheaf (kfree_rcu_nolock(), whose other calls were deferred through "
+          "an irq_work) or into a block (llpool_rcu_free(), whose other calls "
+          "returned -ENOMEM); kvfree_rcu() never defers: what does not go into a "
+          "sheaf it queues at once in its page blocks or, lacking a block page, "
+          "on the object's rcu_head, which this kernel does not count. The time "
+          "to the last free includes kmem_cache_destroy(), which waits for "
+          "kvfree_rcu's barrier in every row.\n" % note)
     print("| context | contender | calls | ns per call, median batch | ns per call, mean "
-          "| how the calls ended | share at once | ms from the last call to the last free "
+          "| how the calls ended | queued at once | ms from the last call to the last free "
           "| timed out |")
     print("|" + " --- |" * 9)
     bad = 0
     for c in ctx:
         share = "-"
+        if c[1].startswith("kvfree_rcu") and c[2].isdigit():
+            share = "all (never defers)"
         m = re.match(r"(\d+) (?:into the RCU sheaf|in a block)", c[5]) if len(c) > 5 else None
-        if m and c[2].isdigit() and int(c[2]):
+        if m and c[2].isdigit() and int(c[2]) and not c[1].startswith("kvfree_rcu"):
             share = "%.1f %%" % (100.0 * int(m.group(1)) / int(c[2]))
-        if len(c) > 7 and c[7] == "yes":
+        if c[2].startswith("failed") or (len(c) > 7 and c[7] == "yes"):
             bad = 1
-            sys.stderr.write("by context: %s in %s timed out\n" % (c[1], c[0]))
+            sys.stderr.write("by context: %s in %s: %s\n" % (c[1], c[0],
+                             c[2] if c[2].startswith("failed") else "timed out"))
         print("| " + " | ".join(c[:6] + [share] + c[6:]) + " |")
+    if len(ctx) != want:
+        bad = 1
+        sys.stderr.write("by context: %d rows, %d runs expected\n" % (len(ctx), want))
     return bad
 
 

@@ -8,8 +8,12 @@
  *   kvfree_rcu            kvfree_rcu(ptr, rh): the object carries an rcu_head
  *   kvfree_rcu_mightsleep headless kvfree_rcu, task context only (may sleep)
  *   llpool_kfree_rcu      rcu_pool_user, task context
- *   llpool_kfree_rcu/raw  rcu_pool_user under a raw spinlock, IRQs off; the
- *                         kvfree_rcu forms are not allowed there on PREEMPT_RT
+ *   llpool_kfree_rcu/raw  rcu_pool_user under a raw spinlock, IRQs off
+ *   kvfree_rcu/raw        kvfree_rcu(ptr, rh) under a raw spinlock (7.3,
+ *                         where kvfree_call_rcu() says it may be called
+ *                         under one, PREEMPT_RT included, and skips the
+ *                         sheaves there on PREEMPT_RT); the head-less
+ *                         form may sleep
  *   kfree_rcu_nolock      kfree_rcu_nolock(ptr, kh) (7.3): kfree_rcu for any
  *                         context, through the cache's RCU sheaf, deferring
  *                         when it cannot; task context
@@ -37,19 +41,25 @@
  *
  * by each contender legal there: llpool_rcu_free() (on an instance of
  * its own, sized as rcu_pool_user's default one) and kfree_rcu_nolock()
- * everywhere, kvfree_rcu() with an rcu_head in task, softirq, and hardirq
- * and under a raw spinlock where spinlock_t does not sleep (not
- * PREEMPT_RT), never in NMI.  For each: the time per call (inside the
+ * everywhere; kvfree_rcu() with an rcu_head everywhere but in NMI (7.3's
+ * kvfree_call_rcu() may be called under a raw spinlock, PREEMPT_RT
+ * included; call_rcu() and krcp->lock are not NMI-safe).  For each: the time per call (inside the
  * calls only, ktime_get_mono_fast_ns(), NMI-safe; the median batch's and
- * the mean), how each call ended,
+ * the mean; an llpool_rcu_free() that returned -ENOMEM is timed as the
+ * call only, not the caller's synchronize_rcu() and free after it), how
+ * each call ended,
  * and the time from the last call to the last free (the contender's
  * barrier).  How a call ended: for llpool_rcu_free(),
  * in a block or as -ENOMEM (the object stays the caller's, which frees it
  * after synchronize_rcu()), from rcu_pool_user's counters; for the other
- * two, into the cache's RCU sheaf or not (then kfree_rcu_nolock() defers
- * through an irq_work and kvfree_rcu() goes to its page blocks or the
- * rcu_head), from SLUB's own counters, which a kernel has with
- * CONFIG_SLUB_STATS only (else "not counted").
+ * two, into the cache's RCU sheaf, refused by it (full or busy), or not
+ * tried (a slab of another node), from SLUB's own counters, which a kernel
+ * has with CONFIG_SLUB_STATS only (else "not counted").  What is not in
+ * the sheaf kfree_rcu_nolock() defers through an irq_work, and kvfree_rcu()
+ * queues at once in its page blocks or, lacking a block page, on the
+ * rcu_head: it never defers.  The time to the last free includes
+ * kmem_cache_destroy(), which waits for kvfree_rcu's barrier in every row,
+ * llpool's too.
  *
  * Results go to the kernel log as Markdown tables.  TCG and debug kernels
  * distort absolute times; compare within one boot.
@@ -86,7 +96,7 @@ LLPOOL_PARAM_UINT(ctx_objects, 0, 0, 1000000,
 enum bench_kind {
 	B_KVFREE_RCU, B_MIGHTSLEEP, B_LLPOOL, B_LLPOOL_RAW,
 #ifdef LLPOOL_HAVE_KFREE_RCU_NOLOCK
-	B_NOLOCK, B_NOLOCK_RAW,
+	B_NOLOCK, B_NOLOCK_RAW, B_KVFREE_RCU_RAW,
 #endif
 	B_COUNT
 };
@@ -99,6 +109,7 @@ static const char *const bench_names[B_COUNT] = {
 #ifdef LLPOOL_HAVE_KFREE_RCU_NOLOCK
 	[B_NOLOCK]	= "kfree_rcu_nolock",
 	[B_NOLOCK_RAW]	= "kfree_rcu_nolock under raw spinlock",
+	[B_KVFREE_RCU_RAW] = "kvfree_rcu (rcu_head) under raw spinlock",
 #endif
 };
 
@@ -149,6 +160,11 @@ static void bench_free_one(struct bench_run *run, struct bench_obj *p)
 	case B_NOLOCK_RAW:
 		raw_spin_lock_irqsave(&bench_raw_lock, flags);
 		kfree_rcu_nolock(p, kh);
+		raw_spin_unlock_irqrestore(&bench_raw_lock, flags);
+		return;
+	case B_KVFREE_RCU_RAW:
+		raw_spin_lock_irqsave(&bench_raw_lock, flags);
+		kvfree_rcu(p, rh);
 		raw_spin_unlock_irqrestore(&bench_raw_lock, flags);
 		return;
 #endif
@@ -296,6 +312,7 @@ static const char *const rb_who_names[RB_WHO_NR] = {
  * struct rb_ctx_run - one contender in one context
  * @ctx: the context the frees run in.
  * @who: the contender.
+ * @name: the run's slab cache's name.
  * @cache: the run's slab cache.
  * @objs: the batch the kthread allocated.
  * @n: objects in @objs.
@@ -317,6 +334,7 @@ static const char *const rb_who_names[RB_WHO_NR] = {
 struct rb_ctx_run {
 	enum rb_ctx ctx;
 	enum rb_who who;
+	char name[32];
 	struct kmem_cache *cache;
 	struct bench_obj *objs[RB_BATCH];
 	unsigned int n;
@@ -333,12 +351,19 @@ struct rb_ctx_run {
 
 static bool rb_legal(enum rb_who who, enum rb_ctx ctx)
 {
+	/*
+	 * kvfree_call_rcu() may be called under a raw spinlock, PREEMPT_RT
+	 * included (it says so: set_cpus_allowed_force() calls it under
+	 * pi_lock), but not in NMI: krcp->lock and call_rcu() are not
+	 * NMI-safe.  Before 7.3 (no kfree_rcu_nolock() either) only where a
+	 * spinlock_t may be taken, as on the main table.
+	 */
 	if (who != RB_KVFREE)
 		return true;
-	/* call_rcu() is not NMI-safe; spinlock_t sleeps on PREEMPT_RT. */
-	if (ctx == RB_NMI)
-		return false;
-	return !IS_ENABLED(CONFIG_PREEMPT_RT) || ctx == RB_TASK || ctx == RB_SOFTIRQ;
+	if (rb_have_nolock)
+		return ctx != RB_NMI;
+	return ctx == RB_TASK || ctx == RB_SOFTIRQ ||
+	       (!IS_ENABLED(CONFIG_PREEMPT_RT) && ctx != RB_NMI);
 }
 
 /* The batch, freed in whatever context calls this. */
@@ -371,7 +396,8 @@ static void rb_free_batch(struct rb_ctx_run *r)
 	t0 = ktime_get_mono_fast_ns() - t0;
 	r->ns += t0;
 	r->calls += r->n;
-	r->per_call[r->batches++] = min_t(u64, div_u64(t0, r->n), U32_MAX);
+	if (r->batches < ctx_objects)
+		r->per_call[r->batches++] = min_t(u64, div_u64(t0, r->n), U32_MAX);
 	atomic_set_release(&r->fired, 1);
 }
 
@@ -489,10 +515,10 @@ static int rb_ctx_thread_fn(void *arg)
 }
 
 /*
- * One of SLUB's per-cache counters (CONFIG_SLUB_STATS): the file's first
- * number is the sum over CPUs.  -1 when the kernel has none.
+ * One of SLUB's per-cache counters (CONFIG_SLUB_STATS) for @cache: the
+ * file's first number is the sum over CPUs.  -1 when the kernel has none.
  */
-static long rb_slub_stat(const char *stat)
+static long rb_slub_stat(const char *cache, const char *stat)
 {
 	char path[96], buf[32];
 	struct file *f;
@@ -500,7 +526,7 @@ static long rb_slub_stat(const char *stat)
 	ssize_t n;
 	long v;
 
-	snprintf(path, sizeof(path), "/sys/kernel/slab/rcu_bench_obj/%s", stat);
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/%s", cache, stat);
 	f = filp_open(path, O_RDONLY, 0);
 	if (IS_ERR(f))
 		return -1;
@@ -521,40 +547,39 @@ static int rb_cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Whether rb_nmi_handler() is registered: no self-NMI without it. */
+static bool rb_nmi_ok;
+
+/* A row that says why a run did not happen; the report fails on "failed". */
+static void rb_ctx_skip(enum rb_ctx ctx, enum rb_who who, const char *why)
+{
+	pr_info("| %s | %s | %s | | | | | |\n", rb_ctx_names[ctx], rb_who_names[who], why);
+}
+
 static void rb_ctx_one(enum rb_ctx ctx, enum rb_who who, unsigned int cpu)
 {
 	struct rb_ctx_thread t = { };
 	struct rb_ctx_run *r;
 	struct task_struct *k;
 	s64 st0[LLPOOL_RCU_COUNTER_COUNT], st1[LLPOOL_RCU_COUNTER_COUNT];
-	long sheaf0, sheaf1;
+	long sh0, sh1, fail0, fail1;
 	u64 t_last, t_freed;
-	char ended[96];
+	char ended[128];
 
-	if (who == RB_NOLOCK && !rb_have_nolock) {
-		pr_info("| %s | %s | not in this kernel | | | | | |\n", rb_ctx_names[ctx],
-			rb_who_names[who]);
-		return;
-	}
-	if (!rb_legal(who, ctx)) {
-		pr_info("| %s | %s | not legal here | | | | | |\n", rb_ctx_names[ctx],
-			rb_who_names[who]);
-		return;
-	}
-#ifndef LLPOOL_HAVE_TEST_NMI
-	if (ctx == RB_NMI) {
-		pr_info("| %s | %s | no NMI on this kernel | | | | | |\n", rb_ctx_names[ctx],
-			rb_who_names[who]);
-		return;
-	}
-#endif
+	if (who == RB_NOLOCK && !rb_have_nolock)
+		return rb_ctx_skip(ctx, who, "not in this kernel");
+	if (!rb_legal(who, ctx))
+		return rb_ctx_skip(ctx, who, "not legal here");
+	if (ctx == RB_NMI && !rb_nmi_ok)
+		return rb_ctx_skip(ctx, who, "failed: no NMI handler");
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
-		return;
-	r->per_call = kvcalloc(DIV_ROUND_UP(ctx_objects, RB_BATCH), sizeof(u32), GFP_KERNEL);
+		return rb_ctx_skip(ctx, who, "failed: no memory");
+	/* A batch cut short by a failed allocation is a batch too. */
+	r->per_call = kvcalloc(ctx_objects, sizeof(u32), GFP_KERNEL);
 	if (!r->per_call) {
 		kfree(r);
-		return;
+		return rb_ctx_skip(ctx, who, "failed: no memory");
 	}
 	r->ctx = ctx;
 	r->who = who;
@@ -565,14 +590,20 @@ static void rb_ctx_one(enum rb_ctx ctx, enum rb_who who, unsigned int cpu)
 			     HRTIMER_MODE_REL_PINNED);
 	llpool_kvfree_rcu_barrier();
 	llpool_rcu_barrier(rb_rcu);
-	r->cache = llpool_cache_create_unmerged("rcu_bench_obj", size);
+	/*
+	 * A name of its own per run (the cache keeps the pointer): its
+	 * sysfs directory, and so its counters, cannot be another run's.
+	 */
+	snprintf(r->name, sizeof(r->name), "rcu_bench_ctx%u_%u", ctx, who);
+	r->cache = llpool_cache_create_unmerged(r->name, size);
 	if (!r->cache) {
 		kvfree(r->per_call);
 		kfree(r);
-		return;
+		return rb_ctx_skip(ctx, who, "failed: no slab cache");
 	}
 	llpool_rcu_get_stats(rb_rcu, st0);
-	sheaf0 = rb_slub_stat("free_rcu_sheaf");
+	sh0 = rb_slub_stat(r->name, "free_rcu_sheaf");
+	fail0 = rb_slub_stat(r->name, "free_rcu_sheaf_fail");
 	t.r = r;
 	init_completion(&t.done);
 	k = kthread_run_on_cpu(rb_ctx_thread_fn, &t, cpu, "rcu_bench_ctx/%u");
@@ -580,11 +611,12 @@ static void rb_ctx_one(enum rb_ctx ctx, enum rb_who who, unsigned int cpu)
 		kmem_cache_destroy(r->cache);
 		kvfree(r->per_call);
 		kfree(r);
-		return;
+		return rb_ctx_skip(ctx, who, "failed: no kthread");
 	}
 	wait_for_completion(&t.done);
 	t_last = ktime_get_ns();
-	sheaf1 = rb_slub_stat("free_rcu_sheaf");
+	sh1 = rb_slub_stat(r->name, "free_rcu_sheaf");
+	fail1 = rb_slub_stat(r->name, "free_rcu_sheaf_fail");
 	llpool_rcu_get_stats(rb_rcu, st1);
 	if (who == RB_LLPOOL)
 		llpool_rcu_barrier(rb_rcu);
@@ -599,9 +631,11 @@ static void rb_ctx_one(enum rb_ctx ctx, enum rb_who who, unsigned int cpu)
 		snprintf(ended, sizeof(ended), "%lld in a block, %lld -ENOMEM",
 			 st1[LLPOOL_RCU_QUEUED] - st0[LLPOOL_RCU_QUEUED],
 			 st1[LLPOOL_RCU_FALLBACKS] - st0[LLPOOL_RCU_FALLBACKS]);
-	else if (sheaf0 >= 0 && sheaf1 >= 0)
-		snprintf(ended, sizeof(ended), "%ld into the RCU sheaf, %ld not",
-			 sheaf1 - sheaf0, (long)r->calls - (sheaf1 - sheaf0));
+	else if (sh0 >= 0 && sh1 >= 0 && fail0 >= 0 && fail1 >= 0)
+		snprintf(ended, sizeof(ended),
+			 "%ld into the RCU sheaf, %ld refused by it, %ld not tried",
+			 sh1 - sh0, fail1 - fail0,
+			 (long)r->calls - (sh1 - sh0) - (fail1 - fail0));
 	else
 		snprintf(ended, sizeof(ended), "not counted (no CONFIG_SLUB_STATS)");
 	/*
@@ -614,6 +648,13 @@ static void rb_ctx_one(enum rb_ctx ctx, enum rb_who who, unsigned int cpu)
 		r->calls ? div64_u64(r->ns, r->calls) : 0,
 		ended, div64_u64(t_freed - t_last, NSEC_PER_MSEC),
 		t.timed_out ? "yes" : "no");
+	/*
+	 * An NMI on another CPU may have loaded rb_nmi_run before it was
+	 * cleared, and reads @r before it sees the run is not its own:
+	 * nmi_handle() walks its handlers under RCU.
+	 */
+	if (ctx == RB_NMI)
+		synchronize_rcu();
 	kvfree(r->per_call);
 	kfree(r);
 }
@@ -623,18 +664,19 @@ static void rb_ctx(void)
 	unsigned int cpu = cpumask_last(cpu_online_mask);
 	enum rb_ctx ctx;
 	enum rb_who who;
-#ifdef LLPOOL_HAVE_TEST_NMI
-	int ret = register_nmi_handler(NMI_LOCAL, rb_nmi_handler, 0, "llpool_rcu_bench");
+	int ret = -ENODEV;
 
-	if (ret)
-		pr_info("no NMI handler: %d\n", ret);
+#ifdef LLPOOL_HAVE_TEST_NMI
+	ret = register_nmi_handler(NMI_LOCAL, rb_nmi_handler, 0, "llpool_rcu_bench");
 #endif
+	rb_nmi_ok = !ret;
 	rb_rcu = llpool_rcu_create("rcu_bench", 4, 16);
 	if (IS_ERR(rb_rcu)) {
-		pr_err("ctx: no llpool_rcu instance: %ld\n", PTR_ERR(rb_rcu));
+		pr_err("ctx: failed: no llpool_rcu instance: %ld\n", PTR_ERR(rb_rcu));
 		goto out;
 	}
-	pr_info("ctx: cpu%u, %u objects a run, batches of %u\n", cpu, ctx_objects, RB_BATCH);
+	pr_info("ctx: cpu%u, %u objects a run, batches of %u, %u runs\n", cpu, ctx_objects,
+		RB_BATCH, RB_CTX_NR * RB_WHO_NR);
 	pr_info("| context | contender | calls | ns per call, median batch | ns per call, mean | how the calls ended | ms from the last call to the last free | timed out |\n");
 	pr_info("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
 	for (ctx = 0; ctx < RB_CTX_NR; ctx++)
@@ -643,7 +685,7 @@ static void rb_ctx(void)
 	llpool_rcu_destroy(rb_rcu);
 out:
 #ifdef LLPOOL_HAVE_TEST_NMI
-	if (!ret)
+	if (rb_nmi_ok)
 		unregister_nmi_handler(NMI_LOCAL, "llpool_rcu_bench");	/* waits for handlers */
 #endif
 }
