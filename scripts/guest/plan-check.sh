@@ -37,7 +37,7 @@ tp_check rcu_pool_user/llpool_rcu_fallback
 # Smoke of the kvfree_rcu comparison: it runs and prints every row (no
 # speed is asserted).
 if [ "${CHECK_SCOPE:-full}" != short ] && load llpool_rcu_bench threads=2 objects=200; then
-	# Six contenders where the kernel has kfree_rcu_nolock() (7.3), four
+	# Seven contenders where the kernel has kfree_rcu_nolock() (7.3), four
 	# before: the module says how many it has.
 	rows=$(dmesg | grep -c 'llpool_rcu_bench: | [kl]')
 	want=$(dmesg | sed -n 's/.*llpool_rcu_bench: contenders //p' | tail -1)
