@@ -132,6 +132,12 @@ done
 		echo
 		echo "## $run run"
 		echo
+		if [ "$run" = icount ]; then
+			echo "Clock: QEMU TCG -icount shift=4,sleep=off: one instruction is 16 virtual ns."
+		else
+			echo "Clock: QEMU TCG, multi-threaded, guest time following the host's."
+		fi
+		echo
 		cat "$res/${name}_$run.md"
 		echo
 		echo "![How often one allocation takes longer than x, $run run](${name}_${run}_latency.png)"
@@ -159,28 +165,47 @@ done
 	done
 } > "$res/$name.rst.new"
 rm -f "$res/${name}"_{tcg,icount}.{md,rst}
-# The fast paths the pair rows measured, as the bench kernel's compiler
-# laid them out: each function from its entry to its first ret, which is
-# the common case wherever the cold branches are placed after it.
-obj=$LLPOOL_CACHE/mod/$kfull/src/testmods/llpool_bench.o
+# The fast paths the pair rows measured, as each bench kernel's compiler
+# laid them out (the PREEMPT_RT kernel's too): each function from its
+# entry to its first ret, which is the common case wherever the cold
+# branches are placed after it.
 {
-	echo "# The pair's fast paths in llpool_bench.o, $kfull kernel"
+	echo "# The pair's fast paths in llpool_bench.o"
 	echo
 	echo "Written by \`BENCH_RELEASE=$set_name make bench\` (scripts/bench.sh), $(date -u +%Y-%m-%d),"
 	echo "llpool $commit, Linux $release, $(gcc --version | sed -n 1p), objdump -d."
 	echo "Each listing runs from the function's entry to its first ret: the common"
 	echo "case, since the compiler places the calls to the slow halves after it."
-	for fn in c_llpool_alloc c_llpool_free c_floor_alloc c_floor_free; do
+	for v in $kfull $krt; do
+		obj=$LLPOOL_CACHE/mod/$v/src/testmods/llpool_bench.o
 		echo
-		# awk reads to the end (no exit): objdump must not die of SIGPIPE.
-		objdump -d --no-show-raw-insn "$obj" | awk -v fn="$fn" '
-			done { next }
-			$0 ~ "^[0-9a-f]+ <" fn ">:$" { on = 1; n = 0; print "## " fn; print ""; print "```"; next }
-			on && /^$/ { done = 1; next }
-			on { sub(/^ +[0-9a-f]+:\t/, ""); print "  " $0; n++ }
-			on && /^ *ret/ { print "```"; print ""; print fn ": " n " instructions to the first ret"; done = 1 }'
+		echo "# The $v kernel"
+		for fn in c_llpool_alloc c_llpool_free c_floor_alloc c_floor_free; do
+			echo
+			# awk reads to the end (no exit): objdump must not die of SIGPIPE.
+			objdump -d --no-show-raw-insn "$obj" | awk -v fn="$fn" -v v="$v" '
+				done { next }
+				$0 ~ "^[0-9a-f]+ <" fn ">:$" { on = 1; n = 0; print "## " fn ", " v; print ""; print "```"; next }
+				on && /^$/ { done = 1; next }
+				on { sub(/^ +[0-9a-f]+:\t/, ""); print "  " $0; n++ }
+				on && /^ *ret/ { print "```"; print ""; print fn ", " v ": " n " instructions to the first ret"; done = 1 }'
+		done
 	done
 } > "$res/${name}_fastpath.md"
+# The pair rows of the model boots, raw, as the main boots' are in the csv.
+if [ ${#models[@]} -gt 0 ]; then
+	{
+		echo "run,kernel,contender,pair_ns,rounds,misses"
+		for run in $runs; do
+			i=0
+			for m in "${models[@]}"; do
+				i=$((i + 1))
+				sed -n 's/.*llpool_bench: csv,pair,//p' "$out/$run-model$i/console.log" |
+					sed "s|^|$run,${m%%:*},|"
+			done
+		done
+	} > "$res/${name}_models.csv"
+fi
 mv "$res/$name.md.new" "$res/$name.md"
 mv "$res/$name.rst.new" "$res/$name.rst"
-log "results in $res: $name.md, $name.rst, ${name}_{tcg,icount}.csv, _hist.csv, _ccdf.dat, _latency.png, _fastpath.md"
+log "results in $res: $name.md, $name.rst, ${name}_{tcg,icount}.csv, _hist.csv, _ccdf.dat, _latency.png, _fastpath.md${models:+, _models.csv}"

@@ -195,6 +195,10 @@ def main():
             body.append(["alloc_pages_nolock() less its zeroing (pair minus clear_page())",
                          "%.3f" % less, ratio(less, base_pair), "-", "-"])
             ratios.append("%-19s pair %s" % ("nolock less zeroing", ratio(less, base_pair)))
+    empty = pair.get("empty", [None])[0]
+    if empty:
+        body.append(["reference: an empty pair (the loop and two calls to functions "
+                     "that do nothing)", empty, ratio(empty, base_pair), "-", "-"])
     t.table("Cost: one CPU's alloc+free pair (median of rounds) and every online CPU "
             "doing pairs at once.",
             ["contender", "pair ns", "vs llpool", "all-CPU pairs/s", "vs llpool"], body)
@@ -209,19 +213,31 @@ def main():
         for label, log in [(a.kernel_label, None)] + [m.rsplit("=", 1) for m in a.models]:
             mp = pair if log is None else index(rows(log)).get("pair", {})
             get = lambda c: mp.get(c, ["-"])[0]
+
+            def less(c):
+                # A contender's pair less the empty pair: its own code.
+                try:
+                    return float(get(c)) - float(get("empty"))
+                except ValueError:
+                    return "-"
             body.append([label, get("floor"), get("llpool"),
                          ratio(get("llpool"), get("floor")), get("objpool"),
-                         ratio(get("llpool"), get("objpool")), get("kmalloc_nolock"),
-                         ratio(get("llpool"), get("kmalloc_nolock"))])
-            ratios.append("%s: llpool pair %s the floor's, %s objpool's"
-                          % (label, ratio(get("llpool"), get("floor")),
-                             ratio(get("llpool"), get("objpool"))))
+                         ratio(get("llpool"), get("objpool")), get("empty"),
+                         ratio(less("llpool"), less("floor")),
+                         ratio(less("llpool"), less("objpool"))])
+            ratios.append("%s: llpool pair %s the floor's, %s objpool's; less the empty "
+                          "pair %s and %s" % (label, ratio(get("llpool"), get("floor")),
+                                              ratio(get("llpool"), get("objpool")),
+                                              ratio(less("llpool"), less("floor")),
+                                              ratio(less("llpool"), less("objpool"))))
         t.table("The pair on each preemption model (ns, median of rounds; the first row "
                 "is this run's boot, the others boots of the pair section alone on "
                 "the same clock); llpool's cost as a multiple of each other's, from "
-                "the same boot.",
+                "the same boot, whole and less the empty pair (the loop and two calls, "
+                "which every contender pays).",
                 ["kernel (preemption)", "floor", "llpool", "llpool / floor", "objpool",
-                 "llpool / objpool", "kmalloc_nolock", "llpool / kmalloc_nolock"], body)
+                 "llpool / objpool", "empty pair", "llpool / floor, less the empty pair",
+                 "llpool / objpool, less the empty pair"], body)
 
     # ---- latency ------------------------------------------------------------
     lat, over = by.get("lat", {}), by.get("latover", {})

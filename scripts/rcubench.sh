@@ -47,7 +47,11 @@ trap 'rm -f "$hdr"' EXIT
 	echo "rows with each other only. Peak KiB is the lowest free memory (pcplists"
 	echo "included) against the start, sampled every ~1 ms; each run allocates its"
 	echo "objects from a slab cache of its own, destroyed after it, so no run"
-	echo "reuses the slabs another emptied."
+	echo "reuses the slabs another emptied. The llpool contenders' pool reserve is"
+	echo "taken before the runs start, so no peak counts it: its size is on the"
+	echo "Reserve lines. The time to the last free is until the contender's own"
+	echo "barrier returned: llpool's (the cache's destruction after it, untimed), or"
+	echo "for the others the cache's destruction, which runs kvfree_rcu's barrier."
 } > "$hdr"
 "$LLPOOL_REPO/scripts/rcubench_report.py" "$out/console.log" "$hdr" \
 	> "$LLPOOL_REPO/results/rcu_bench_$variant.md.new" || die "no report (the reason is above): see $out/console.log"

@@ -18,9 +18,24 @@ COLS = ["queued ms", "freed ms", "grace periods", "peak KiB", "fallbacks"]
 
 def main():
     log, header = sys.argv[1:3]
-    head, runs, ctx, ctx_note = [], [], [], None
+    head, runs, ctx, ctx_note, reserves = [], [], [], None, []
     with open(log, errors="replace") as f:
         for line in f:
+            m = re.search(r"llpool_rcu_bench: reserve: (.*)$", line.strip())
+            if m:
+                reserves.append(m.group(1))
+                continue
+            m = re.search(r"rcubench-plan: pool (\S+): (.*)$", line.strip())
+            if m:
+                st = dict(re.findall(r"(\w+): (\d+)", m.group(2)))
+                pages = sum(int(st.get(k, 0)) for k in ("reserved", "depot", "spill"))
+                reserves.append("llpool_kfree_rcu's pool (%s) held %d pages (%d KiB: "
+                                "stacks %s, depots %s, spill lists %s) before the runs, "
+                                "outside the peaks" % (m.group(1), pages, pages * 4,
+                                                       st.get("reserved", "?"),
+                                                       st.get("depot", "?"),
+                                                       st.get("spill", "?")))
+                continue
             m = re.search(r"llpool_rcu_bench: ctx: (.*)$", line.strip())
             if m:
                 ctx_note = m.group(1)
@@ -47,6 +62,8 @@ def main():
         return 1
     with open(header) as f:
         sys.stdout.write(f.read())
+    for r in reserves:
+        print("\nReserve: %s." % r)
     print("\nEvery run (a round starts one contender later than the last):\n")
     print("\n".join(head[:2]))
     for c in runs:
@@ -82,17 +99,21 @@ def ctx_section(ctx, note):
           "task context may be preempted or interrupted); an llpool_rcu_free() "
           "that returned -ENOMEM is timed as the call alone, not the caller's "
           "synchronize_rcu() and free after it. Queued at once: into the cache's "
-          "RCU sheaf (kfree_rcu_nolock(), whose other calls were deferred through "
-          "an irq_work) or into a block (llpool_rcu_free(), whose other calls "
+          "RCU sheaf (kfree_rcu_nolock(); 7.3's kfree_call_rcu_nolock() hands each "
+          "call the sheaf refuses to defer_kfree_rcu(), an irq_work: read from the "
+          "source, not counted) or into a block (llpool_rcu_free(), whose other calls "
           "returned -ENOMEM); kvfree_rcu() never defers: what does not go into a "
           "sheaf it queues at once in its page blocks or, lacking a block page, "
           "on the object's rcu_head, which this kernel does not count. The time "
-          "to the last free includes kmem_cache_destroy(), which waits for "
-          "kvfree_rcu's barrier in every row.\n" % note)
+          "to the last free: until the contender's own barrier returned "
+          "(llpool_rcu_barrier(); for the others the cache's destruction, "
+          "which runs kvfree_rcu's barrier for it). Peak KiB: the lowest free "
+          "memory against the run's start, sampled every ~1 ms, without the "
+          "llpool instance's reserve (above).\n" % note)
     print("| context | contender | calls | ns per call, median batch | ns per call, mean "
           "| how the calls ended | queued at once | ms from the last call to the last free "
-          "| timed out |")
-    print("|" + " --- |" * 9)
+          "| peak KiB | timed out |")
+    print("|" + " --- |" * 10)
     bad = 0
     for c in ctx:
         share = "-"
@@ -101,7 +122,7 @@ def ctx_section(ctx, note):
         m = re.match(r"(\d+) (?:into the RCU sheaf|in a block)", c[5]) if len(c) > 5 else None
         if m and c[2].isdigit() and int(c[2]) and not c[1].startswith("kvfree_rcu"):
             share = "%.1f %%" % (100.0 * int(m.group(1)) / int(c[2]))
-        if c[2].startswith("failed") or (len(c) > 7 and c[7] == "yes"):
+        if c[2].startswith("failed") or (len(c) > 8 and c[8] == "yes"):
             bad = 1
             sys.stderr.write("by context: %s in %s: %s\n" % (c[1], c[0],
                              c[2] if c[2].startswith("failed") else "timed out"))

@@ -396,9 +396,11 @@ static struct bench_contender *bench_next(struct bench_contender *c)
 }
 
 /*
- * Two references, not contenders.  "clock": the latency measurement around
- * nothing, its own floor.  "zeroing": clear_page() of one page, the work
- * alloc_pages_nolock() always does (__GFP_ZERO) and the others do not.
+ * Three references, not contenders.  "clock": the latency measurement
+ * around nothing, its own floor.  "zeroing": clear_page() of one page, the
+ * work alloc_pages_nolock() always does (__GFP_ZERO) and the others do
+ * not.  "empty": the pair section's loop and its two indirect calls, to
+ * functions that do nothing, which every contender's pair also pays.
  */
 static struct page *bench_ref_page;
 static struct page *c_clock_alloc(void) { return bench_ref_page; }
@@ -412,6 +414,10 @@ static struct page *c_zero_alloc(void)
 
 static struct bench_contender bench_ref_zero = {
 	"zeroing", .alloc = c_zero_alloc, .free = c_ref_free,
+};
+
+static struct bench_contender bench_ref_empty = {
+	"empty", .alloc = c_clock_alloc, .free = c_ref_free,
 };
 
 /* The contender called @name, if its init succeeded. */
@@ -1319,13 +1325,18 @@ static int __init bench_init(void)
 	}
 	if (ctx)
 		bench_ctx(BENCH_CTX_EVENTS);
-	if (pair)
+	if (pair) {
 		for (c = bench_next(NULL); c; c = bench_next(c))
 			bench_pair(c);
+		bench_pair(&bench_ref_empty);
+	}
 	if (!legal && !ctx && !pair) {
 		for (c = bench_next(NULL); c; c = bench_next(c))
 			bench_pair(c);
 		bench_pair(&bench_ref_zero);
+		/* Not in the smoke, which counts the pair rows. */
+		if (!smoke)
+			bench_pair(&bench_ref_empty);
 		for (c = bench_next(NULL); c; c = bench_next(c))
 			bench_tput(c);
 		for (c = bench_next(NULL); c; c = bench_next(c))

@@ -126,14 +126,21 @@ struct bench_obj {
 /* size's lowest value holds one. */
 static_assert(sizeof(struct bench_obj) <= 32);
 
+/* The footprint sampler's state: free pages at their lowest while on. */
+struct bench_mem {
+	bool sampling;
+	unsigned long free0;
+	unsigned long min_free;
+	struct task_struct *sampler;
+};
+
 struct bench_run {
 	enum bench_kind kind;
 	struct kmem_cache *cache;
 	atomic_t left;
 	struct completion done;
 	atomic_long_t fallbacks;
-	bool sampling;
-	unsigned long min_free;
+	struct bench_mem mem;
 };
 
 static DEFINE_RAW_SPINLOCK(bench_raw_lock);
@@ -204,13 +211,13 @@ static int bench_thread(void *arg)
 
 static int bench_sampler(void *arg)
 {
-	struct bench_run *run = arg;
+	struct bench_mem *mem = arg;
 	unsigned long f;
 
-	while (READ_ONCE(run->sampling)) {
+	while (READ_ONCE(mem->sampling)) {
 		f = llpool_test_free_pages();
-		if (f < run->min_free)
-			run->min_free = f;
+		if (f < mem->min_free)
+			mem->min_free = f;
 		usleep_range(1000, 2000);
 	}
 	while (!kthread_should_stop())
@@ -218,11 +225,57 @@ static int bench_sampler(void *arg)
 	return 0;
 }
 
+static void bench_mem_start(struct bench_mem *mem)
+{
+	mem->free0 = llpool_test_free_pages();
+	mem->min_free = mem->free0;
+	mem->sampling = true;
+	mem->sampler = kthread_run(bench_sampler, mem, "rcu_bench_mem");
+}
+
+/* Stops the sampler; returns the peak footprint in KiB. */
+static unsigned long bench_mem_stop(struct bench_mem *mem)
+{
+	WRITE_ONCE(mem->sampling, false);
+	if (!IS_ERR(mem->sampler))
+		kthread_stop(mem->sampler);
+	return (mem->free0 - min(mem->min_free, mem->free0)) * (PAGE_SIZE / 1024);
+}
+
+/*
+ * Wait until every object queued so far is freed, by the contender's own
+ * barrier, and note when (@t_freed); then destroy @cache.  llpool's
+ * (@llpool) is llpool_rcu_barrier() on @r, or on rcu_pool_user's default
+ * instance when @r is NULL, and the destruction,
+ * which waits for kvfree_rcu's barrier too, comes after the time is taken.
+ * kvfree_rcu's own barrier is the destruction where kmem_cache_destroy()
+ * runs it (LLPOOL_DESTROY_IS_KVFREE_BARRIER): there it also frees what
+ * sits in the cache's RCU sheaves (7.3), which the barrier a module can
+ * reach misses.
+ */
+static void bench_barrier(bool llpool, struct llpool_rcu *r, struct kmem_cache *cache,
+			  ktime_t *t_freed)
+{
+	if (!llpool) {
+#ifndef LLPOOL_DESTROY_IS_KVFREE_BARRIER
+		llpool_kvfree_rcu_barrier();
+#endif
+		kmem_cache_destroy(cache);
+		*t_freed = ktime_get();
+		return;
+	}
+	if (r)
+		llpool_rcu_barrier(r);
+	else
+		llpool_kfree_rcu_barrier();
+	*t_freed = ktime_get();
+	kmem_cache_destroy(cache);
+}
+
 static void bench_one(enum bench_kind kind, unsigned int round)
 {
 	struct bench_run run = { .kind = kind };
-	unsigned long free0, gp0, gp1;
-	struct task_struct *sampler;
+	unsigned long gp0, gp1, peak;
 	ktime_t t0, t_queued, t_freed;
 	unsigned int i, cpu;
 
@@ -236,10 +289,7 @@ static void bench_one(enum bench_kind kind, unsigned int round)
 	}
 	atomic_set(&run.left, threads);
 	init_completion(&run.done);
-	free0 = llpool_test_free_pages();
-	run.min_free = free0;
-	run.sampling = true;
-	sampler = kthread_run(bench_sampler, &run, "rcu_bench_mem");
+	bench_mem_start(&run.mem);
 
 	gp0 = get_state_synchronize_rcu();
 	t0 = ktime_get();
@@ -251,25 +301,9 @@ static void bench_one(enum bench_kind kind, unsigned int round)
 	}
 	wait_for_completion(&run.done);
 	t_queued = ktime_get();
-	/*
-	 * The time to the last free: llpool's barrier, then the cache's
-	 * destruction.  kvfree_rcu's own barrier is the destruction where
-	 * kmem_cache_destroy() runs it (LLPOOL_DESTROY_IS_KVFREE_BARRIER):
-	 * there it also frees what sits in the cache's RCU sheaves (7.3),
-	 * which the barrier a module can reach misses.
-	 */
-	if (kind == B_LLPOOL || kind == B_LLPOOL_RAW)
-		llpool_kfree_rcu_barrier();
-#ifndef LLPOOL_DESTROY_IS_KVFREE_BARRIER
-	else
-		llpool_kvfree_rcu_barrier();
-#endif
-	kmem_cache_destroy(run.cache);
-	t_freed = ktime_get();
+	bench_barrier(kind == B_LLPOOL || kind == B_LLPOOL_RAW, NULL, run.cache, &t_freed);
 	gp1 = get_state_synchronize_rcu();
-	WRITE_ONCE(run.sampling, false);
-	if (!IS_ERR(sampler))
-		kthread_stop(sampler);
+	peak = bench_mem_stop(&run.mem);
 
 	/*
 	 * Grace periods: the difference of two get_state_synchronize_rcu()
@@ -279,8 +313,7 @@ static void bench_one(enum bench_kind kind, unsigned int round)
 	pr_info("| %s | %u | %u x %u | %lld | %lld | %lu | %lu | %ld |\n",
 		bench_names[kind], round, threads, objects,
 		ktime_ms_delta(t_queued, t0), ktime_ms_delta(t_freed, t0),
-		(gp1 - gp0) / 4, (free0 - min(run.min_free, free0)) * (PAGE_SIZE / 1024),
-		atomic_long_read(&run.fallbacks));
+		(gp1 - gp0) / 4, peak, atomic_long_read(&run.fallbacks));
 }
 
 /* ==== By context ========================================================= */
@@ -515,18 +548,17 @@ static int rb_ctx_thread_fn(void *arg)
 }
 
 /*
- * One of SLUB's per-cache counters (CONFIG_SLUB_STATS) for @cache: the
- * file's first number is the sum over CPUs.  -1 when the kernel has none.
+ * The first number in a sysfs file, up to the first blank; -1 when the
+ * file or the number is not there.
  */
-static long rb_slub_stat(const char *cache, const char *stat)
+static long rb_read_number(const char *path)
 {
-	char path[96], buf[32];
+	char buf[64];
 	struct file *f;
 	loff_t pos = 0;
 	ssize_t n;
 	long v;
 
-	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/%s", cache, stat);
 	f = filp_open(path, O_RDONLY, 0);
 	if (IS_ERR(f))
 		return -1;
@@ -534,10 +566,22 @@ static long rb_slub_stat(const char *cache, const char *stat)
 	filp_close(f, NULL);
 	if (n <= 0)
 		return -1;
-	/* "<sum> C0=<n> C1=<n> ...": the sum ends at the first blank. */
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n ")] = '\0';
 	return kstrtol(buf, 10, &v) ? -1 : v;
+}
+
+/*
+ * One of SLUB's per-cache counters (CONFIG_SLUB_STATS) for @cache: the
+ * file's first number is the sum over CPUs ("<sum> C0=<n> ...").  -1 when
+ * the kernel has none.
+ */
+static long rb_slub_stat(const char *cache, const char *stat)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/%s", cache, stat);
+	return rb_read_number(path);
 }
 
 static int rb_cmp_u32(const void *a, const void *b)
@@ -553,7 +597,7 @@ static bool rb_nmi_ok;
 /* A row that says why a run did not happen; the report fails on "failed". */
 static void rb_ctx_skip(enum rb_ctx ctx, enum rb_who who, const char *why)
 {
-	pr_info("| %s | %s | %s | | | | | |\n", rb_ctx_names[ctx], rb_who_names[who], why);
+	pr_info("| %s | %s | %s | | | | | | |\n", rb_ctx_names[ctx], rb_who_names[who], why);
 }
 
 static void rb_ctx_one(enum rb_ctx ctx, enum rb_who who, unsigned int cpu)
@@ -563,7 +607,9 @@ static void rb_ctx_one(enum rb_ctx ctx, enum rb_who who, unsigned int cpu)
 	struct task_struct *k;
 	s64 st0[LLPOOL_RCU_COUNTER_COUNT], st1[LLPOOL_RCU_COUNTER_COUNT];
 	long sh0, sh1, fail0, fail1;
-	u64 t_last, t_freed;
+	struct bench_mem mem = { };
+	ktime_t t_last, t_freed;
+	unsigned long peak;
 	char ended[128];
 
 	if (who == RB_NOLOCK && !rb_have_nolock)
@@ -606,26 +652,22 @@ static void rb_ctx_one(enum rb_ctx ctx, enum rb_who who, unsigned int cpu)
 	fail0 = rb_slub_stat(r->name, "free_rcu_sheaf_fail");
 	t.r = r;
 	init_completion(&t.done);
+	bench_mem_start(&mem);
 	k = kthread_run_on_cpu(rb_ctx_thread_fn, &t, cpu, "rcu_bench_ctx/%u");
 	if (IS_ERR(k)) {
+		bench_mem_stop(&mem);
 		kmem_cache_destroy(r->cache);
 		kvfree(r->per_call);
 		kfree(r);
 		return rb_ctx_skip(ctx, who, "failed: no kthread");
 	}
 	wait_for_completion(&t.done);
-	t_last = ktime_get_ns();
+	t_last = ktime_get();
 	sh1 = rb_slub_stat(r->name, "free_rcu_sheaf");
 	fail1 = rb_slub_stat(r->name, "free_rcu_sheaf_fail");
 	llpool_rcu_get_stats(rb_rcu, st1);
-	if (who == RB_LLPOOL)
-		llpool_rcu_barrier(rb_rcu);
-#ifndef LLPOOL_DESTROY_IS_KVFREE_BARRIER
-	else
-		llpool_kvfree_rcu_barrier();
-#endif
-	kmem_cache_destroy(r->cache);
-	t_freed = ktime_get_ns();
+	bench_barrier(who == RB_LLPOOL, rb_rcu, r->cache, &t_freed);
+	peak = bench_mem_stop(&mem);
 
 	if (who == RB_LLPOOL)
 		snprintf(ended, sizeof(ended), "%lld in a block, %lld -ENOMEM",
@@ -643,10 +685,10 @@ static void rb_ctx_one(enum rb_ctx ctx, enum rb_who who, unsigned int cpu)
 	 * be preempted or interrupted, and the mean carries that.
 	 */
 	sort(r->per_call, r->batches, sizeof(u32), rb_cmp_u32, NULL);
-	pr_info("| %s | %s | %lu | %u | %llu | %s | %llu | %s |\n", rb_ctx_names[ctx],
+	pr_info("| %s | %s | %lu | %u | %llu | %s | %lld | %lu | %s |\n", rb_ctx_names[ctx],
 		rb_who_names[who], r->calls, r->batches ? r->per_call[r->batches / 2] : 0,
 		r->calls ? div64_u64(r->ns, r->calls) : 0,
-		ended, div64_u64(t_freed - t_last, NSEC_PER_MSEC),
+		ended, ktime_ms_delta(t_freed, t_last), peak,
 		t.timed_out ? "yes" : "no");
 	/*
 	 * An NMI on another CPU may have loaded rb_nmi_run before it was
@@ -664,25 +706,35 @@ static void rb_ctx(void)
 	unsigned int cpu = cpumask_last(cpu_online_mask);
 	enum rb_ctx ctx;
 	enum rb_who who;
+	unsigned long free0;
 	int ret = -ENODEV;
 
 #ifdef LLPOOL_HAVE_TEST_NMI
 	ret = register_nmi_handler(NMI_LOCAL, rb_nmi_handler, 0, "llpool_rcu_bench");
 #endif
 	rb_nmi_ok = !ret;
+	free0 = llpool_test_free_pages();
 	rb_rcu = llpool_rcu_create("rcu_bench", 4, 16);
 	if (IS_ERR(rb_rcu)) {
 		pr_err("ctx: failed: no llpool_rcu instance: %ld\n", PTR_ERR(rb_rcu));
 		goto out;
 	}
+	/*
+	 * The pool's reserve, taken at creation, is outside every peak
+	 * below (each is measured from its run's start): say how much, as
+	 * free memory before and after.
+	 */
+	pr_info("reserve: llpool_rcu_free's pool (the by-context instance) took %lu KiB at creation, outside the peaks\n",
+		(free0 - min(llpool_test_free_pages(), free0)) * (PAGE_SIZE / 1024));
 	pr_info("ctx: cpu%u, %u objects a run, batches of %u, %u runs\n", cpu, ctx_objects,
 		RB_BATCH, RB_CTX_NR * RB_WHO_NR);
-	pr_info("| context | contender | calls | ns per call, median batch | ns per call, mean | how the calls ended | ms from the last call to the last free | timed out |\n");
-	pr_info("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+	pr_info("| context | contender | calls | ns per call, median batch | ns per call, mean | how the calls ended | ms from the last call to the last free | peak KiB | timed out |\n");
+	pr_info("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
 	for (ctx = 0; ctx < RB_CTX_NR; ctx++)
 		for (who = 0; who < RB_WHO_NR; who++)
 			rb_ctx_one(ctx, who, cpu);
 	llpool_rcu_destroy(rb_rcu);
+	rb_rcu = NULL;
 out:
 #ifdef LLPOOL_HAVE_TEST_NMI
 	if (rb_nmi_ok)

@@ -107,11 +107,16 @@ if [ -d $FI ] && [ -f $FI/require-start ]; then
 	echo 0 > $FI/probability
 	# While every refill fails, the reserves and the depots still serve
 	# the load: thousands of allocations (hundreds of thousands in the
-	# runs here), under one in ten missing (up to 2 in 100 seen), not a
-	# trickle of them.
+	# runs here), fewer misses than allocations, not a trickle of them.
+	# The misses vary: pages spilled while a refill backs off go back to
+	# the page allocator by design (memory looks short), and how many
+	# spill depends on how the load's frees fall across CPUs.  Up to 2 in
+	# 100 were usual, and one rt73 run of make check (at 0b967e9) saw 20
+	# in 100: the bound is one in two, which the empty_pool control (no
+	# allocation served) still fails.
 	[ "$f1" -gt "$f0" ] && [ $(( a1 - a0 )) -ge 10000 ] &&
-		[ $(( (m1 - m0) * 10 )) -lt $(( a1 - a0 )) ]
-	llpool_result "fault_injection_counted_pool_serves" $? "refill_fails $f0->$f1, allocs $a0->$a1 (at least 10000 more), misses $m0->$m1 (under a tenth of them)"
+		[ $(( (m1 - m0) * 2 )) -lt $(( a1 - a0 )) ]
+	llpool_result "fault_injection_counted_pool_serves" $? "refill_fails $f0->$f1, allocs $a0->$a1 (at least 10000 more), misses $m0->$m1 (under half of them)"
 	# Each failed refill run counts one failure, and a failing CPU retries
 	# on its backoff's schedule: 20 ms doubling to 1 s is 8 runs in 3 s;
 	# 10 a CPU allows for a run at each end of the window.
