@@ -29,7 +29,7 @@ case $set_name in
 	# preemption (the bench73 kernel is PREEMPT_DYNAMIC, as distribution
 	# kernels are) and PREEMPT_RT.
 	models=("bench73 (preempt=full):$kfull:preempt=full" "$rtlabel:$krt:")
-	patchnote="patches/bench73/ (free_pages_nolock() exported)"
+	patchnote="patches/bench73/ (free_pages_nolock() and drain_local_pages() exported)"
 	;;
 6.12)
 	kfull=bench kdebug=benchdebug krt=benchrt name=bench

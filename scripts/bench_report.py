@@ -276,8 +276,9 @@ def main():
             "(more than the preallocating contenders' 256 pages a CPU) once a hog "
             "holds free memory at the min watermark (until GFP_NOWAIT fails), then "
             "below it (until GFP_ATOMIC fails too); once this CPU's pcp list is "
-            "drained (64 in a row, quiet; the drain needs __GFP_NO_LOCKS, 6.12 "
-            "bench kernels only); the first allocation after a drain, 64 times, "
+            "drained (64 in a row, quiet; drained with __GFP_NO_LOCKS on the 6.12 "
+            "bench kernels, with drain_local_pages(), exported by their patch, on "
+            "the 7.3 ones); the first allocation after a drain, 64 times, "
             "while the other CPUs hammer zone->lock; locks taken under a raw "
             "spinlock (the debug bench kernel, lockdep).",
             ["contender", "memory at min", "memory below min", "pcp list drained",

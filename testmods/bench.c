@@ -48,7 +48,9 @@
  *             min watermark (GFP_NOWAIT's floor), then below it (after
  *             GFP_ATOMIC's dip into the reserves)
  *   pcpdrain  successes out of 64 attempts once this CPU's pcplist is
- *             drained (by __GFP_NO_LOCKS), memory plentiful
+ *             drained (by __GFP_NO_LOCKS on the 6.12 bench kernels, by
+ *             drain_local_pages() on the 7.3 ones, which export it),
+ *             memory plentiful
  *   churn     llpool only: one CPU allocates, another frees what it got
  *             (producer/consumer), then every CPU hands what it allocates
  *             to the next CPU in a ring (make run's pattern); pages llpool
@@ -185,9 +187,15 @@ static struct page *c_nolocks_alloc(void)
 
 #define BENCH_HAVE_NO_LOCKS	true
 #else
-/* bench_drain_pcp() calls it; bench_pcpdrain() never runs without it. */
+/* bench_drain_pcp() calls it only with __GFP_NO_LOCKS. */
 static struct page *c_nolocks_alloc(void) { return NULL; }
 #define BENCH_HAVE_NO_LOCKS	false
+#endif
+
+#ifdef LLPOOL_KERNEL_EXPORTS_DRAIN_LOCAL_PAGES
+#define BENCH_HAVE_DRAIN	true
+#else
+#define BENCH_HAVE_DRAIN	BENCH_HAVE_NO_LOCKS
 #endif
 
 #ifdef LLPOOL_HAVE_ALLOC_PAGES_NOLOCK
@@ -848,8 +856,11 @@ static void bench_exhaust(void)
 
 /*
  * Each contender in turn finds this CPU's pcplist empty: it is drained
- * (with __GFP_NO_LOCKS: a GFP_NOWAIT refill restocks it, a buddy free
- * feeds it), and the buddy contenders' pages are kept until the end.
+ * (with __GFP_NO_LOCKS, whose pages are kept until the end, as a
+ * GFP_NOWAIT refill would restock the list and a buddy free feed it; or,
+ * on 7.3's bench kernels, with drain_local_pages(), which gives the list's
+ * pages back to the buddy lists), and the buddy contenders' pages are kept
+ * until the end.
  *   quiet (csv,pcpdrain): one drain, then BENCH_ATTEMPTS allocations in a
  *	row, memory plentiful, nobody else at the page allocator;
  *   hot (csv,pcpdrainhot): BENCH_ATTEMPTS times a drain and one
@@ -861,6 +872,13 @@ static struct cpumask bench_others;	/* module init only */
 static unsigned long bench_drain_pcp(struct page **drained, unsigned long n,
 				     unsigned long max)
 {
+	if (!BENCH_HAVE_NO_LOCKS) {
+#ifdef LLPOOL_KERNEL_EXPORTS_DRAIN_LOCAL_PAGES
+		/* This CPU's lists, all zones: migration is off here. */
+		drain_local_pages(NULL);
+#endif
+		return n;
+	}
 	while (n < max && (drained[n] = c_nolocks_alloc()))
 		n++;
 	return n;
@@ -874,7 +892,7 @@ static void bench_pcpdrain(void)
 	const unsigned long max = 1 << 17;
 	struct page **drained, *page;
 
-	if (!BENCH_HAVE_NO_LOCKS)
+	if (!BENCH_HAVE_DRAIN)
 		return;
 	/* Room for the drains and the pages of both rows. */
 	drained = vmalloc_array(max + 2 * ARRAY_SIZE(bench_contenders) * BENCH_ATTEMPTS,
