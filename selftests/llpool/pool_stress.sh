@@ -128,9 +128,16 @@ if [ -d $FI ] && [ -f $FI/require-start ]; then
 	# 100 were usual, and one rt73 run of make check (at 0b967e9) saw 20
 	# in 100: the bound is one in two, which the empty_pool control (no
 	# allocation served) still fails.
-	[ "$f1" -gt "$f0" ] && [ $(( a1 - a0 )) -ge 10000 ] &&
-		[ $(( (m1 - m0) * 2 )) -lt $(( a1 - a0 )) ]
-	llpool_result "fault_injection_counted_pool_serves" $? "refill_fails $f0->$f1, allocs $a0->$a1 (at least 10000 more), misses $m0->$m1 (under half of them)"
+	# No refill wanted in the whole window (no stack fell to low: a
+	# slow guest's balanced load) leaves nothing to judge: a skip, not a
+	# pass.  The empty_pool control's pool wants refills all the time.
+	if [ "$f1" -eq "$f0" ]; then
+		ktap_print_msg "fault_injection_counted_pool_serves: no refill wanted in $secs s (allocs $a0->$a1)"
+		ktap_test_skip fault_injection_counted_pool_serves
+	else
+		[ $(( a1 - a0 )) -ge 10000 ] && [ $(( (m1 - m0) * 2 )) -lt $(( a1 - a0 )) ]
+		llpool_result "fault_injection_counted_pool_serves" $? "refill_fails $f0->$f1, allocs $a0->$a1 (at least 10000 more), misses $m0->$m1 (under half of them)"
+	fi
 	# Each failed refill run counts one failure, and a failing CPU retries
 	# on its backoff's schedule: 20 ms doubling to 1 s is 8 runs in 3 s
 	# and one a second after; secs + 7 a CPU (10 in 3 s) allows for a run
@@ -148,8 +155,13 @@ if [ -d $FI ] && [ -f $FI/require-start ]; then
 	sleep 1
 	injected=$(( 100000 - $(cat $FI/times) ))
 	f2=$(stat refill_fails)
-	[ "$f0" -eq 0 ] && [ "$injected" -gt 0 ] && [ "$injected" -eq $(( f2 - f0 )) ]
-	llpool_result "faults_only_in_refill" $? "injected $injected, refill failures counted $(( f2 - f0 )) ($f0 before injecting)"
+	if [ "$injected" -eq 0 ] && [ "$f2" -eq "$f0" ]; then
+		ktap_print_msg "faults_only_in_refill: nothing injected, no refill wanted"
+		ktap_test_skip faults_only_in_refill
+	else
+		[ "$f0" -eq 0 ] && [ "$injected" -gt 0 ] && [ "$injected" -eq $(( f2 - f0 )) ]
+		llpool_result "faults_only_in_refill" $? "injected $injected, refill failures counted $(( f2 - f0 )) ($f0 before injecting)"
+	fi
 	wait_done 60
 	sleep 2
 	ok=0
