@@ -8,7 +8,8 @@ have one source.
     intree.py KSRC OUT.patch --check   exit 1 if OUT.patch is not what the
                                        sources give today
 
-KSRC is a pristine 6.12 tree (only mm/Kconfig and mm/Makefile are read).
+KSRC is a pristine 7.3 tree (only MAINTAINERS, mm/Kconfig and mm/Makefile
+are read).
 The patch is byte-for-byte reproducible: fixed author, dates and no git
 signature.  What changes on the way in:
   - pool.h becomes include/linux/llpool.h, llpool_trace.h
@@ -18,8 +19,11 @@ signature.  What changes on the way in:
     user such as kvfree_rcu);
   - the test hooks (llpool_internal.h, namespace LLPOOL_INTERNAL) stay out:
     their KUnit users are not part of the series;
-  - the shrinker is set up with shrinker_alloc() directly, in place of
-    compat.h's wrappers (in-tree code tests no kernel version);
+  - the shrinker is set up with shrinker_alloc() directly, and the
+    workqueue says WQ_PERCPU, in place of compat.h's wrappers (in-tree
+    code tests no kernel version);
+  - kzalloc(sizeof(*p), gfp) becomes kzalloc_obj(*p, gfp), as 7.3's
+    checkpatch asks (the module keeps the spelling 6.1 knows);
   - file names of this repository become their in-tree names, and the
     output is refused if it still names anything that exists only here;
   - mm/Kconfig gets CONFIG_LLPOOL (bool), mm/Makefile builds it; being
@@ -150,8 +154,11 @@ def llpool_c():
     if n == 0 or "EXPORT_SYMBOL" in c:
         sys.exit("intree.py: pool.c: exports not as expected (%d dropped)" % n)
     # compat.h's shrinker wrappers, as the kernel spells them.
-    c = sub(c, "WQ_MEM_RECLAIM | WQ_HIGHPRI | LLPOOL_WQ_PERCPU", "WQ_MEM_RECLAIM | WQ_HIGHPRI",
-            "pool.c workqueue flags")
+    c = sub(c, "WQ_MEM_RECLAIM | WQ_HIGHPRI | LLPOOL_WQ_PERCPU",
+            "WQ_MEM_RECLAIM | WQ_HIGHPRI | WQ_PERCPU", "pool.c workqueue flags")
+    c, n = re.subn(r"= kzalloc\(sizeof\((\*\w+)\), ", r"= kzalloc_obj(\1, ", c)
+    if n == 0:
+        sys.exit("intree.py: pool.c: no kzalloc(sizeof(*p), ...) left to convert")
     c = re.sub(r"llpool_shrinker_private\((\w+)\)", r"\1->private_data", c)
     c = sub(c, "\tllpool_shrinker_destroy(pool->shrinker);",
             "\tshrinker_free(pool->shrinker);", "pool.c shrinker free")

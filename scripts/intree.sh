@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# The in-tree series, patches/intree/, against Debian's pristine 6.12:
+# The in-tree series, patches/intree/, against Debian's pristine 7.3:
 #   0001  llpool in mm/, generated from this repository's sources by
 #         scripts/intree.py (one source of truth: never edit it by hand)
-#   0002  counters of kvfree_rcu()'s fallbacks, printed by rcuscale (applies
-#         to the stock kernel alone)
-#   0003  kvfree_rcu()'s block pages from an llpool (rcutree.kvfree_rcu_llpool=1)
+#   0002  kvfree_rcu_counts(): where kvfree_rcu() put its objects (blocks,
+#         rcu_head, inline synchronize_rcu()) and the page cache's pages,
+#         printed by rcuscale (applies to the stock kernel alone)
+#   0003  kvfree_rcu()'s block pages from an llpool
+#         (slab_common.kvfree_rcu_llpool=N, the pool's high mark)
 #
 #   intree.sh gen     rewrite 0001 from the sources (`make intree`)
 #   intree.sh check   make check's gates, one PASS/FAIL line each:
@@ -13,24 +15,31 @@
 #                       intree:applies  the series applies to a pristine tree
 #                                       (git apply, no fuzz), and 0002 alone
 #                       intree:checkpatch  each patch is --strict clean
+#                                       (7.3's checkpatch)
 #                       intree:cover-letter  0000-cover-letter.txt lists
 #                                       every patch, numbered n/total
 #                       intree:compiles every C file the series touches
 #                                       compiles in the intree kernel's
-#                                       configuration (bench options,
+#                                       configuration (bench73 options,
 #                                       CONFIG_LLPOOL, rcuscale); the whole
 #                                       kernel is make intree-bench's
 #   intree.sh bench   `make intree-bench`: rcuscale's kfree_rcu test on the
-#                     intree and intreert (PREEMPT_RT) kernels, kvfree_rcu on
-#                     its page cache and on an llpool, both call forms,
-#                     INTREE_OBJS page-cache sizes (default "5 64"),
-#                     INTREE_FORMS call forms (default "double single"),
-#                     INTREE_RUNS boots each (3), INTREE_LOOPS (20);
-#                     writes results/intree.md and results/intree.rst
-#   intree.sh torture `make intree-torture`: rcutorture on the debug and
-#                     debug+PREEMPT_RT kernels with the series, kvfree_rcu on
-#                     an llpool, test_vmalloc's kvfree_rcu tests beside it
-#                     (TORTURE_SECS, default 60); every boot's verdict
+#                     intree (bench73) and intreert (bench73rt, PREEMPT_RT)
+#                     kernels, both call forms (INTREE_FORMS, default
+#                     "double single"), for each N of INTREE_OBJS (default
+#                     "5"): kvfree_rcu on an llpool of high mark N, on its
+#                     page cache of N pages per CPU with and without the
+#                     cache's fill throttle, and on a page cache sized to
+#                     what the pool held; INTREE_RUNS boots each (3),
+#                     INTREE_LOOPS (20); writes results/intree.md and
+#                     results/intree.rst
+#   intree.sh torture `make intree-torture`: on the debug and
+#                     debug+PREEMPT_RT kernels with the series, a boot with
+#                     the pool (rcutorture beside test_vmalloc's kvfree_rcu
+#                     tests for TORTURE_SECS, default 60; the books after a
+#                     barrier; the pool run empty in each call form) and a
+#                     boot with a pool size the kernel refuses; every boot's
+#                     verdict (scripts/guest/plan-intreetorture.sh)
 #   intree.sh trace   `make intree-trace`: rcuscale's two-argument kfree_rcu
 #                     test on the intreetrace kernel (intree + event
 #                     tracing), llpool's, workqueue and sched events from
@@ -40,7 +49,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-src=$(kernel_source)
+src=$(kernel_source linux-source-7.3)
 series=("$LLPOOL_REPO"/patches/intree/0*.patch)
 cover=$LLPOOL_REPO/patches/intree/0000-cover-letter.txt
 gen0001() {
@@ -124,65 +133,131 @@ check() {
 	# budget has, and make intree-bench builds it.
 	local objs
 	mapfile -t objs < <(sed -n 's|^+++ b/\(.*\)\.c$|\1.o|p' "${series[@]}" | sort -u)
-	if "$LLPOOL_REPO/scripts/kernel.sh" intree --objects "${objs[@]}" >&2; then
+	if build_kernel intree --objects "${objs[@]}" >&2; then
 		echo "PASS intree:compiles -- ${objs[*]}, configured as kernel intree (configs/intree.config)"
 	else
 		echo "FAIL intree:compiles -- see $LLPOOL_CACHE/build/intree-objects/build.log"
 	fi
 }
 
-# rcuscale's kfree_rcu test from boot: rcuscale_args FORM OBJS MODE, FORM
-# double or single, OBJS rcu_min_cached_objs, MODE stock or llpool; words
-# without spaces, which the callers split.
+# rcuscale's kfree_rcu test from boot: rcuscale_args FORM MODE, FORM
+# double or single, MODE one of
+#   stock-N    the page cache, rcu_min_cached_objs=N
+#   nodelay-N  the same without the cache's fill throttle
+#              (rcu_delay_page_cache_fill_msec=0)
+#   llpool-N   an llpool of high mark N (slab_common.kvfree_rcu_llpool=N)
+# words without spaces, which the callers split.
 rcuscale_args() {
 	echo rcuscale.kfree_rcu_test=1 "rcuscale.kfree_rcu_test_$1=1" \
-		rcuscale.shutdown=0 "rcuscale.kfree_loops=${INTREE_LOOPS:-20}" \
-		"rcutree.rcu_min_cached_objs=$2" \
-		"rcutree.kvfree_rcu_llpool=$([ "$3" = llpool ] && echo 1 || echo 0)"
+		rcuscale.shutdown_secs=0 "rcuscale.kfree_loops=${INTREE_LOOPS:-20}"
+	case $2 in
+	stock-*) echo "slab_common.rcu_min_cached_objs=${2#stock-}" ;;
+	nodelay-*) echo "slab_common.rcu_min_cached_objs=${2#nodelay-}" \
+		slab_common.rcu_delay_page_cache_fill_msec=0 ;;
+	llpool-*) echo "slab_common.kvfree_rcu_llpool=${2#llpool-}" ;;
+	*) die "rcuscale_args: no mode $2" ;;
+	esac
 }
 
+# One boot of make intree-bench: OUT/KERNEL-N-FORM-MODE-RUN, judged by
+# verdict.py (any splat fails it) into OUT/summary.txt.
+bench_boot() {
+	local out=$1 k=$2 n=$3 form=$4 mode=$5 run=$6
+	local name=$k-$n-$form-$mode-$run
+	"$LLPOOL_REPO/scripts/boot.sh" "$k" intree "$out/$name" $(rcuscale_args "$form" "$mode")
+	"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$src/tools/testing/kunit/kunit.py" \
+		--cases "$LLPOOL_REPO/scripts/expect/intree.cases" --tags "$k,bench" \
+		"$out/$name" "$name" | tee -a "$out/summary.txt"
+}
+
+# For each kernel, N and call form: the pool of high mark N first, then,
+# run by run, the page cache of N pages per CPU with and without its fill
+# throttle, and a page cache sized to what the pool held right after its
+# runs (the median, divided among the vCPUs, rounded up).
 bench() {
-	local out=$LLPOOL_OUT_INTREE k form mode objs run
+	local out=$LLPOOL_OUT_INTREE k form n run m
+	local runs=${INTREE_RUNS:-3}
+	require_clean_tree
 	rm -rf "$out"
 	mkdir -p "$out"
 	export LLPOOL_ACCEL=tcg
 	for k in intree intreert; do
 		# llpool is built in: no modules of ours (they would export its
 		# symbols twice).
-		"$LLPOOL_REPO/scripts/kernel.sh" "$k" || die "kernel $k"
-		for objs in ${INTREE_OBJS:-5 64}; do
+		build_kernel "$k" || die "kernel $k"
+		for n in ${INTREE_OBJS:-5}; do
 		for form in ${INTREE_FORMS:-double single}; do
-		for run in $(seq "${INTREE_RUNS:-3}"); do
-			for mode in stock llpool; do
-				"$LLPOOL_REPO/scripts/boot.sh" "$k" intree "$out/$k-$objs-$form-$mode-$run" \
-					$(rcuscale_args "$form" "$objs" "$mode")
-				"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$src/tools/testing/kunit/kunit.py" \
-					"$out/$k-$objs-$form-$mode-$run" "$k/$objs-$form-$mode-$run" |
-					tee -a "$out/summary.txt"
+			for run in $(seq "$runs"); do
+				bench_boot "$out" "$k" "$n" "$form" "llpool-$n" "$run"
 			done
-		done
+			m=$("$LLPOOL_REPO/scripts/intree_report.py" --sized "$out" "$k-$n-$form-llpool-$n" \
+				"$runs" "${LLPOOL_SMP:-4}") || die "no pool runs to size the cache from"
+			echo "$k-$n-$form: the pool-sized page cache holds $m pages per CPU" |
+				tee -a "$out/sized.txt"
+			for run in $(seq "$runs"); do
+				bench_boot "$out" "$k" "$n" "$form" "stock-$n" "$run"
+				bench_boot "$out" "$k" "$n" "$form" "nodelay-$n" "$run"
+				[ "$m" = "$n" ] ||
+					bench_boot "$out" "$k" "$n" "$form" "stock-$m" "$run"
+			done
 		done
 		done
 	done
 	"$LLPOOL_REPO/scripts/intree_report.py" "$out" "$LLPOOL_REPO/results" \
 		"$(cat "$LLPOOL_CACHE/build/intree/include/config/kernel.release")" \
 		"$(git -C "$LLPOOL_REPO" describe --always --dirty 2>/dev/null)" \
-		"${INTREE_OBJS:-5 64}" "${INTREE_LOOPS:-20}" "${INTREE_RUNS:-3}"
+		"${INTREE_OBJS:-5}" "${INTREE_LOOPS:-20}" "$runs" "${LLPOOL_SMP:-4}"
 }
 
+# make intree-torture: on each debug kernel, a boot with the pool (N =
+# INTREE_TORTURE_N, default 5) and a boot with an N the kernel refuses
+# (the page cache serves, its pages marked); each judged by verdict.py
+# against scripts/expect/intree.cases.
 torture() {
-	local out=$LLPOOL_OUT_INTREE-torture k failed=0
+	local out=$LLPOOL_OUT_INTREE-torture k failed=0 tag
+	local n=${INTREE_TORTURE_N:-5}
+	require_clean_tree
 	rm -rf "$out"
 	mkdir -p "$out"
 	for k in intreedebug intreedebugrt; do
-		"$LLPOOL_REPO/scripts/kernel.sh" "$k" || die "kernel $k"
-		"$LLPOOL_REPO/scripts/boot.sh" "$k" intreetorture "$out/$k" \
-			rcutree.kvfree_rcu_llpool=1 "TORTURE_SECS=${TORTURE_SECS:-60}"
-		"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$src/tools/testing/kunit/kunit.py" \
-			"$out/$k" "$k/torture" | tee -a "$out/summary.txt"
+		build_kernel "$k" || die "kernel $k"
+		for tag in torture nopool; do
+			if [ $tag = torture ]; then
+				"$LLPOOL_REPO/scripts/boot.sh" "$k" intreetorture "$out/$k-$tag" \
+					"slab_common.kvfree_rcu_llpool=$n" "TORTURE_SECS=${TORTURE_SECS:-60}"
+			else
+				"$LLPOOL_REPO/scripts/boot.sh" "$k" intreetorture "$out/$k-$tag" \
+					slab_common.kvfree_rcu_llpool=1000 INTREE_NOPOOL=1
+			fi
+			"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$src/tools/testing/kunit/kunit.py" \
+				--cases "$LLPOOL_REPO/scripts/expect/intree.cases" --tags "$k,$tag" \
+				"$out/$k-$tag" "$k/$tag" | tee -a "$out/summary.txt"
+		done
 	done
 	grep -q '^FAIL' "$out/summary.txt" && failed=1
-	echo "$(grep -c '^PASS' "$out/summary.txt") passed, $(grep -c '^FAIL' "$out/summary.txt") failed"
+	local tally
+	tally="$(grep -c '^PASS' "$out/summary.txt") passed, $(grep -c '^FAIL' "$out/summary.txt") failed"
+	{
+		echo "# make intree-torture: the series' debug kernels"
+		echo
+		echo "Command: \`TORTURE_SECS=${TORTURE_SECS:-60} INTREE_TORTURE_N=$n make intree-torture\`."
+		echo "Commit: $(git -C "$LLPOOL_REPO" describe --always --dirty).  Kernels:" \
+			"$(cat "$LLPOOL_CACHE/build/intreedebug/include/config/kernel.release") (intreedebug," \
+			"intreedebugrt: the debug73 and rt73 options, lockdep, KASAN, kmemleak, DEBUG_VM)." \
+			"vCPUs: ${LLPOOL_SMP:-4}.  Clock: QEMU TCG.  Date: $(date -u +%F)."
+		echo
+		echo "Boots: KERNEL/torture booted with slab_common.kvfree_rcu_llpool=$n, KERNEL/nopool"
+		echo "with slab_common.kvfree_rcu_llpool=1000 (refused: the page cache serves);"
+		echo "the cases each must report are scripts/expect/intree.cases.  verdict.py's"
+		echo "lines, each result's own message after \`--\`:"
+		echo
+		echo '```'
+		cat "$out/summary.txt"
+		echo '```'
+		echo
+		echo "$tally"
+	} > "$LLPOOL_REPO/results/intree_torture.md"
+	echo "$tally"
 	return $failed
 }
 
@@ -190,10 +265,10 @@ trace() {
 	local out=$LLPOOL_OUT_INTREE-trace i n
 	rm -rf "$out"
 	mkdir -p "$out"
-	"$LLPOOL_REPO/scripts/kernel.sh" intreetrace || die "kernel intreetrace"
+	build_kernel intreetrace || die "kernel intreetrace"
 	for i in $(seq "${TRACE_BOOTS:-8}"); do
 		LLPOOL_ACCEL=tcg "$LLPOOL_REPO/scripts/boot.sh" intreetrace intree "$out/boot-$i" \
-			$(rcuscale_args double "${TRACE_OBJS:-5}" llpool) INTREE_TRACE=1 \
+			$(rcuscale_args double "llpool-${TRACE_OBJS:-5}") INTREE_TRACE=1 \
 			trace_event=llpool:*,workqueue:workqueue_activate_work,workqueue:workqueue_execute_start,sched:sched_switch,sched:sched_wakeup,sched:sched_waking \
 			trace_buf_size=16M trace_clock=global
 		n=$(sed -n 's/.*kvfree_rcu fallbacks: \([0-9]*\) objects.*/\1/p' "$out/boot-$i/results.log" | tail -1)
@@ -204,6 +279,20 @@ trace() {
 		fi
 	done
 	log "no fallback in ${TRACE_BOOTS:-8} boots; the traces are in $out"
+}
+
+# build_kernel VARIANT [--objects ...]: kernel.sh, after emptying a build
+# directory made from another source tree.  The series moved from 6.12 to
+# 7.3, and kernel.sh reconfigures a directory in place: 6.12's objtool
+# objects left in it broke the 7.3 build.
+build_kernel() {
+	local d=$LLPOOL_CACHE/build/$1
+	[ "${2:-}" = --objects ] && d=$d-objects
+	if [ -f "$d/.llpool-src" ] && [[ $(cat "$d/.llpool-src") != "$src"* ]]; then
+		log "$d was built from $(cat "$d/.llpool-src"): emptying it for $(basename "$src")"
+		rm -rf "$d"
+	fi
+	"$LLPOOL_REPO/scripts/kernel.sh" "$@"
 }
 
 LLPOOL_OUT_INTREE=${LLPOOL_OUT:-$LLPOOL_REPO/out/intree}

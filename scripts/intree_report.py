@@ -1,25 +1,45 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """`make intree-bench`'s tables from its boots' logs:
-    intree_report.py OUTDIR RESULTS KERNEL COMMIT OBJS LOOPS RUNS
+    intree_report.py OUTDIR RESULTS KERNEL COMMIT OBJS LOOPS RUNS VCPUS
+    intree_report.py --sized OUTDIR PREFIX RUNS VCPUS
 
-OUTDIR holds one directory per boot, KERNEL-OBJS-FORM-MODE-RUN (kernel
-intree or intreert, OBJS the rcutree.rcu_min_cached_objs of the boot, form
-double or single, mode stock or llpool, RUN 1..RUNS); OBJS lists the sizes
-run.  A cell lists the runs' values, or their median.  Writes
+OUTDIR holds one directory per boot, KERNEL-N-FORM-MODE-RUN (kernel intree
+or intreert, N the size asked for, form double or single, MODE stock-M,
+nodelay-M or llpool-M, RUN 1..RUNS) and summary.txt, verdict.py's lines
+for every boot.  A cell lists the runs' values, or their median.  Writes
 RESULTS/intree.md and RESULTS/intree.rst (included by
 Documentation/results.rst) and prints the table.
+
+--sized prints the page-cache size that holds what the pool held right
+after its runs PREFIX-1..RUNS: the median of its reserve, divided among
+VCPUS, rounded up.
 """
+import datetime
 import os
 import re
 import sys
 
-KERNELS = [("intree", "bench options"), ("intreert", "bench options, PREEMPT_RT")]
+KERNELS = [("intree", "bench73: PREEMPT_LAZY, sheaves"),
+           ("intreert", "bench73rt: PREEMPT_RT, no sheaves")]
 FORMS = [("double", "kfree_rcu(p, rh)"), ("single", "kfree_rcu_mightsleep(p)")]
-MODES = [("stock", "page cache"), ("llpool", "llpool")]
+COUNTS_RE = re.compile(r"kvfree_rcu fallbacks: (\d+) objects queued by rcu_head, "
+                       r"(\d+) inline synchronize_rcu\(\); (\d+) objects in block pages; "
+                       r"page cache: (\d+) pages")
 
 
-def parse(d):
+def pool_pages(res, name):
+    """The pool's reserve in a stats snapshot: its CPUs' stacks and depots
+    ("reserved" counts the depots already) and its spill lists."""
+    m = re.search(r"@@ DATA-BEGIN %s\n(.*?)@@ DATA-END" % re.escape(name), res, re.S)
+    if not m:
+        return None
+    st = dict(l.split(": ", 1) for l in m.group(1).splitlines() if ": " in l)
+    return int(st["reserved"]) + int(st["spill"])
+
+
+def parse(outdir, name, verdicts):
+    d = os.path.join(outdir, name)
     r = {}
     try:
         log = open(os.path.join(d, "console.log"), errors="replace").read()
@@ -28,23 +48,25 @@ def parse(d):
     m = re.search(r"Total time taken by all kfree'ers: (\d+) ns, loops: (\d+), "
                   r"batches: (-?\d+), memory footprint: (-?\d+)MB", log)
     if m:
-        r.update(time_ms="%.0f" % (int(m.group(1)) / 1e6), batches=m.group(3),
-                 mem=m.group(4))
-    m = re.search(r"kvfree_rcu fallbacks: (\d+) objects queued by rcu_head, "
-                  r"(\d+) inline synchronize_rcu\(\)", log)
+        r.update(time_ms=int(m.group(1)) / 1e6, batches=m.group(3), mem=int(m.group(4)))
+    m = COUNTS_RE.search(log)
     if m:
-        r.update(head=m.group(1), sync=m.group(2))
+        r.update(head=m.group(1), sync=m.group(2), bulk=int(m.group(3)),
+                 cached=int(m.group(4)))
     try:
         res = open(os.path.join(d, "results.log"), errors="replace").read()
     except OSError:
         res = ""
-    for key, name in (("held", "stats:kvfree_rcu"), ("rest", "stats:kvfree_rcu-rest")):
-        m = re.search(r"@@ DATA-BEGIN %s\n(.*?)@@ DATA-END" % name, res, re.S)
-        if m:
-            st = dict(l.split(": ", 1) for l in m.group(1).splitlines() if ": " in l)
-            # "reserved" counts the depots already.
-            r[key] = int(st["reserved"]) + int(st["spill"])
-    r["clean"] = "FAIL" not in res and "@@ END rc=0" in res
+    held, rest = pool_pages(res, "stats:kvfree_rcu"), pool_pages(res, "stats:kvfree_rcu-rest")
+    if held is not None:
+        r["held"] = held
+    if rest is not None:
+        r["rest"] = rest
+    # Clean: verdict.py judged the boot (the kernel log scanned for any
+    # splat, the plan's own results) and failed nothing.
+    mine = [l for l in verdicts if re.match(r"(PASS|FAIL|STEP) %s[:\s]" % re.escape(name), l)]
+    r["clean"] = bool(mine) and not any(l.startswith("FAIL") for l in mine)
+    r["judged"] = bool(mine)
     return r
 
 
@@ -53,43 +75,103 @@ def median(vals):
     return "%g" % vals[len(vals) // 2] if vals else "-"
 
 
+def read_verdicts(outdir):
+    try:
+        return open(os.path.join(outdir, "summary.txt")).read().splitlines()
+    except OSError:
+        return []
+
+
+def sized(outdir, prefix, runs, vcpus):
+    verdicts = read_verdicts(outdir)
+    held = [parse(outdir, "%s-%d" % (prefix, i), verdicts).get("held")
+            for i in range(1, runs + 1)]
+    held = sorted(h for h in held if h is not None)
+    if not held:
+        sys.exit("intree_report.py: no pool statistics in %s/%s-*" % (outdir, prefix))
+    med = held[len(held) // 2]
+    print(max(1, -(-med // vcpus)))
+
+
+def mode_desc(mode, n):
+    kind, size = mode.split("-")
+    if kind == "llpool":
+        return "llpool, high %s" % size
+    if kind == "nodelay":
+        return "page cache, %s per CPU, no fill delay" % size
+    if size != n:
+        return "page cache, %s per CPU (the pool's pages)" % size
+    return "page cache, %s per CPU" % size
+
+
+def modes_run(outdir, k, n, form):
+    """The modes booted for one cell, in the order the bench runs them."""
+    names = os.listdir(outdir)
+    pre = "%s-%s-%s-" % (k, n, form)
+    found = sorted({re.sub(r"-\d+$", "", x[len(pre):]) for x in names if x.startswith(pre)})
+    order = {"llpool": 0, "stock": 1, "nodelay": 2}
+    return sorted(found, key=lambda m: (order[m.split("-")[0]], int(m.split("-")[1])))
+
+
 def main():
-    outdir, results, kernel, commit, objs, loops, runs = sys.argv[1:8]
-    header = ["kernel", "rcu_min_cached_objs", "call", "block pages from",
+    if sys.argv[1:2] == ["--sized"]:
+        outdir, prefix, runs, vcpus = sys.argv[2:6]
+        sized(outdir, prefix, int(runs), int(vcpus))
+        return
+    outdir, results, kernel, commit, objs, loops, runs, vcpus = sys.argv[1:9]
+    verdicts = read_verdicts(outdir)
+    header = ["kernel", "N", "call", "block pages from", "objects in block pages, median",
               "queued by rcu_head, each run", "inline synchronize_rcu(), each run",
               "time (ms), median", "footprint (MB), median",
-              "pages held: right after / 12 s later, median", "logs clean"]
+              "pages held right after, median", "pool's pages 12 s later, median",
+              "boots clean"]
     body = []
     for k, kdesc in KERNELS:
         for n in objs.split():
             for f, fdesc in FORMS:
-                for m, mdesc in MODES:
-                    rs = [parse(os.path.join(outdir, "%s-%s-%s-%s-%d" % (k, n, f, m, i)))
+                for m in modes_run(outdir, k, n, f):
+                    rs = [parse(outdir, "%s-%s-%s-%s-%d" % (k, n, f, m, i), verdicts)
                           for i in range(1, int(runs) + 1)]
                     rs = [r for r in rs if r]
                     if not rs:
                         continue
                     col = lambda key: [r[key] for r in rs if key in r]
-                    if m == "llpool":
-                        held = "%s / %s" % (median(col("held")), median(col("rest")))
+                    if m.startswith("llpool"):
+                        held = median(col("held"))
+                        rest = median(col("rest"))
                     else:
-                        held = "up to %d (%s per CPU)" % (4 * int(n), n)
-                    body.append([k, n, fdesc, mdesc, " / ".join(col("head")) or "-",
-                                 " / ".join(col("sync")) or "-", median(col("time_ms")),
-                                 median(col("mem")), held,
+                        held = median(col("cached"))
+                        rest = "-"
+                    time = col("time_ms")
+                    body.append(["%s (%s)" % (k, kdesc), n, fdesc, mode_desc(m, n),
+                                 median(col("bulk")),
+                                 " / ".join(col("head")) or "-",
+                                 " / ".join(col("sync")) or "-",
+                                 "%.0f" % float(median(time)) if time else "-",
+                                 median(col("mem")), held, rest,
                                  "%d of %d" % (sum(r["clean"] for r in rs), len(rs))])
+    calls = 8000 * int(loops) * int(vcpus)
     intro = ("rcuscale's kfree_rcu test (rcuscale.kfree_rcu_test=1, kfree_loops=%s, "
-             "default 8000 objects a loop, one thread per CPU, 4 vCPUs, QEMU TCG) on "
-             "Linux %s with patches/intree/ (llpool %s).  rcutree.rcu_min_cached_objs is "
-             "the page cache's size per CPU, and the pool's high mark (low half of "
-             "it).  Each row is %s boots; the two modes differ only in "
-             "rcutree.kvfree_rcu_llpool.  Pages held by the pool: on the CPUs' stacks and "
-             "in the depots, right after the test and 12 s later (the reaper looks every "
-             "5 s); the page cache holds at most its size on each of the 4 CPUs."
-             % (loops, kernel, commit, runs))
+             "8000 objects a loop, one thread per CPU: %d calls a boot), %s vCPUs, "
+             "QEMU TCG, on Linux %s with patches/intree/ (llpool %s), %s boots a row.  "
+             "N is the page cache's size per CPU (slab_common.rcu_min_cached_objs) or "
+             "the pool's high mark (slab_common.kvfree_rcu_llpool, low mark N/2); the "
+             "pool-sized cache holds what the pool held right after its own boots.  "
+             "Objects in block pages, queued by rcu_head, inline synchronize_rcu() and "
+             "the page cache's pages are kvfree_rcu_counts() (patch 2/3) as rcuscale "
+             "prints them at the end of its test; the objects that reached no block "
+             "went to SLUB's sheaves (not on PREEMPT_RT).  The pool's pages are its "
+             "reserve (stacks, depots, spill lists) from its statistics, right after "
+             "the test and 12 s later (its reaper looks every 5 s); the page cache "
+             "gives pages back only to the shrinker.  A boot is clean when verdict.py "
+             "found no splat in its kernel log and no failed step."
+             % (loops, calls, vcpus, kernel, commit, runs))
     md = ["# kvfree_rcu on its page cache and on an llpool", "", intro, "",
           "Command: `INTREE_OBJS='%s' INTREE_LOOPS=%s INTREE_RUNS=%s make intree-bench`."
           % (objs, loops, runs), "",
+          "Commit: %s.  Kernel: %s (intree, intreert).  vCPUs: %s.  Clock: QEMU TCG, "
+          "rcuscale's own ktime (wall clock of a TCG guest).  Date: %s." % (
+              commit, kernel, vcpus, datetime.date.today().isoformat()), "",
           "| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     md += ["| " + " | ".join(str(c) for c in row) + " |" for row in body]
     rst = [".. SPDX-License-Identifier: GPL-2.0",

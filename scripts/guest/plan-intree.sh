@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # kvfree_rcu under rcuscale's kfree_rcu test (built into the intree kernel
 # and started by its own boot parameters), on its page cache or on an
-# llpool (rcutree.kvfree_rcu_llpool=1): wait for the result, ship the
+# llpool (slab_common.kvfree_rcu_llpool=N): wait for the result, ship the
 # pool's statistics (and the trace, for make intree-trace), then end as
 # every plan does.
 if wait_log 'kvfree_rcu fallbacks:' "${INTREE_WAIT:-600}"; then
