@@ -209,31 +209,46 @@ bench() {
 		"${INTREE_OBJS:-5}" "${INTREE_LOOPS:-20}" "$runs" "${LLPOOL_SMP:-4}"
 }
 
-# make intree-torture: on each debug kernel, a boot with the pool (N =
-# INTREE_TORTURE_N, default 5) and a boot with an N the kernel refuses
-# (the page cache serves, its pages marked); each judged by verdict.py
-# against scripts/expect/intree.cases.
+# make intree-torture: on each debug kernel, three boots (see
+# scripts/guest/plan-intreetorture.sh): rcutorture beside a kvfree_rcu
+# load on the pool (N = INTREE_TORTURE_N, default 5), the pool run empty
+# in each call form, and an N the kernel refuses (the page cache serves,
+# its pages marked); each judged by verdict.py against
+# scripts/expect/intree.cases.
 torture() {
-	local out=$LLPOOL_OUT_INTREE-torture k failed=0 tag
+	local out=$LLPOOL_OUT_INTREE-torture k failed=0 tag args
 	local n=${INTREE_TORTURE_N:-5}
 	require_clean_tree
 	rm -rf "$out"
 	mkdir -p "$out"
 	for k in intreedebug intreedebugrt; do
 		build_kernel "$k" || die "kernel $k"
-		for tag in torture nopool; do
-			if [ $tag = torture ]; then
-				"$LLPOOL_REPO/scripts/boot.sh" "$k" intreetorture "$out/$k-$tag" \
-					"slab_common.kvfree_rcu_llpool=$n" "TORTURE_SECS=${TORTURE_SECS:-60}"
-			else
-				"$LLPOOL_REPO/scripts/boot.sh" "$k" intreetorture "$out/$k-$tag" \
-					slab_common.kvfree_rcu_llpool=1000 INTREE_NOPOOL=1
-			fi
+	done
+	# The two kernels' boots side by side (verdicts, not timings: one
+	# guest a core), each kernel's three in order.
+	for k in intreedebug intreedebugrt; do
+		(
+		for tag in torture empty nopool; do
+			args=("INTREE_MODE=$tag" "slab_common.kvfree_rcu_llpool=$n")
+			case $tag in
+			torture) args+=("TORTURE_SECS=${TORTURE_SECS:-60}") ;;
+			# High mark 1: a reserve smaller than the blocks rcuscale
+			# keeps in flight, once the refills fail.  Off PREEMPT_RT,
+			# SLUB's sheaves take rcuscale's kmalloc'd objects before
+			# kvfree_rcu's blocks; a debug flag turns them off.
+			empty) args=("INTREE_MODE=$tag" slab_common.kvfree_rcu_llpool=1)
+				[ "$k" = intreedebug ] && args+=(slab_debug=U) ;;
+			nopool) args=("INTREE_MODE=$tag" slab_common.kvfree_rcu_llpool=1000) ;;
+			esac
+			"$LLPOOL_REPO/scripts/boot.sh" "$k" intreetorture "$out/$k-$tag" "${args[@]}" >&2
 			"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$src/tools/testing/kunit/kunit.py" \
 				--cases "$LLPOOL_REPO/scripts/expect/intree.cases" --tags "$k,$tag" \
-				"$out/$k-$tag" "$k/$tag" | tee -a "$out/summary.txt"
+				"$out/$k-$tag" "$k/$tag"
 		done
+		) > "$out/$k.summary" &
 	done
+	wait
+	cat "$out"/intreedebug.summary "$out"/intreedebugrt.summary | tee "$out/summary.txt"
 	grep -q '^FAIL' "$out/summary.txt" && failed=1
 	local tally
 	tally="$(grep -c '^PASS' "$out/summary.txt") passed, $(grep -c '^FAIL' "$out/summary.txt") failed"
@@ -246,10 +261,13 @@ torture() {
 			"intreedebugrt: the debug73 and rt73 options, lockdep, KASAN, kmemleak, DEBUG_VM)." \
 			"vCPUs: ${LLPOOL_SMP:-4}.  Clock: QEMU TCG.  Date: $(date -u +%F)."
 		echo
-		echo "Boots: KERNEL/torture booted with slab_common.kvfree_rcu_llpool=$n, KERNEL/nopool"
-		echo "with slab_common.kvfree_rcu_llpool=1000 (refused: the page cache serves);"
-		echo "the cases each must report are scripts/expect/intree.cases.  verdict.py's"
-		echo "lines, each result's own message after \`--\`:"
+		echo "Boots (scripts/guest/plan-intreetorture.sh): KERNEL/torture booted with"
+		echo "slab_common.kvfree_rcu_llpool=$n, KERNEL/empty with slab_common.kvfree_rcu_llpool=1"
+		echo "(intreedebug/empty also with slab_debug=U, which turns SLUB's sheaves off),"
+		echo "KERNEL/nopool with"
+		echo "slab_common.kvfree_rcu_llpool=1000 (refused: the page cache serves); the"
+		echo "cases each must report are scripts/expect/intree.cases.  verdict.py's lines,"
+		echo "each result's own message after \`--\`:"
 		echo
 		echo '```'
 		cat "$out/summary.txt"

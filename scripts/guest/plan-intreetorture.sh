@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The in-tree series on its debug kernels (intreedebug, intreedebugrt:
-# lockdep, KASAN, kmemleak, DEBUG_VM).  Two kinds of boot:
+# lockdep, KASAN, kmemleak, DEBUG_VM).  Three kinds of boot, INTREE_MODE:
 #
-# Booted with slab_common.kvfree_rcu_llpool=N (kvfree_rcu on an llpool):
+# torture, booted with slab_common.kvfree_rcu_llpool=N (kvfree_rcu on an
+# llpool):
 #  1. the switch: the pool came up at subsys_initcall and the page cache
 #     was drained (how many pages, from the kernel's own line);
 #  2. rcutorture, CPU hotplug every second, beside a kvfree_rcu load
@@ -10,23 +11,23 @@
 #     thread per CPU, in a loop) for TORTURE_SECS; rcuscale cannot be that
 #     load, only one torture test runs at a time;
 #  3. the books after a kvfree_rcu barrier: every block page the pool gave
-#     came back (allocs == frees) and llpool refused none;
-#  4. the pool empty, in each call form: fail_page_alloc fails the pool's
-#     refills only (its stack-trace filter holds llpool's worker), and
-#     test_vmalloc's kvfree_rcu test of that form runs (vmalloc'd objects,
-#     which SLUB's sheaves never take): it must pass with the pool found
-#     empty; on PREEMPT_RT, where no sheaves take rcuscale's kmalloc'd
-#     objects either, rcuscale's kfree_rcu test runs that form too, and its
-#     counts (patch 2/3) say which way kvfree_rcu went; then the books
-#     again.
+#     came back (allocs == frees) and llpool refused none.
+# empty, booted with a high mark of 1 (on the non-RT kernel with slab_debug=U, so
+# that SLUB's sheaves, which a debug flag turns off, do not take
+# rcuscale's kmalloc'd objects before kvfree_rcu's blocks; PREEMPT_RT
+# never uses them there): the pool run empty in each call form.
+# fail_page_alloc fails the pool's refills only (its stack-trace filter
+# holds llpool's worker) while rcuscale's kfree_rcu test runs one form;
+# its counts (patch 2/3) say which way kvfree_rcu went, the pool's
+# statistics how often it found the pool empty; then the books again.
 # The barrier is rcutorture's unload: its mem_dump_obj() test destroys a
 # kmem_cache, and kmem_cache_destroy() runs kvfree_rcu_barrier_on_cache(),
 # which waits for every CPU's queued kvfree_rcu() objects (7.3 exports no
 # kvfree_rcu_barrier() to modules).
 #
-# INTREE_NOPOOL=1, booted with an N llpool_create() refuses (the failure
-# path of the switch, with the marks on): the page cache serves,
-# its pages marked as kvfree_rcu's own while they are blocks.
+# nopool, booted with an N llpool_create() refuses (the failure path of
+# the switch, with the marks on): the page cache serves, its pages marked
+# as kvfree_rcu's own while they are blocks.
 secs=${TORTURE_SECS:-60}
 ST=/sys/kernel/debug/llpool/kvfree_rcu/stats
 # 1 on PREEMPT_RT, where kvfree_call_rcu() skips SLUB's sheaves.
@@ -58,18 +59,6 @@ rcuscale_run() {
 	[ $i -gt 300 ] && return 1
 	dmesg | sed -n 's/.*kvfree_rcu fallbacks: \(.*\)/\1/p' | tail -1
 }
-# vmalloc_run FORM: test_vmalloc's kvfree_rcu test of one call form (1 or
-# 2 arguments), one thread per CPU; fails unless its summary came and
-# says none failed.
-vmalloc_run() {
-	local mask=256 n0
-	[ "$1" = double ] && mask=512
-	n0=$(dmesg | grep -c 'Summary: kvfree_rcu_')
-	modprobe test_vmalloc run_test_mask=$mask nr_threads="$(nproc)" \
-		test_loop_count=20000 test_repeat_count=1 2>/dev/null
-	[ "$(dmesg | grep -c 'Summary: kvfree_rcu_')" -gt "$n0" ] &&
-		! dmesg | grep 'Summary: kvfree_rcu_' | tail -n +$((n0 + 1)) | grep -qv 'failed: 0 '
-}
 # field LINE N: the Nth number of a counts line.
 field() { echo "$1" | tr -c '0-9\n' ' ' | awk -v n="$2" '{print $n}'; }
 
@@ -85,30 +74,48 @@ barrier() {
 }
 
 # books NAME WHAT: after a barrier, every block page is back in the pool
-# and llpool refused none.  The statistics are system-wide and anything
-# may queue a kvfree_rcu() after the barrier passed its CPU (on RT every
-# kfree_rcu() reaches the blocks), attaching a pool page for a few
-# seconds: so up to 10 tries, a barrier and a second apart, each judged on
-# one read of the statistics.
+# and llpool refused none.  The statistics are system-wide, and what runs
+# after the barrier's first pass (rcutorture's own unload, on PREEMPT_RT
+# or with slab_debug every kfree_rcu()) may attach a pool page to a block;
+# the barrier's cancel_delayed_work_sync() of the monitor can then leave
+# that block attached until the CPU's next kvfree_rcu() call.  So the
+# statistics are read once a second for up to 20 s, each read judged
+# whole, and before each read but the first the shrinker's scan, which
+# runs every CPU's monitor (drop_caches), submits what is attached; no
+# new barrier (its module load and unload would queue again), and no new
+# process.
 books() {
-	local snap a f r i=0
+	local a f r m res k v i=0
+	if ! barrier; then
+		result "intree:$1" fail "no kvfree_rcu barrier (rcutorture's unload)"
+		return
+	fi
+	# No process is started until the verdict (a fork or an exit may
+	# itself queue a kfree_rcu()): builtins only, and a FIFO nobody
+	# writes for the one-second waits.
+	rm -f /tmp/books.fifo
+	mkfifo /tmp/books.fifo
+	exec 8<>/tmp/books.fifo
 	while :; do
-		if ! barrier; then
-			result "intree:$1" fail "no kvfree_rcu barrier (rcutorture's unload)"
-			return
-		fi
-		snap=$(cat $ST)
-		a=$(echo "$snap" | sed -n 's/^allocs: //p')
-		f=$(echo "$snap" | sed -n 's/^frees: //p')
-		r=$(echo "$snap" | sed -n 's/^refused: //p')
-		i=$((i + 1))
+		while read -r k v; do
+			case $k in
+			allocs:) a=$v ;;
+			frees:) f=$v ;;
+			refused:) r=$v ;;
+			misses:) m=$v ;;
+			reserved:) res=$v ;;
+			esac
+		done < $ST
 		[ -n "$a" ] && [ "$a" = "$f" ] && break
-		[ $i -ge 10 ] && break
-		sleep 1
+		i=$((i + 1))
+		[ $i -ge 20 ] && break
+		echo 2 > /proc/sys/vm/drop_caches
+		read -r -t 1 k <&8
 	done
+	exec 8<&-
 	[ -n "$a" ] && [ "$a" = "$f" ] && [ "$r" = 0 ] && [ "$a" -gt 0 ]
 	result "intree:$1" $(pf $?) \
-		"$2: allocs=$a frees=$f refused=$r (try $i) misses=$(echo "$snap" | sed -n 's/^misses: //p') reserved=$(echo "$snap" | sed -n 's/^reserved: //p')"
+		"$2: allocs=$a frees=$f refused=$r ($i s after the barrier) misses=$m reserved=$res"
 }
 
 # fail_page_alloc limited to llpool's text: the run of llpool_* functions
@@ -138,13 +145,14 @@ fi_arm() {
 }
 fi_disarm() { echo 0 > $FI/probability; }
 
-if [ -n "${INTREE_NOPOOL:-}" ]; then
+mode=${INTREE_MODE:-torture}
+if [ "$mode" = nopool ]; then
 	line=$(dmesg | sed -n 's/.*kvfree_rcu: \(no llpool of high mark .*keeping the page cache\)/\1/p')
 	[ -n "$line" ] && [ ! -e $ST ]
 	result intree:no-pool $(pf $?) "${line:-no refusal line}"
 	mark "kvfree_rcu load"
 	modprobe test_vmalloc run_test_mask=768 nr_threads="$(nproc)" \
-		test_loop_count=20000 test_repeat_count=1 2>/dev/null
+		test_loop_count=5000 test_repeat_count=1 2>/dev/null
 	bad=$(dmesg | grep 'Summary: kvfree_rcu_' | grep -vc 'failed: 0 ')
 	runs=$(dmesg | grep -c 'Summary: kvfree_rcu_')
 	[ "$runs" -gt 0 ] && [ "$bad" -eq 0 ]
@@ -171,85 +179,78 @@ line=$(dmesg | sed -n 's/.*kvfree_rcu: \(block pages from llpool.*\)/\1/p')
 [ -n "$line" ] && [ -r $ST ]
 result intree:switch $(pf $?) "${line:-the pool did not come up}"
 
-mark "rcutorture"
-if ! modprobe rcutorture torture_type=rcu onoff_interval=1000 onoff_holdoff=5 \
-	stat_interval=0 fwd_progress=0; then
-	result intree:rcutorture fail "modprobe rcutorture failed"
-	exit 1
-fi
-mark "kvfree_rcu load"
-end=$(( $(cut -d. -f1 /proc/uptime) + secs ))
-(
-	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
-		modprobe test_vmalloc run_test_mask=768 nr_threads="$(nproc)" \
-			test_loop_count=20000 test_repeat_count=1 2>/dev/null
-	done
-) &
-load=$!
-sleep "$secs"
-wait "$load"
-mark "barrier"
-books books-after-torture "after $secs s of rcutorture and the load"
-if dmesg | grep -q 'End of test: SUCCESS'; then
-	result intree:rcutorture pass "$(dmesg | grep 'End of test' | tail -1 | sed 's/^\[[^]]*\] //')"
-else
-	result intree:rcutorture fail "$(dmesg | grep 'End of test' | tail -1)"
-fi
-runs=$(dmesg | grep -c 'Summary: kvfree_rcu_2_arg_vmalloc_test')
-bad=$(dmesg | grep 'Summary: kvfree_rcu_' | grep -vc 'failed: 0 ')
-if [ "$runs" -gt 0 ] && [ "$bad" -eq 0 ]; then
-	result intree:kvfree_rcu-load pass "$runs runs of test_vmalloc's kvfree_rcu tests, none failed"
-else
-	result intree:kvfree_rcu-load fail "$runs runs, $bad with failures"
-fi
-data stats:kvfree_rcu-torture $ST
-
-range=$(fi_range)
-if [ -z "$range" ] || [ ! -f $FI/require-start ]; then
-	for form in double single; do
-		result "intree:pool-empty-$form" fail "no fail_page_alloc stack-trace filter or no llpool_work_fn"
-	done
-else
-	echo "# refills fail in $range"
-	for form in double single; do
-		mark "pool empty: $form"
-		m0=$(stat misses)
-		fi_arm $range
-		vmalloc_run $form
-		ok=$?
-		fi_disarm
-		m=$(( $(stat misses) - m0 ))
-		[ $ok = 0 ] && [ "$m" -gt 0 ]
-		result "intree:pool-empty-$form" $(pf $?) \
-			"test_vmalloc's $form-form kvfree_rcu test $([ $ok = 0 ] && echo passed || echo failed) with $m pool misses"
-		[ "$rt" = 1 ] || continue
-		mark "pool empty: rcuscale $form"
-		m0=$(stat misses)
-		fi_arm $range
-		c=$(rcuscale_run $form)
-		fi_disarm
-		m=$(( $(stat misses) - m0 ))
-		h=$(field "$c" 1); s=$(field "$c" 2); k=$(field "$c" 4)
-		if [ -z "$c" ]; then
-			result "intree:pool-empty-$form-counts" fail "no rcuscale result"
-		elif [ $form = double ]; then
-			# Each call that found the pool empty queued its object by
-			# its rcu_head: the page cache is empty and refused while
-			# the pool is on.
-			[ "$m" -gt 0 ] && [ "$h" -gt 0 ] && [ "$h" -le "$m" ] && [ "$s" = 0 ] && [ "$k" = 0 ]
-			result intree:pool-empty-double-counts $(pf $?) "$m misses; rcuscale: $c"
-		else
-			# A head-less call that found the pool empty allocated a
-			# block page of its own (the injection spares it): none
-			# waited in synchronize_rcu().  Other callers' two-argument
-			# calls may fall back meanwhile: no claim on the rcu_head
-			# count.
-			[ "$m" -gt 0 ] && [ "$s" = 0 ] && [ "$k" = 0 ]
-			result intree:pool-empty-single-counts $(pf $?) "$m misses; rcuscale: $c"
-		fi
-	done
+if [ "$mode" = torture ]; then
+	mark "rcutorture"
+	if ! modprobe rcutorture torture_type=rcu onoff_interval=1000 onoff_holdoff=5 \
+		stat_interval=0 fwd_progress=0; then
+		result intree:rcutorture fail "modprobe rcutorture failed"
+		exit 1
+	fi
+	mark "kvfree_rcu load"
+	end=$(( $(cut -d. -f1 /proc/uptime) + secs ))
+	(
+		while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
+			modprobe test_vmalloc run_test_mask=768 nr_threads="$(nproc)" \
+				test_loop_count=5000 test_repeat_count=1 2>/dev/null
+		done
+	) &
+	load=$!
+	sleep "$secs"
+	wait "$load"
 	mark "barrier"
-	books books-after-empty "after the pool ran empty in both forms"
+	books books-after-torture "after $secs s of rcutorture and the load"
+	if dmesg | grep -q 'End of test: SUCCESS'; then
+		result intree:rcutorture pass "$(dmesg | grep 'End of test' | tail -1 | sed 's/^\[[^]]*\] //')"
+	else
+		result intree:rcutorture fail "$(dmesg | grep 'End of test' | tail -1)"
+	fi
+	runs=$(dmesg | grep -c 'Summary: kvfree_rcu_2_arg_vmalloc_test')
+	bad=$(dmesg | grep 'Summary: kvfree_rcu_' | grep -vc 'failed: 0 ')
+	if [ "$runs" -gt 0 ] && [ "$bad" -eq 0 ]; then
+		result intree:kvfree_rcu-load pass "$runs runs of test_vmalloc's kvfree_rcu tests, none failed"
+	else
+		result intree:kvfree_rcu-load fail "$runs runs, $bad with failures"
+	fi
+	data stats:kvfree_rcu-torture $ST
+fi
+if [ "$mode" = empty ]; then
+	range=$(fi_range)
+	if [ -z "$range" ] || [ ! -f $FI/require-start ]; then
+		for form in double single; do
+			result "intree:pool-empty-$form" fail "no fail_page_alloc stack-trace filter or no llpool_work_fn"
+		done
+	else
+		echo "# refills fail in $range"
+		for form in double single; do
+			mark "pool empty: $form"
+			m0=$(stat misses)
+			fi_arm $range
+			c=$(rcuscale_run $form)
+			fi_disarm
+			m=$(( $(stat misses) - m0 ))
+			h=$(field "$c" 1); s=$(field "$c" 2); b=$(field "$c" 3); k=$(field "$c" 4)
+			if [ -z "$c" ]; then
+				result "intree:pool-empty-$form" fail "no rcuscale result"
+			elif [ $form = double ]; then
+				# Each call that found the pool empty queued its object by
+				# its rcu_head: the page cache is empty and refused while
+				# the pool is on.
+				[ "$b" -gt 0 ] && [ "$m" -gt 0 ] && [ "$h" -gt 0 ] && [ "$h" -le "$m" ] &&
+					[ "$s" = 0 ] && [ "$k" = 0 ]
+				result intree:pool-empty-double $(pf $?) "$m pool misses; rcuscale: $c"
+			else
+				# A head-less call that found the pool empty allocated a
+				# block page of its own (the injection spares it): none
+				# waited in synchronize_rcu().  Other callers' two-argument
+				# calls may fall back meanwhile: no claim on the rcu_head
+				# count.
+				[ "$b" -gt 0 ] && [ "$m" -gt 0 ] && [ "$s" = 0 ] && [ "$k" = 0 ]
+				result intree:pool-empty-single $(pf $?) "$m pool misses; rcuscale: $c"
+			fi
+		done
+		mark "barrier"
+		books books-after-empty "after the pool ran empty in both forms"
+	fi
 fi
 data stats:kvfree_rcu $ST
 lockdep_verdict
