@@ -116,9 +116,14 @@ check() {
 		echo "FAIL intree:checkpatch -- not --strict clean:$out"
 	fi
 	# The cover letter names every patch, numbered out of the right total.
+	# A long Subject is folded (RFC 5322): its continuation lines start
+	# with white space.
 	out=""
 	for p in "${series[@]}"; do
-		f=$(sed -n 's/^Subject: \[PATCH \([0-9]*\/[0-9]*\)\] \(.*\)/\1 \2/p' "$p")
+		f=$(awk '/^Subject: /{ s = $0
+				while ((getline n) > 0 && n ~ /^[ \t]/) { sub(/^[ \t]+/, " ", n); s = s n }
+				print s; exit }' "$p" |
+			sed -n 's/^Subject: \[PATCH \([0-9]*\/[0-9]*\)\] \(.*\)/\1 \2/p')
 		[ "${f%%/*}" -ge 1 ] 2>/dev/null && [ "${f#*/}" = "${#series[@]} ${f#* }" ] &&
 			grep -qxF "  ${f#* }" "$cover" || out="$out $(basename "$p")"
 	done

@@ -7,7 +7,9 @@
 OUTDIR holds one directory per boot, KERNEL-N-FORM-MODE-RUN (kernel intree
 or intreert, N the size asked for, form double or single, MODE stock-M,
 nodelay-M or llpool-M, RUN 1..RUNS) and summary.txt, verdict.py's lines
-for every boot.  A cell lists the runs' values, or their median.  Writes
+for every boot.  A cell lists the runs' values, or their median (the
+upper of the two middle values when the runs are even: of two runs, the
+higher).  Writes
 RESULTS/intree.md and RESULTS/intree.rst (included by
 Documentation/results.rst) and prints the table.
 
