@@ -409,7 +409,7 @@ else
 fi
 
 # The in-tree series (patches/intree/): in step with the sources, applies
-# to a pristine tree, and its kernel builds.
+# to a pristine 7.3 tree, and the files it touches compile.
 "$LLPOOL_REPO/scripts/intree.sh" check | tee -a "$summary"
 
 tree_state /etc/apt > "$outroot/etc-apt-after"
