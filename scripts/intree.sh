@@ -23,6 +23,7 @@
 #                                       configuration (bench73 options,
 #                                       CONFIG_LLPOOL, rcuscale); the whole
 #                                       kernel is make intree-bench's
+#                       intree:W=1      the same files with W=1: no warning
 #   intree.sh bench   `make intree-bench`: rcuscale's kfree_rcu test on the
 #                     intree (bench73) and intreert (bench73rt, PREEMPT_RT)
 #                     kernels, both call forms (INTREE_FORMS, default
@@ -142,6 +143,20 @@ check() {
 		echo "PASS intree:compiles -- ${objs[*]}, configured as kernel intree (configs/intree.config)"
 	else
 		echo "FAIL intree:compiles -- see $LLPOOL_CACHE/build/intree-objects/build.log"
+		return
+	fi
+	# The same files again with W=1, recompiled every time (an object
+	# kbuild thinks up to date prints nothing): no warning.  sparse cannot
+	# check them: Debian's sparse cannot parse 7.3's headers (gates.sh).
+	local objdir=$LLPOOL_CACHE/build/intree-objects psrc
+	psrc=$(cat "$objdir/.llpool-src")
+	(cd "$objdir" && rm -f "${objs[@]}")
+	make -C "$psrc" O="$objdir" W=1 -j"$LLPOOL_JOBS" "${objs[@]}" > "$objdir/w1.log" 2>&1
+	local rc=$?
+	if [ $rc -eq 0 ] && ! grep -qE 'warning:|error:' "$objdir/w1.log"; then
+		echo "PASS intree:W=1 -- ${objs[*]} compiled with W=1, no warning"
+	else
+		echo "FAIL intree:W=1 -- make exit $rc: $(grep -E 'warning:|error:' "$objdir/w1.log" | head -3 | tr '\n' ' ')"
 	fi
 }
 
@@ -214,14 +229,17 @@ bench() {
 		"${INTREE_OBJS:-5}" "${INTREE_LOOPS:-20}" "$runs" "${LLPOOL_SMP:-4}"
 }
 
-# make intree-torture: on each debug kernel, three boots (see
+# make intree-torture: on each debug kernel, four boots (see
 # scripts/guest/plan-intreetorture.sh): rcutorture beside a kvfree_rcu
-# load on the pool (N = INTREE_TORTURE_N, default 5), the pool run empty
-# in each call form, and an N the kernel refuses (the page cache serves,
-# its pages marked); each judged by verdict.py against
-# scripts/expect/intree.cases.
+# load on the pool (N = INTREE_TORTURE_N, default 5), the page cache
+# filled before the switch; the pool run empty in each call form; an N
+# the kernel refuses (the page cache serves, its pages marked); and the
+# books' positive control, a pool page in 16 lost; each judged by
+# verdict.py against scripts/expect/intree.cases.  The debug kernels carry
+# a test-only patch on top of the series (patches/intreetest/) for the
+# first and the last.
 torture() {
-	local out=$LLPOOL_OUT_INTREE-torture k failed=0 tag args
+	local out=$LLPOOL_OUT_INTREE-torture k failed=0 tag args ctl
 	local n=${INTREE_TORTURE_N:-5}
 	require_clean_tree
 	rm -rf "$out"
@@ -233,10 +251,21 @@ torture() {
 	# guest a core), each kernel's three in order.
 	for k in intreedebug intreedebugrt; do
 		(
-		for tag in torture empty nopool; do
+		for tag in torture empty nopool leakctl; do
 			args=("INTREE_MODE=$tag" "slab_common.kvfree_rcu_llpool=$n")
+			ctl=()
 			case $tag in
-			torture) args+=("TORTURE_SECS=${TORTURE_SECS:-60}") ;;
+			# The cache filled before the switch, for it to drain
+			# (the test-only patch, patches/intreetest/).
+			torture) args+=("TORTURE_SECS=${TORTURE_SECS:-60}" slab_common.kvfree_rcu_test_prefill=1) ;;
+			# The books' positive control: the torture with one pool
+			# page in 16 freed to the page allocator (the test-only
+			# patch's planted mistake).  Its books must fail, with
+			# allocs counted and nothing refused, and nothing else may.
+			leakctl) args=(INTREE_MODE=torture "slab_common.kvfree_rcu_llpool=$n"
+				       TORTURE_SECS=20 slab_common.kvfree_rcu_test_prefill=1
+				       slab_common.kvfree_rcu_test_leak=16)
+				ctl=(--expect ':intree:books-after-torture -- .*: allocs=[1-9][0-9]* frees=[0-9]+ refused=0 ') ;;
 			# High mark 1: a reserve smaller than the blocks rcuscale
 			# keeps in flight, once the refills fail.  Off PREEMPT_RT,
 			# SLUB's sheaves take rcuscale's kmalloc'd objects before
@@ -247,7 +276,8 @@ torture() {
 			esac
 			"$LLPOOL_REPO/scripts/boot.sh" "$k" intreetorture "$out/$k-$tag" "${args[@]}" >&2
 			"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$src/tools/testing/kunit/kunit.py" \
-				--cases "$LLPOOL_REPO/scripts/expect/intree.cases" --tags "$k,$tag" \
+				--cases "$LLPOOL_REPO/scripts/expect/intree.cases" \
+				--tags "$k,${tag/leakctl/torture,leakctl}" "${ctl[@]}" \
 				"$out/$k-$tag" "$k/$tag"
 		done
 		) > "$out/$k.summary" &
@@ -267,10 +297,15 @@ torture() {
 			"vCPUs: ${LLPOOL_SMP:-4}.  Clock: QEMU TCG.  Date: $(date -u +%F)."
 		echo
 		echo "Boots (scripts/guest/plan-intreetorture.sh): KERNEL/torture booted with"
-		echo "slab_common.kvfree_rcu_llpool=$n, KERNEL/empty with slab_common.kvfree_rcu_llpool=1"
+		echo "slab_common.kvfree_rcu_llpool=$n and the test-only"
+		echo "slab_common.kvfree_rcu_test_prefill=1 (patches/intreetest/: the page cache"
+		echo "filled before the switch), KERNEL/empty with slab_common.kvfree_rcu_llpool=1"
 		echo "(intreedebug/empty also with slab_debug=U, which turns SLUB's sheaves off),"
 		echo "KERNEL/nopool with"
-		echo "slab_common.kvfree_rcu_llpool=1000 (refused: the page cache serves); the"
+		echo "slab_common.kvfree_rcu_llpool=1000 (refused: the page cache serves), and"
+		echo "KERNEL/leakctl, the books' positive control: the torture for 20 s with the"
+		echo "test-only slab_common.kvfree_rcu_test_leak=16 (one pool page in 16 freed to"
+		echo "the page allocator), whose books must fail and nothing else; the"
 		echo "cases each must report are scripts/expect/intree.cases.  verdict.py's lines,"
 		echo "each result's own message after \`--\`:"
 		echo
