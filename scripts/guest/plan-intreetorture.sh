@@ -5,7 +5,9 @@
 # torture, booted with slab_common.kvfree_rcu_llpool=N (kvfree_rcu on an
 # llpool):
 #  1. the switch: the pool came up at subsys_initcall and the page cache
-#     was drained (how many pages, from the kernel's own line);
+#     was drained: the test-only patch (patches/intreetest/) filled it
+#     before the switch, and the switch's own line says how many pages it
+#     freed;
 #  2. rcutorture, CPU hotplug every second, beside a kvfree_rcu load
 #     (test_vmalloc's kvfree_rcu tests, one- and two-argument forms, one
 #     thread per CPU, in a loop) for TORTURE_SECS; rcuscale cannot be that
@@ -178,6 +180,20 @@ fi
 line=$(dmesg | sed -n 's/.*kvfree_rcu: \(block pages from llpool.*\)/\1/p')
 [ -n "$line" ] && [ -r $ST ]
 result intree:switch $(pf $?) "${line:-the pool did not come up}"
+
+if [ "$mode" = torture ]; then
+	# The switch drains the page cache: booted with the test-only
+	# slab_common.kvfree_rcu_test_prefill (patches/intreetest/), which
+	# filled every online CPU's cache at arch_initcall.  Every page the
+	# switch freed was in the cache then; a kvfree_rcu() call in between
+	# may have taken some as blocks (freed later, as marked pages), so
+	# the switch freed at least one and no more than were filled.
+	pre=$(dmesg | sed -n 's/.*kvfree_rcu test: \([0-9]*\) pages in the page cache.*/\1/p')
+	drained=$(echo "$line" | sed -n 's/.*, \([0-9]*\) cached pages freed$/\1/p')
+	[ -n "$pre" ] && [ -n "$drained" ] && [ "$drained" -gt 0 ] && [ "$drained" -le "$pre" ]
+	result intree:switch-drains $(pf $?) \
+		"${pre:-no} pages cached before the switch (kvfree_rcu_test_prefill), ${drained:-no count of} freed by it"
+fi
 
 if [ "$mode" = torture ]; then
 	mark "rcutorture"
