@@ -184,19 +184,32 @@ expect_dir=$LLPOOL_REPO/scripts/expect
 # A boot's timeout covers a healthy run at least twice over plus two hung
 # unloads (60 s each), so a hang shows as the unload's failure, not the
 # boot's.
+# maxcpus boots alone, before the others, while the control builds
+# compile: its CPU must be added while its 25 s load still runs, which a
+# guest beside it could delay.  1cpu and 16cpu join the control boots'
+# two slots (below): one vCPU leaves a host core idle, and neither is
+# timed.
 topos=${LLPOOL_TOPOS-maxcpus 1cpu 16cpu}
-topo_boot() {
+# topo_run VARIANT SHAPE: the boot; topo_verdict VARIANT SHAPE: its verdict.
+topo_run() {
 	local v=$1 t=$2 smp tmo args
 	case $t in
 	maxcpus) smp=4 tmo=420 args=(maxcpus=2 TOPO_POSSIBLE=4 TOPO_ONLINE=2 TOPO_HOTADD=2 TOPO_SECONDS=25) ;;
 	1cpu) smp=1 tmo=300 args=(TOPO_POSSIBLE=1 TOPO_ONLINE=1 TOPO_SECONDS=3) ;;
 	16cpu) smp=16 tmo=600 args=(TOPO_POSSIBLE=16 TOPO_ONLINE=16 TOPO_SECONDS=2) ;;
+	*) return 1 ;;
+	esac
+	LLPOOL_SMP=$smp LLPOOL_BOOT_TIMEOUT=$tmo "$LLPOOL_REPO/scripts/boot.sh" \
+		"$v" topo "$outroot/$v-topo-$t" "${args[@]}"
+}
+topo_verdict() {
+	local v=$1 t=$2
+	case $t in
+	maxcpus|1cpu|16cpu) ;;
 	*)
 		record "FAIL $v/topo-$t:boot -- no such shape in LLPOOL_TOPOS (maxcpus 1cpu 16cpu)"
 		return ;;
 	esac
-	LLPOOL_SMP=$smp LLPOOL_BOOT_TIMEOUT=$tmo "$LLPOOL_REPO/scripts/boot.sh" \
-		"$v" topo "$outroot/$v-topo-$t" "${args[@]}"
 	"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$kunit_py" \
 		--cases "$expect_dir/topo.cases" --tags "$(boot_tags "$v" "$t")" \
 		"$outroot/$v-topo-$t" "$v/topo-$t" | tee -a "$summary"
@@ -242,8 +255,9 @@ dkms_pid=
 start_dkms() {
 	# In a subshell: ensure_packages dies on failure, which must fail the
 	# DKMS gates, not end make check.
-	if ! (ensure_packages "dkms:/usr/sbin/dkms") >&2; then
-		echo "FAIL gate:dkms-build -- dkms could not be installed (see the log above)" \
+	if ! (ensure_packages "dkms:/usr/sbin/dkms" "python3-sphinx:/usr/bin/sphinx-build" \
+		"linux-headers-amd64:/usr/share/doc/linux-headers-amd64") >&2; then
+		echo "FAIL gate:dkms-build -- dkms (or the host gates' packages) could not be installed (see the log above)" \
 			> "$outroot/dkms-summary"
 		dkms_pid=none
 		return
@@ -252,6 +266,31 @@ start_dkms() {
 		> "$outroot/dkms-summary" &
 	dkms_pid=$!
 }
+# The host's gates, which boot nothing: the hygiene gates (checkpatch,
+# kernel-doc, sparse, docs, scripts/gates.sh) and the host's own headers
+# (scripts/headers_check.sh) on the first variant, and the in-tree
+# series' gates (scripts/intree.sh check: in step with the sources,
+# applies to a pristine 7.3 tree, the files it touches compile).  They
+# run in the background beside the last variant's boots, which leave a
+# host core idle much of the time (every kernel and module is built by
+# then: sparse checks against one of them), and their lines join the
+# summary after them.  The packages they install are installed before
+# the DKMS guest starts (start_dkms).
+host_pid=
+start_host_gates() {
+	[ -z "$host_pid" ] || return 0
+	(
+	if [ -d "$LLPOOL_CACHE/mod/$first/src" ]; then
+		"$LLPOOL_REPO/scripts/gates.sh" "$first"
+		"$LLPOOL_REPO/scripts/headers_check.sh"
+	else
+		echo "FAIL gate:all -- modules for $first were not built"
+	fi
+	"$LLPOOL_REPO/scripts/intree.sh" check
+	) > "$outroot/host-gates.summary" &
+	host_pid=$!
+}
+last=${variants##* }
 ensure_packages
 src=$(kernel_source)
 kunit_py=$src/tools/testing/kunit/kunit.py
@@ -271,6 +310,7 @@ for v in $variants; do
 	   [ -d "$LLPOOL_CACHE/mod/$first/src" ]; then
 		start_dkms
 	fi
+	[ "$v" = "$last" ] && start_host_gates
 	if [ "$v" = kcsan ]; then
 		kcsan_boots "$v"
 		continue
@@ -321,20 +361,40 @@ for v in $variants; do
 		"$LLPOOL_REPO/scripts/control_build.sh" "$v" "$c" > "$outroot/$v-control-$c/ko-dir" &
 		buildpid[$c]=$!
 	done
+	pooled_topos=()
 	for t in $topos; do
-		topo_boot "$v" "$t"
+		if [ "$t" = maxcpus ]; then
+			topo_run "$v" "$t"
+			topo_verdict "$v" "$t"
+		else
+			pooled_topos+=("topo:$t")
+		fi
 	done
-	# The control boots, two at a time: each is a short boot with one
-	# mistake and nothing timed, and two of them keep both host cores
-	# busy where one leaves one idle through most of its kernel's boot.
-	# A slot takes the next control as soon as its boot ends (wait -n),
-	# longest first (control_order); a control not in that list runs
-	# after them.  Their verdicts are printed in order once all are done.
+	# The control boots and the pooled CPU shapes, two at a time: each
+	# control is a short boot with one mistake and nothing timed, and two
+	# boots keep both host cores busy where one leaves one idle through
+	# most of its kernel's boot.  A slot takes the next boot as soon as
+	# its boot ends (wait -n), longest first (the shapes, then
+	# control_order, 1cpu among the short ones); a control not in that
+	# list runs after them.  Their verdicts are printed in order once all
+	# are done.
 	mapfile -t cases < <(printf '%s\n' $control_order
 		printf '%s\n' "${!controls[@]}" | sort | grep -vxF -f <(printf '%s\n' $control_order))
+	# The pooled CPU shapes: 16cpu first (the longest boot), 1cpu among
+	# the short controls.
+	boots=()
+	short=()
+	for t in "${pooled_topos[@]}"; do
+		if [ "$t" = topo:1cpu ]; then short=("$t"); else boots+=("$t"); fi
+	done
+	for c in "${cases[@]}"; do
+		boots+=("$c")
+		[ "$c" = early_free ] && boots+=("${short[@]}") && short=()
+	done
+	boots+=("${short[@]}")
 	declare -A nobuild=()
 	running=()
-	for c in "${cases[@]}"; do
+	for c in "${boots[@]}"; do
 		ko=()
 		if [ -n "${buildpid[$c]:-}" ]; then
 			if wait "${buildpid[$c]}" && [ -s "$outroot/$v-control-$c/ko-dir" ]; then
@@ -356,11 +416,17 @@ for v in $variants; do
 			done
 			running=("${keep[@]}")
 		fi
-		env "${ko[@]}" "$LLPOOL_REPO/scripts/boot.sh" "$v" control \
-			"$outroot/$v-control-$c" "CONTROL_CASE=$c" &
+		case $c in
+		topo:*) topo_run "$v" "${c#topo:}" & ;;
+		*) env "${ko[@]}" "$LLPOOL_REPO/scripts/boot.sh" "$v" control \
+			"$outroot/$v-control-$c" "CONTROL_CASE=$c" & ;;
+		esac
 		running+=($!)
 	done
 	[ ${#running[@]} -eq 0 ] || wait "${running[@]}"
+	for t in "${pooled_topos[@]}"; do
+		topo_verdict "$v" "${t#topo:}"
+	done
 	for c in "${cases[@]}"; do
 		if [ -n "${nobuild[$c]:-}" ]; then
 			record "FAIL $v/control-$c:control -- its control build failed (scripts/control_build.sh $v $c; see the log above)"
@@ -389,10 +455,12 @@ for v in $variants; do
 		tee -a "$summary"
 done
 
-# Hygiene gates (checkpatch, kernel-doc, sparse, docs), the DKMS guest
-# and the host's own headers, on the first variant.
+# The host's gates wait for the last variant's boots to end, and then
+# for nothing else.
+start_host_gates
+wait "$host_pid"
+tee -a "$summary" < "$outroot/host-gates.summary"
 if [ -d "$LLPOOL_CACHE/mod/$first/src" ]; then
-	"$LLPOOL_REPO/scripts/gates.sh" "$first" | tee -a "$summary"
 	[ -n "$dkms_pid" ] || start_dkms
 	# That guest only: a bare wait would also wait for check.log's tee.
 	dkms_rc=0
@@ -403,14 +471,7 @@ if [ -d "$LLPOOL_CACHE/mod/$first/src" ]; then
 	   { [ "$dkms_rc" -ne 0 ] || ! grep -q '^[A-Z]* gate:host-untouched ' "$outroot/dkms-summary"; }; then
 		record "FAIL gate:dkms-check -- scripts/dkms_check.sh exit $dkms_rc, its gates incomplete (see the log above)"
 	fi
-	"$LLPOOL_REPO/scripts/headers_check.sh" | tee -a "$summary"
-else
-	record "FAIL gate:all -- modules for $first were not built"
 fi
-
-# The in-tree series (patches/intree/): in step with the sources, applies
-# to a pristine 7.3 tree, and the files it touches compile.
-"$LLPOOL_REPO/scripts/intree.sh" check | tee -a "$summary"
 
 tree_state /etc/apt > "$outroot/etc-apt-after"
 if cmp -s "$outroot/etc-apt-before" "$outroot/etc-apt-after"; then
