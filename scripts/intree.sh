@@ -248,7 +248,7 @@ torture() {
 		build_kernel "$k" || die "kernel $k"
 	done
 	# The two kernels' boots side by side (verdicts, not timings: one
-	# guest a core), each kernel's three in order.
+	# guest a core), each kernel's four in order.
 	for k in intreedebug intreedebugrt; do
 		(
 		for tag in torture empty nopool leakctl; do
@@ -261,11 +261,12 @@ torture() {
 			# The books' positive control: the torture with one pool
 			# page in 16 freed to the page allocator (the test-only
 			# patch's planted mistake).  Its books must fail, with
-			# allocs counted and nothing refused, and nothing else may.
+			# allocs counted, nothing refused, and allocs - frees
+			# exactly the pages it leaked; nothing else may fail.
 			leakctl) args=(INTREE_MODE=torture "slab_common.kvfree_rcu_llpool=$n"
 				       TORTURE_SECS=20 slab_common.kvfree_rcu_test_prefill=1
 				       slab_common.kvfree_rcu_test_leak=16)
-				ctl=(--expect ':intree:books-after-torture -- .*: allocs=[1-9][0-9]* frees=[0-9]+ refused=0 ') ;;
+				ctl=(--expect ':intree:books-after-torture -- .*: allocs=[1-9][0-9]* frees=[0-9]+ refused=0 .* allocs-frees=([1-9][0-9]*) planted-leak=\1$') ;;
 			# High mark 1: a reserve smaller than the blocks rcuscale
 			# keeps in flight, once the refills fail.  Off PREEMPT_RT,
 			# SLUB's sheaves take rcuscale's kmalloc'd objects before

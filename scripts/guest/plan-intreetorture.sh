@@ -32,6 +32,7 @@
 # as kvfree_rcu's own while they are blocks.
 secs=${TORTURE_SECS:-60}
 ST=/sys/kernel/debug/llpool/kvfree_rcu/stats
+LEAKED=/sys/module/slab_common/parameters/kvfree_rcu_test_leaked
 # 1 on PREEMPT_RT, where kvfree_call_rcu() skips SLUB's sheaves.
 rt=$(uname -v | grep -c PREEMPT_RT)
 stat() { sed -n "s/^$1: //p" $ST; }
@@ -115,9 +116,14 @@ books() {
 		read -r -t 1 k <&8
 	done
 	exec 8<&-
+	# The leak control's planted mistake (the test-only
+	# slab_common.kvfree_rcu_test_leak): the pages it freed behind the
+	# pool's back, which its verdict expects the books to miss exactly.
+	local leaked=
+	[ -r $LEAKED ] && read -r leaked < $LEAKED
 	[ -n "$a" ] && [ "$a" = "$f" ] && [ "$r" = 0 ] && [ "$a" -gt 0 ]
 	result "intree:$1" $(pf $?) \
-		"$2: allocs=$a frees=$f refused=$r ($i s after the barrier) misses=$m reserved=$res"
+		"$2: allocs=$a frees=$f refused=$r ($i s after the barrier) misses=$m reserved=$res${leaked:+ allocs-frees=$((a - f)) planted-leak=$leaked}"
 }
 
 # fail_page_alloc limited to llpool's text: the run of llpool_* functions
@@ -188,11 +194,16 @@ if [ "$mode" = torture ]; then
 	# switch freed was in the cache then; a kvfree_rcu() call in between
 	# may have taken some as blocks (freed later, as marked pages), so
 	# the switch freed at least one and no more than were filled.
-	pre=$(dmesg | sed -n 's/.*kvfree_rcu test: \([0-9]*\) pages in the page cache.*/\1/p')
+	# "kvfree_rcu test: P pages in the page cache, X of Y CPUs full,
+	# before the switch": every cache full, so that no fill still runs.
+	read -r pre full cpus <<-EOF
+	$(dmesg | sed -n 's/.*kvfree_rcu test: \([0-9]*\) pages in the page cache, \([0-9]*\) of \([0-9]*\) CPUs full.*/\1 \2 \3/p')
+	EOF
 	drained=$(echo "$line" | sed -n 's/.*, \([0-9]*\) cached pages freed$/\1/p')
-	[ -n "$pre" ] && [ -n "$drained" ] && [ "$drained" -gt 0 ] && [ "$drained" -le "$pre" ]
+	[ -n "$pre" ] && [ "$full" = "$cpus" ] && [ -n "$drained" ] &&
+		[ "$drained" -gt 0 ] && [ "$drained" -le "$pre" ]
 	result intree:switch-drains $(pf $?) \
-		"${pre:-no} pages cached before the switch (kvfree_rcu_test_prefill), ${drained:-no count of} freed by it"
+		"${pre:-no} pages cached on ${full:-?} of ${cpus:-?} CPUs before the switch (kvfree_rcu_test_prefill), ${drained:-no count of} freed by it"
 fi
 
 if [ "$mode" = torture ]; then
