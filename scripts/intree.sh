@@ -240,8 +240,11 @@ bench() {
 # first and the last.
 torture() {
 	local out=$LLPOOL_OUT_INTREE-torture k failed=0 tag args ctl
-	local n=${INTREE_TORTURE_N:-5}
+	local n=${INTREE_TORTURE_N:-5} commit
 	require_clean_tree
+	# Named now: writing the record below truncates a tracked file first,
+	# which would make the tree look dirty to a describe run then.
+	commit=$(git -C "$LLPOOL_REPO" describe --always --dirty)
 	rm -rf "$out"
 	mkdir -p "$out"
 	for k in intreedebug intreedebugrt; do
@@ -292,7 +295,7 @@ torture() {
 		echo "# make intree-torture: the series' debug kernels"
 		echo
 		echo "Command: \`TORTURE_SECS=${TORTURE_SECS:-60} INTREE_TORTURE_N=$n make intree-torture\`."
-		echo "Commit: $(git -C "$LLPOOL_REPO" describe --always --dirty).  Kernels:" \
+		echo "Commit: $commit.  Kernels:" \
 			"$(cat "$LLPOOL_CACHE/build/intreedebug/include/config/kernel.release") (intreedebug," \
 			"intreedebugrt: the debug73 and rt73 options, lockdep, KASAN, kmemleak, DEBUG_VM)." \
 			"vCPUs: ${LLPOOL_SMP:-4}.  Clock: QEMU TCG.  Date: $(date -u +%F)."
