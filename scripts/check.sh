@@ -13,7 +13,7 @@
 #   for splats;
 #   on the first variant only: boot each negative control and require its
 #   report, and boot the other CPU shapes in LLPOOL_TOPOS (default
-#   "maxcpus 1cpu 16cpu", see topo_boot below);
+#   "maxcpus 1cpu 16cpu", see topo_run below);
 #   on kcsan (the debug kernel with KCSAN for KASAN), boot the KCSAN plan
 #   and its control instead (kcsan_boots below);
 # then, on the first variant, the hygiene gates (scripts/gates.sh), the
@@ -255,9 +255,13 @@ dkms_pid=
 start_dkms() {
 	# In a subshell: ensure_packages dies on failure, which must fail the
 	# DKMS gates, not end make check.
-	if ! (ensure_packages "dkms:/usr/sbin/dkms" "python3-sphinx:/usr/bin/sphinx-build" \
-		"linux-headers-amd64:/usr/share/doc/linux-headers-amd64") >&2; then
-		echo "FAIL gate:dkms-build -- dkms (or the host gates' packages) could not be installed (see the log above)" \
+	# The host gates' packages too (start_host_gates), so that nothing is
+	# installed while the DKMS guest runs; should they fail, the gates
+	# that need them fail, not the DKMS guest.
+	(ensure_packages "python3-sphinx:/usr/bin/sphinx-build" \
+		"linux-headers-amd64:/usr/share/doc/linux-headers-amd64") >&2
+	if ! (ensure_packages "dkms:/usr/sbin/dkms") >&2; then
+		echo "FAIL gate:dkms-build -- dkms could not be installed (see the log above)" \
 			> "$outroot/dkms-summary"
 		dkms_pid=none
 		return
@@ -310,7 +314,9 @@ for v in $variants; do
 	   [ -d "$LLPOOL_CACHE/mod/$first/src" ]; then
 		start_dkms
 	fi
-	[ "$v" = "$last" ] && start_host_gates
+	# Not when the last variant is also the first: its boots include
+	# maxcpus, which must boot alone; the call after the loop starts them.
+	[ "$v" = "$last" ] && [ "$v" != "$first" ] && start_host_gates
 	if [ "$v" = kcsan ]; then
 		kcsan_boots "$v"
 		continue

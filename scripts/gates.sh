@@ -69,22 +69,31 @@ gate kernel-doc "$tmp/kerneldoc"
 # sparse.  Debian's sparse (0.6.4, its newest) cannot parse
 # __typeof_unqual__, which 7.3's headers use: 7.3's Makefile finds that
 # (scripts/checker-valid.sh), warns, and turns C= off, checking nothing.
-# So sparse runs against the first kernel of LLPOOL_SPARSE_VARIANTS
-# (default: VARIANT, then kcsan (6.12), then debug61 (6.1)) whose build
-# accepts it and whose modules are built; the gate then requires a CHECK
-# line for each of our C files besides no warning in them.  Its positive
-# control: a module that dereferences a __user pointer, checked the same
-# way, must draw sparse's warning.
+# So sparse runs against the first kernel of VARIANT and
+# LLPOOL_SPARSE_VARIANTS (default: kcsan, on 6.12, then debug61, on 6.1)
+# that is built and whose checker-valid.sh, if it has one, accepts the
+# system's sparse.  Our sources are copied afresh (never a module tree
+# another step builds in) and built with C=2; the gate requires make to
+# succeed, a CHECK line for each of our C files, and no warning or error
+# from sparse in them, and no error anywhere (sparse stops checking a
+# file at an error in a header).  Its positive control: a module that
+# dereferences a __user pointer, checked the same way, must draw sparse's
+# warning.
 sparse_run() {	# sparse_run VARIANT MODULE-DIR LOG: C=2 over MODULE-DIR
-	make -C "$LLPOOL_CACHE/build/$1" M="$2" LLPOOL_TESTS=1 C=2 CHECK=sparse modules > "$3" 2>&1
+	make -C "$LLPOOL_CACHE/build/$1" M="$2" LLPOOL_TESTS=1 C=2 CHECK=sparse \
+		-j"$LLPOOL_JOBS" modules > "$3" 2>&1
 }
 sparse_kernel=
 if command -v sparse >/dev/null; then
 	for v in $variant ${LLPOOL_SPARSE_VARIANTS:-kcsan debug61}; do
-		mod=$LLPOOL_CACHE/mod/$v/src
-		[ -d "$mod" ] || { echo "$v: no modules built" >> "$tmp/sparse.why"; continue; }
-		sparse_run "$v" "$mod" "$tmp/sparse.all"
-		if grep -q 'C=2 specified, but .* not available or not up to date' "$tmp/sparse.all"; then
+		b=$LLPOOL_CACHE/build/$v
+		if [ ! -f "$b/Module.symvers" ] || [ ! -f "$b/.llpool-src" ]; then
+			echo "$v: not built" >> "$tmp/sparse.why"
+			continue
+		fi
+		ksrc=$(cat "$b/.llpool-src")
+		if [ -f "$ksrc/scripts/checker-valid.sh" ] &&
+		   [ "$(sh "$ksrc/scripts/checker-valid.sh" sparse --arch=x86 -m64 -mlittle-endian 2>/dev/null)" != 1 ]; then
 			echo "$v: its Makefile refuses $(sparse --version 2>&1)" >> "$tmp/sparse.why"
 			continue
 		fi
@@ -95,17 +104,32 @@ fi
 if [ -z "$sparse_kernel" ]; then
 	echo "FAIL gate:sparse -- no kernel to run sparse against: $(tr '\n' ';' < "$tmp/sparse.why" 2>/dev/null)"
 else
-	grep -F "$mod/" "$tmp/sparse.all" | grep -E 'warning|error' > "$tmp/sparse"
-	# Each C file of ours that kbuild compiles must have been checked.
+	mod=$tmp/sparse-src
+	mkdir -p "$mod"
+	copy_module_sources "$mod"
+	sparse_run "$sparse_kernel" "$mod" "$tmp/sparse.all"
+	rc=$?
+	[ $rc -eq 0 ] || echo "make exit $rc: $(grep -m3 -E 'error|Error' "$tmp/sparse.all" | tr '\n' ' ')" >> "$tmp/sparse"
+	grep 'C=2 specified, but' "$tmp/sparse.all" >> "$tmp/sparse"
+	{ grep -F "$mod/" "$tmp/sparse.all" | grep -E 'warning|error'
+	  grep -E '(^|[^a-z_])error:' "$tmp/sparse.all" | grep -vF "$mod/"; } >> "$tmp/sparse"
+	# Each C file of ours that kbuild compiled must have been checked
+	# (kbuild names it with its path, absolute or, since 6.13, relative).
+	checked=0
 	while read -r f; do
 		[ -f "${f%.c}.o" ] || continue
-		grep -qE "^ *CHECK +$f\$" "$tmp/sparse.all" || echo "${f#"$mod"/} not checked" >> "$tmp/sparse"
+		rel=${f#"$mod"/}
+		if grep -qE "^ *CHECK +(.*/)?$rel\$" "$tmp/sparse.all"; then
+			checked=$((checked + 1))
+		else
+			echo "$rel not checked" >> "$tmp/sparse"
+		fi
 	done < <(find "$mod" -name '*.c' ! -name '*.mod.c')
-	checked=$(grep -cE '^ *CHECK +' "$tmp/sparse.all")
+	[ "$checked" -gt 0 ] || echo "no file of ours checked" >> "$tmp/sparse"
 	if [ -s "$tmp/sparse" ]; then
 		gate sparse "$tmp/sparse"
 	else
-		echo "PASS gate:sparse -- C=2 against $sparse_kernel ($(cat "$LLPOOL_CACHE/build/$sparse_kernel/include/config/kernel.release")), $checked files checked, no warning$( [ -s "$tmp/sparse.why" ] && echo "; not against $(tr '\n' ';' < "$tmp/sparse.why")")"
+		echo "PASS gate:sparse -- C=2 against $sparse_kernel ($(cat "$LLPOOL_CACHE/build/$sparse_kernel/include/config/kernel.release")), $checked files of ours checked, no warning$( [ -s "$tmp/sparse.why" ] && echo "; not against $(tr '\n' ';' < "$tmp/sparse.why")")"
 	fi
 	mkdir -p "$tmp/sparse-control"
 	printf 'obj-m := sparse_control.o\n' > "$tmp/sparse-control/Kbuild"
