@@ -16,10 +16,11 @@
 #   "maxcpus 1cpu 16cpu", see topo_run below);
 #   on kcsan (the debug kernel with KCSAN for KASAN), boot the KCSAN plan
 #   and its control instead (kcsan_boots below);
-# then, on the first variant, the hygiene gates (scripts/gates.sh), the
-# DKMS guest (scripts/dkms_check.sh) and the host's own headers
-# (scripts/headers_check.sh); and the in-tree series' gates
-# (scripts/intree.sh check).  6.12's PREEMPT_RT kernel ("rt") and its KASAN
+# and, on the first variant, the hygiene gates (scripts/gates.sh) and the
+# host's own headers (scripts/headers_check.sh), and the in-tree series'
+# gates (scripts/intree.sh check), all beside the last variant's boots
+# (start_host_gates); the DKMS guest (scripts/dkms_check.sh) beside the
+# 6.1 kernel's (start_dkms).  6.12's PREEMPT_RT kernel ("rt") and its KASAN
 # debug kernel ("debug") are not in the default set, for the cold budget
 # (PREEMPT_RT is proven on 7.3, KASAN and kmemleak on 7.3 and 6.1; 6.12
 # boots its KCSAN kernel): LLPOOL_VARIANTS="debug rt" runs them.
