@@ -64,7 +64,8 @@ bench:
 	./scripts/bench.sh
 
 # The in-tree series (patches/intree/): `make intree` rewrites its first
-# patch from the sources; `make intree-bench` measures kvfree_rcu on it.
+# patch from the sources; `make intree-bench` measures kvfree_rcu on it
+# (rcuscale's kfree_rcu test and test_vmalloc's kvfree_rcu tests).
 .PHONY: intree intree-bench intree-torture intree-trace
 intree:
 	./scripts/intree.sh gen

@@ -72,6 +72,15 @@ cp /bin/busybox "$stage/bin/busybox"
 install -m 0755 "$LLPOOL_REPO/scripts/guest/init" "$stage/init"
 cp "$plan" "$stage/plan.sh"
 cp "$LLPOOL_REPO/scripts/guest/lib.sh" "$stage/lib/llpool/guest-lib.sh"
+# scripts/guest/finit_module.c, built static once per version of its source.
+fm=$LLPOOL_CACHE/guest/finit_module-$(sha256sum "$LLPOOL_REPO/scripts/guest/finit_module.c" | cut -c1-12)
+if [ ! -x "$fm" ]; then
+	mkdir -p "$LLPOOL_CACHE/guest"
+	gcc -static -O2 -Wall -Wextra -Werror -o "$fm.tmp" "$LLPOOL_REPO/scripts/guest/finit_module.c" ||
+		die "building scripts/guest/finit_module.c failed"
+	mv "$fm.tmp" "$fm"
+fi
+cp "$fm" "$stage/bin/finit_module"
 # A kernel with llpool built in (the intree variants) has no modules of ours.
 [ -d "$ko" ] && cp "$ko"/*.ko "$stage/lib/llpool/"
 # In-tree test modules the plans may load (rcutorture and friends).

@@ -5,7 +5,8 @@
 #         scripts/intree.py (one source of truth: never edit it by hand)
 #   0002  kvfree_rcu_counts(): where kvfree_rcu() put its objects (blocks,
 #         rcu_head, inline synchronize_rcu()) and the page cache's pages,
-#         printed by rcuscale (applies to the stock kernel alone)
+#         printed by rcuscale and test_vmalloc (applies to the stock kernel
+#         alone)
 #   0003  kvfree_rcu()'s block pages from an llpool
 #         (slab_common.kvfree_rcu_llpool=N, the pool's high mark)
 #
@@ -24,10 +25,12 @@
 #                                       CONFIG_LLPOOL, rcuscale); the whole
 #                                       kernel is make intree-bench's
 #                       intree:W=1      the same files with W=1: no warning
-#   intree.sh bench   `make intree-bench`: rcuscale's kfree_rcu test on the
-#                     intree (bench73) and intreert (bench73rt, PREEMPT_RT)
-#                     kernels, both call forms (INTREE_FORMS, default
-#                     "double single"), for each N of INTREE_OBJS (default
+#   intree.sh bench   `make intree-bench`: rcuscale's kfree_rcu test and
+#                     test_vmalloc's kvfree_rcu tests on the intree
+#                     (bench73) and intreert (bench73rt, PREEMPT_RT)
+#                     kernels, both call forms of each (INTREE_FORMS,
+#                     default "double single vdouble vsingle", bench_args
+#                     below), for each N of INTREE_OBJS (default
 #                     "5"): kvfree_rcu on an llpool of high mark N, on its
 #                     page cache of N pages per CPU with and without the
 #                     cache's fill throttle, and on a page cache sized to
@@ -160,22 +163,33 @@ check() {
 	fi
 }
 
-# rcuscale's kfree_rcu test from boot: rcuscale_args FORM MODE, FORM
-# double or single, MODE one of
+# A bench boot's load and kvfree_rcu's block pages: bench_args FORM MODE.
+# FORM is double or single, rcuscale's kfree_rcu test from boot in that
+# call form, or vdouble or vsingle, test_vmalloc's kvfree_rcu test of that
+# form loaded by the plan (INTREE_VMALLOC; INTREE_VLOOPS objects a CPU,
+# default 20000), with the built-in rcuscale told to start no thread.  MODE is one of
 #   stock-N    the page cache, rcu_min_cached_objs=N
 #   nodelay-N  the same without the cache's fill throttle
 #              (rcu_delay_page_cache_fill_msec=0)
 #   llpool-N   an llpool of high mark N (slab_common.kvfree_rcu_llpool=N)
 # words without spaces, which the callers split.
-rcuscale_args() {
-	echo rcuscale.kfree_rcu_test=1 "rcuscale.kfree_rcu_test_$1=1" \
-		rcuscale.shutdown_secs=0 "rcuscale.kfree_loops=${INTREE_LOOPS:-20}"
+bench_args() {
+	case $1 in
+	double | single)
+		echo rcuscale.kfree_rcu_test=1 "rcuscale.kfree_rcu_test_$1=1" \
+			rcuscale.shutdown_secs=0 "rcuscale.kfree_loops=${INTREE_LOOPS:-20}" ;;
+	vdouble | vsingle)
+		echo rcuscale.nreaders=0 rcuscale.nwriters=0 rcuscale.shutdown_secs=0 \
+			"INTREE_VMALLOC=$([ "$1" = vdouble ] && echo 512 || echo 256)" \
+			"INTREE_VLOOPS=${INTREE_VLOOPS:-20000}" ;;
+	*) die "bench_args: no form $1" ;;
+	esac
 	case $2 in
 	stock-*) echo "slab_common.rcu_min_cached_objs=${2#stock-}" ;;
 	nodelay-*) echo "slab_common.rcu_min_cached_objs=${2#nodelay-}" \
 		slab_common.rcu_delay_page_cache_fill_msec=0 ;;
 	llpool-*) echo "slab_common.kvfree_rcu_llpool=${2#llpool-}" ;;
-	*) die "rcuscale_args: no mode $2" ;;
+	*) die "bench_args: no mode $2" ;;
 	esac
 }
 
@@ -184,9 +198,10 @@ rcuscale_args() {
 bench_boot() {
 	local out=$1 k=$2 n=$3 form=$4 mode=$5 run=$6
 	local name=$k-$n-$form-$mode-$run
-	"$LLPOOL_REPO/scripts/boot.sh" "$k" intree "$out/$name" $(rcuscale_args "$form" "$mode")
+	"$LLPOOL_REPO/scripts/boot.sh" "$k" intree "$out/$name" $(bench_args "$form" "$mode")
 	"$LLPOOL_REPO/scripts/verdict.py" --kunit-py "$src/tools/testing/kunit/kunit.py" \
-		--cases "$LLPOOL_REPO/scripts/expect/intree.cases" --tags "$k,bench" \
+		--cases "$LLPOOL_REPO/scripts/expect/intree.cases" \
+		--tags "$k,bench$([[ $form = v* ]] && echo ,vmalloc)" \
 		"$out/$name" "$name" | tee -a "$out/summary.txt"
 }
 
@@ -206,7 +221,7 @@ bench() {
 		# symbols twice).
 		build_kernel "$k" || die "kernel $k"
 		for n in ${INTREE_OBJS:-5}; do
-		for form in ${INTREE_FORMS:-double single}; do
+		for form in ${INTREE_FORMS:-double single vdouble vsingle}; do
 			for run in $(seq "$runs"); do
 				bench_boot "$out" "$k" "$n" "$form" "llpool-$n" "$run"
 			done
@@ -226,7 +241,7 @@ bench() {
 	"$LLPOOL_REPO/scripts/intree_report.py" "$out" "$LLPOOL_REPO/results" \
 		"$(cat "$LLPOOL_CACHE/build/intree/include/config/kernel.release")" \
 		"$(git -C "$LLPOOL_REPO" describe --always --dirty 2>/dev/null)" \
-		"${INTREE_OBJS:-5}" "${INTREE_LOOPS:-20}" "$runs" "${LLPOOL_SMP:-4}"
+		"${INTREE_OBJS:-5}" "${INTREE_LOOPS:-20}" "${INTREE_VLOOPS:-20000}" "$runs" "${LLPOOL_SMP:-4}"
 }
 
 # make intree-torture: on each debug kernel, four boots (see
@@ -330,7 +345,7 @@ trace() {
 	build_kernel intreetrace || die "kernel intreetrace"
 	for i in $(seq "${TRACE_BOOTS:-8}"); do
 		LLPOOL_ACCEL=tcg "$LLPOOL_REPO/scripts/boot.sh" intreetrace intree "$out/boot-$i" \
-			$(rcuscale_args double "llpool-${TRACE_OBJS:-5}") INTREE_TRACE=1 \
+			$(bench_args double "llpool-${TRACE_OBJS:-5}") INTREE_TRACE=1 \
 			trace_event=llpool:*,workqueue:workqueue_activate_work,workqueue:workqueue_execute_start,sched:sched_switch,sched:sched_wakeup,sched:sched_waking \
 			trace_buf_size=16M trace_clock=global
 		n=$(sed -n 's/.*kvfree_rcu fallbacks: \([0-9]*\) objects.*/\1/p' "$out/boot-$i/results.log" | tail -1)

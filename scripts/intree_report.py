@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """`make intree-bench`'s tables from its boots' logs:
-    intree_report.py OUTDIR RESULTS KERNEL COMMIT OBJS LOOPS RUNS VCPUS
+    intree_report.py OUTDIR RESULTS KERNEL COMMIT OBJS LOOPS VLOOPS RUNS VCPUS
     intree_report.py --sized OUTDIR PREFIX RUNS VCPUS
 
 OUTDIR holds one directory per boot, KERNEL-N-FORM-MODE-RUN (kernel intree
-or intreert, N the size asked for, form double or single, MODE stock-M,
+or intreert, N the size asked for, FORM double or single (rcuscale's
+kfree_rcu test) or vdouble or vsingle (test_vmalloc's), MODE stock-M,
 nodelay-M or llpool-M, RUN 1..RUNS) and summary.txt, verdict.py's lines
 for every boot.  A cell lists the runs' values, or their median (the
 upper of the two middle values when the runs are even: of two runs, the
 higher).  Writes
 RESULTS/intree.md and RESULTS/intree.rst (included by
-Documentation/results.rst) and prints the table.
+Documentation/results.rst), a table for each load, and prints them.
 
 --sized prints the page-cache size that holds what the pool held right
 after its runs PREFIX-1..RUNS: the median of its reserve, divided among
@@ -25,6 +26,7 @@ import sys
 KERNELS = [("intree", "bench73: PREEMPT_LAZY, sheaves"),
            ("intreert", "bench73rt: PREEMPT_RT, no sheaves")]
 FORMS = [("double", "kfree_rcu(p, rh)"), ("single", "kfree_rcu_mightsleep(p)")]
+VFORMS = [("vdouble", "kvfree_rcu(p, rh)"), ("vsingle", "kvfree_rcu_mightsleep(p)")]
 COUNTS_RE = re.compile(r"kvfree_rcu fallbacks: (\d+) objects queued by rcu_head, "
                        r"(\d+) inline synchronize_rcu\(\); (\d+) objects in block pages; "
                        r"page cache: (\d+) pages")
@@ -51,6 +53,12 @@ def parse(outdir, name, verdicts):
                   r"batches: (-?\d+), memory footprint: (-?\d+)MB", log)
     if m:
         r.update(time_ms=int(m.group(1)) / 1e6, mem=int(m.group(4)))
+    # test_vmalloc: each worker's time for its one test (test_repeat_count
+    # 1); the slowest worker's is the run's.
+    t = [int(x) for x in re.findall(
+        r"Summary: kvfree_rcu_\d_arg_vmalloc_test passed: \d+ failed: 0 .* avg: (\d+) usec", log)]
+    if t:
+        r.update(time_ms=max(t) / 1e3)
     m = COUNTS_RE.search(log)
     if m:
         r.update(head=m.group(1), sync=m.group(2), bulk=int(m.group(3)),
@@ -114,35 +122,30 @@ def modes_run(outdir, k, n, form):
     return sorted(found, key=lambda m: (order[m.split("-")[0]], int(m.split("-")[1])))
 
 
-def main():
-    if sys.argv[1:2] == ["--sized"]:
-        outdir, prefix, runs, vcpus = sys.argv[2:6]
-        sized(outdir, prefix, int(runs), int(vcpus))
-        return
-    outdir, results, kernel, commit, objs, loops, runs, vcpus = sys.argv[1:9]
-    verdicts = read_verdicts(outdir)
-    header = ["kernel", "N", "call", "block pages from", "objects in block pages, median",
-              "queued by rcu_head, each run", "inline synchronize_rcu(), each run",
-              "time (ms), median", "footprint (MB), median",
-              "pages held right after, median", "pool's pages 12 s later, median",
-              "boots clean"]
+HEADER = ["kernel", "N", "call", "block pages from", "objects in block pages, median",
+          "queued by rcu_head, each run", "inline synchronize_rcu(), each run",
+          "time (ms), median", "footprint (MB), median",
+          "pages held right after, median", "pool's pages 12 s later, median",
+          "boots clean"]
+
+
+def rows(outdir, verdicts, objs, runs, forms):
+    """One row per kernel, N, call form and mode booted, in that order."""
     body = []
     for k, kdesc in KERNELS:
         for n in objs.split():
-            for f, fdesc in FORMS:
+            for f, fdesc in forms:
                 for m in modes_run(outdir, k, n, f):
                     rs = [parse(outdir, "%s-%s-%s-%s-%d" % (k, n, f, m, i), verdicts)
-                          for i in range(1, int(runs) + 1)]
+                          for i in range(1, runs + 1)]
                     rs = [r for r in rs if r]
                     if not rs:
                         continue
                     col = lambda key: [r[key] for r in rs if key in r]
                     if m.startswith("llpool"):
-                        held = median(col("held"))
-                        rest = median(col("rest"))
+                        held, rest = median(col("held")), median(col("rest"))
                     else:
-                        held = median(col("cached"))
-                        rest = "-"
+                        held, rest = median(col("cached")), "-"
                     time = col("time_ms")
                     body.append(["%s (%s)" % (k, kdesc), n, fdesc, mode_desc(m, n),
                                  median(col("bulk")),
@@ -151,6 +154,31 @@ def main():
                                  "%.0f" % float(median(time)) if time else "-",
                                  median(col("mem")), held, rest,
                                  "%d of %d" % (sum(r["clean"] for r in rs), len(rs))])
+    return body
+
+
+def md_table(body):
+    return (["| " + " | ".join(HEADER) + " |", "|" + " --- |" * len(HEADER)] +
+            ["| " + " | ".join(str(c) for c in row) + " |" for row in body])
+
+
+def rst_table(body):
+    out = [".. list-table::", "   :header-rows: 1", ""]
+    for row in [HEADER] + body:
+        for i, c in enumerate(row):
+            out.append("   %s %s" % ("* -" if i == 0 else "  -", c))
+    return out
+
+
+def main():
+    if sys.argv[1:2] == ["--sized"]:
+        outdir, prefix, runs, vcpus = sys.argv[2:6]
+        sized(outdir, prefix, int(runs), int(vcpus))
+        return
+    outdir, results, kernel, commit, objs, loops, vloops, runs, vcpus = sys.argv[1:10]
+    verdicts = read_verdicts(outdir)
+    body = rows(outdir, verdicts, objs, int(runs), FORMS)
+    vbody = rows(outdir, verdicts, objs, int(runs), VFORMS)
     calls = 8000 * int(loops) * int(vcpus)
     intro = ("rcuscale's kfree_rcu test (rcuscale.kfree_rcu_test=1, kfree_loops=%s, "
              "8000 objects a loop, one thread per CPU: %d calls a boot), %s vCPUs, "
@@ -167,20 +195,29 @@ def main():
              "gives pages back only to the shrinker.  A boot is clean when verdict.py "
              "found no splat in its kernel log and no failed step."
              % (loops, calls, vcpus, kernel, commit, runs))
-    md = ["# kvfree_rcu on its page cache and on an llpool", "", intro, "",
-          "Command: `INTREE_OBJS='%s' INTREE_LOOPS=%s INTREE_RUNS=%s make intree-bench`."
-          % (objs, loops, runs), "",
+    vintro = ("test_vmalloc's kvfree_rcu tests (run_test_mask=512: kvfree_rcu(p, rh); "
+              "256: kvfree_rcu_mightsleep(p)), one worker per vCPU, test_loop_count=%s: "
+              "%d calls a boot, each object a vmalloc() of one page; the module is "
+              "loaded after boot, on the same kernels, modes and number of boots as "
+              "above.  Its objects are vmalloc()ed, so SLUB's sheaves never take them: "
+              "every object reaches a block page or a fallback, on both kernels.  The "
+              "counts are kvfree_rcu_counts() as test_vmalloc prints them (patch 2/3).  "
+              "Time is the slowest worker's, from test_vmalloc's own summary (ktime, the "
+              "wall clock of a TCG guest), and includes each object's vmalloc(); "
+              "test_vmalloc reports no memory footprint."
+              % (vloops, int(vloops) * int(vcpus)))
+    md = ["# kvfree_rcu on its page cache and on an llpool", "",
+          "Command: `INTREE_OBJS='%s' INTREE_LOOPS=%s INTREE_VLOOPS=%s INTREE_RUNS=%s "
+          "make intree-bench`." % (objs, loops, vloops, runs), "",
           "Commit: %s.  Kernel: %s (intree, intreert).  vCPUs: %s.  Clock: QEMU TCG, "
-          "rcuscale's own ktime (wall clock of a TCG guest).  Date: %s." % (
+          "the tests' own ktime (wall clock of a TCG guest).  Date: %s." % (
               commit, kernel, vcpus, datetime.date.today().isoformat()), "",
-          "| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    md += ["| " + " | ".join(str(c) for c in row) + " |" for row in body]
+          "## rcuscale's kfree_rcu test", "", intro, ""] + md_table(body)
+    md += ["", "## test_vmalloc's kvfree_rcu tests", "", vintro, ""] + md_table(vbody)
     rst = [".. SPDX-License-Identifier: GPL-2.0",
            ".. Written by `make intree-bench` (scripts/intree.sh); edits are lost.", "",
-           intro.replace("`", "``"), "", ".. list-table::", "   :header-rows: 1", ""]
-    for row in [header] + body:
-        for i, c in enumerate(row):
-            rst.append("   %s %s" % ("* -" if i == 0 else "  -", c))
+           intro.replace("`", "``"), ""] + rst_table(body)
+    rst += ["", vintro.replace("`", "``"), ""] + rst_table(vbody)
     with open(os.path.join(results, "intree.md"), "w") as f:
         f.write("\n".join(md) + "\n")
     with open(os.path.join(results, "intree.rst"), "w") as f:
