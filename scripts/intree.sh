@@ -5,16 +5,18 @@
 #         scripts/intree.py (one source of truth: never edit it by hand)
 #   0002  kvfree_rcu_counts(): where kvfree_rcu() put its objects (blocks,
 #         rcu_head, inline synchronize_rcu()) and the page cache's pages,
-#         printed by rcuscale and test_vmalloc (applies to the stock kernel
-#         alone)
-#   0003  kvfree_rcu()'s block pages from an llpool
+#         printed by rcuscale
+#   0003  test_vmalloc prints them after its kvfree_rcu tests (0002 and
+#         0003 apply to the stock kernel without the pool)
+#   0004  kvfree_rcu()'s block pages from an llpool
 #         (slab_common.kvfree_rcu_llpool=N, the pool's high mark)
 #
 #   intree.sh gen     rewrite 0001 from the sources (`make intree`)
 #   intree.sh check   make check's gates, one PASS/FAIL line each:
 #                       intree:in-step  0001 is what the sources give today
 #                       intree:applies  the series applies to a pristine tree
-#                                       (git apply, no fuzz), and 0002 alone
+#                                       (git apply, no fuzz), and 0002-0003
+#                                       without the pool
 #                       intree:checkpatch  each patch is --strict clean
 #                                       (7.3's checkpatch)
 #                       intree:cover-letter  0000-cover-letter.txt lists
@@ -71,8 +73,9 @@ check() {
 	fi
 	# Applied in order to a copy of the files the series touches, with
 	# git apply: exact context, no fuzz, as a maintainer's git am would.
-	# 0002 (the fallback counters) must also apply alone to the stock tree,
-	# which make intree-bench's stock rows assume.
+	# 0002 and 0003 (the fallback counters, and test_vmalloc's print of
+	# them) must also apply without the pool to the stock tree, which make
+	# intree-bench's stock rows assume.
 	pristine() {
 		local d=$1 p f
 		for p in "${series[@]}"; do
@@ -92,8 +95,8 @@ check() {
 				{ out="$out $(basename "$p") ($(echo "$e" | head -1))"; return; }
 		done
 	}
-	local p0002
-	p0002=$(printf '%s\n' "${series[@]}" | grep '/0002-')
+	local counters
+	mapfile -t counters < <(printf '%s\n' "${series[@]}" | grep '/000[23]-')
 	pristine "$tmp"
 	git -C "$tmp" init -q
 	out=""
@@ -101,10 +104,10 @@ check() {
 	mkdir "$tmp.alone"
 	pristine "$tmp.alone"
 	git -C "$tmp.alone" init -q
-	apply "$tmp.alone" "$p0002"
+	apply "$tmp.alone" "${counters[@]}"
 	rm -rf "$tmp.alone"
 	if [ -z "$out" ]; then
-		echo "PASS intree:applies -- ${#series[@]} patches on $(basename "$src") with git apply, and $(basename "$p0002") alone"
+		echo "PASS intree:applies -- ${#series[@]} patches on $(basename "$src") with git apply, and ${#counters[@]} without the pool (0002, 0003)"
 	else
 		echo "FAIL intree:applies -- does not apply exactly:$out"
 	fi

@@ -8,8 +8,9 @@
  * init twice: test_vmalloc runs its tests from its init and returns
  * -EAGAIN to unload itself, and a bench must run them once.
  *
- * Exit status: 0 when the init succeeded, 1 when it failed (errno named
- * on stderr), 2 on bad usage or an unreadable FILE.
+ * Exit status: 0 when the module is loaded, 1 when finit_module(2) failed
+ * (its errno named on stderr: the init's own error, or the loader's, such
+ * as EEXIST or ENOEXEC), 2 on bad usage or an unreadable FILE.
  */
 #include <errno.h>
 #include <fcntl.h>

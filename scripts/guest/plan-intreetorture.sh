@@ -20,7 +20,7 @@
 # never uses them there): the pool run empty in each call form.
 # fail_page_alloc fails the pool's refills only (its stack-trace filter
 # holds llpool's worker) while rcuscale's kfree_rcu test runs one form;
-# its counts (patch 2/3) say which way kvfree_rcu went, the pool's
+# its counts (patch 2/4) say which way kvfree_rcu went, the pool's
 # statistics how often it found the pool empty; then the books again.
 # The barrier is rcutorture's unload: its mem_dump_obj() test destroys a
 # kmem_cache, and kmem_cache_destroy() runs kvfree_rcu_barrier_on_cache(),
@@ -166,7 +166,7 @@ if [ "$mode" = nopool ]; then
 	[ "$runs" -gt 0 ] && [ "$bad" -eq 0 ]
 	result intree:no-pool-load $(pf $?) \
 		"$runs test_vmalloc kvfree_rcu summaries, $bad with failures"
-	# The cache in use: after the load, its pages (patch 2/3's count,
+	# The cache in use: after the load, its pages (patch 2/4's count,
 	# which rcuscale prints) are the blocks that came back to it.  Where
 	# the rcuscale objects reach the blocks (PREEMPT_RT: no sheaves),
 	# they come from the cache too.
