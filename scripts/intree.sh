@@ -27,6 +27,8 @@
 #                                       CONFIG_LLPOOL, rcuscale); the whole
 #                                       kernel is make intree-bench's
 #                       intree:W=1      the same files with W=1: no warning
+#                       intree:compilesrt, intree:W=1rt  the same in the
+#                                       intreert (PREEMPT_RT) configuration
 #   intree.sh bench   `make intree-bench`: rcuscale's kfree_rcu test and
 #                     test_vmalloc's kvfree_rcu tests on the intree
 #                     (bench73) and intreert (bench73rt, PREEMPT_RT)
@@ -140,30 +142,34 @@ check() {
 		echo "FAIL intree:cover-letter -- not numbered n/${#series[@]} or not in $(basename "$cover"):$out"
 	fi
 	rm -rf "$tmp"
-	# Every C file the series touches, compiled in the intree kernel's
-	# configuration: the whole kernel takes minutes more than make check's
-	# budget has, and make intree-bench builds it.
-	local objs
+	# Every C file the series touches, compiled in the configurations of
+	# the intree kernel and of intreert (PREEMPT_RT, where kvfree_rcu()
+	# and llpool take other paths): the whole kernels take minutes more
+	# than make check's budget has, and make intree-bench builds them.
+	local objs k objdir psrc rc
 	mapfile -t objs < <(sed -n 's|^+++ b/\(.*\)\.c$|\1.o|p' "${series[@]}" | sort -u)
-	if build_kernel intree --objects "${objs[@]}" >&2; then
-		echo "PASS intree:compiles -- ${objs[*]}, configured as kernel intree (configs/intree.config)"
-	else
-		echo "FAIL intree:compiles -- see $LLPOOL_CACHE/build/intree-objects/build.log"
-		return
-	fi
-	# The same files again with W=1, recompiled every time (an object
-	# kbuild thinks up to date prints nothing): no warning.  sparse cannot
-	# check them: Debian's sparse cannot parse 7.3's headers (gates.sh).
-	local objdir=$LLPOOL_CACHE/build/intree-objects psrc
-	psrc=$(cat "$objdir/.llpool-src")
-	(cd "$objdir" && rm -f "${objs[@]}")
-	make -C "$psrc" O="$objdir" W=1 -j"$LLPOOL_JOBS" "${objs[@]}" > "$objdir/w1.log" 2>&1
-	local rc=$?
-	if [ $rc -eq 0 ] && ! grep -qE 'warning:|error:' "$objdir/w1.log"; then
-		echo "PASS intree:W=1 -- ${objs[*]} compiled with W=1, no warning"
-	else
-		echo "FAIL intree:W=1 -- make exit $rc: $(grep -E 'warning:|error:' "$objdir/w1.log" | head -3 | tr '\n' ' ')"
-	fi
+	for k in intree intreert; do
+		if build_kernel "$k" --objects "${objs[@]}" >&2; then
+			echo "PASS intree:compiles${k#intree} -- ${objs[*]}, configured as kernel $k (configs/$k.config)"
+		else
+			echo "FAIL intree:compiles${k#intree} -- see $LLPOOL_CACHE/build/$k-objects/build.log"
+			continue
+		fi
+		# The same files again with W=1, recompiled every time (an
+		# object kbuild thinks up to date prints nothing): no warning.
+		# sparse cannot check them: Debian's sparse cannot parse 7.3's
+		# headers (gates.sh).
+		objdir=$LLPOOL_CACHE/build/$k-objects
+		psrc=$(cat "$objdir/.llpool-src")
+		(cd "$objdir" && rm -f "${objs[@]}")
+		make -C "$psrc" O="$objdir" W=1 -j"$LLPOOL_JOBS" "${objs[@]}" > "$objdir/w1.log" 2>&1
+		rc=$?
+		if [ $rc -eq 0 ] && ! grep -qE 'warning:|error:' "$objdir/w1.log"; then
+			echo "PASS intree:W=1${k#intree} -- ${objs[*]} compiled with W=1 as kernel $k, no warning"
+		else
+			echo "FAIL intree:W=1${k#intree} -- make exit $rc: $(grep -E 'warning:|error:' "$objdir/w1.log" | head -3 | tr '\n' ' ')"
+		fi
+	done
 }
 
 # A bench boot's load and kvfree_rcu's block pages: bench_args FORM MODE.
