@@ -6,6 +6,8 @@
 # on its page cache or on an llpool (slab_common.kvfree_rcu_llpool=N): wait
 # for the result, ship the pool's statistics (and the trace, for make
 # intree-trace), then end as every plan does.
+# The last counts line either test printed (patch 2/4, 3/4).
+counts_line() { dmesg | sed -n 's/.*\(kvfree_rcu fallbacks: .*\)/\1/p' | tail -1; }
 if [ -n "${INTREE_VMALLOC:-}" ]; then
 	# test_vmalloc runs its tests from its init and then fails the init
 	# on purpose (-EAGAIN: nothing stays loaded), so the load must end in
@@ -19,7 +21,7 @@ if [ -n "${INTREE_VMALLOC:-}" ]; then
 	mark "finit_module test_vmalloc $args"
 	err=$(finit_module "/lib/modules/$(uname -r)/kernel/lib/test_vmalloc.ko" "$args" 2>&1)
 	rc=$?
-	line=$(dmesg | sed -n 's/.*\(kvfree_rcu fallbacks: .*\)/\1/p' | tail -1)
+	line=$(counts_line)
 	runs=$(dmesg | grep -c 'Summary: kvfree_rcu_')
 	good=$(dmesg | grep -c 'Summary: kvfree_rcu_.* passed: 1 failed: 0 ')
 	if [ $rc -eq 1 ] && [ "${err##*: }" = "Resource temporarily unavailable" ] &&
@@ -29,7 +31,7 @@ if [ -n "${INTREE_VMALLOC:-}" ]; then
 		result intree:test_vmalloc fail "load: exit $rc ${err:-}; ${line:-no counts line}; $good of $runs workers' summaries passed, $(nproc) wanted"
 	fi
 elif wait_log 'kvfree_rcu fallbacks:' "${INTREE_WAIT:-600}"; then
-	result intree:rcuscale pass "$(dmesg | sed -n 's/.*\(kvfree_rcu fallbacks: .*\)/\1/p' | tail -1)"
+	result intree:rcuscale pass "$(counts_line)"
 else
 	result intree:rcuscale fail "no rcuscale result in ${INTREE_WAIT:-600} s"
 fi
